@@ -1,0 +1,99 @@
+"""Small value types passed between the pipeline's stages.
+
+Boxes are in pixels of the page image they were read from, origin top-left, as
+``(left, top, width, height)``. Confidences are 0..1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One recognized word with its box and confidence."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: float
+    block: int = 0
+    par: int = 0
+    line: int = 0
+
+    @property
+    def right(self) -> int:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.height
+
+    def scaled(self, factor: float) -> Word:
+        """The same word with its box multiplied by ``factor`` (OCR image to page image)."""
+        return Word(
+            self.text,
+            round(self.left * factor),
+            round(self.top * factor),
+            max(1, round(self.width * factor)),
+            max(1, round(self.height * factor)),
+            self.conf,
+            self.block,
+            self.par,
+            self.line,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class PageImage:
+    """A page as it came out of intake: the pixels, their resolution and where they came from.
+
+    ``image`` is ``uint8``, either 2-D (grey) or 3-D BGR (OpenCV's order). ``dpi`` is what the
+    file said, or ``None`` when it said nothing believable. ``text_layer`` holds the words of a
+    born-digital PDF page when that page has a usable text layer (then it is not OCRed).
+    """
+
+    index: int
+    image: np.ndarray
+    dpi: float | None
+    bilevel: bool = False
+    text_layer: list[Word] | None = None
+    source: str = "image"
+
+
+@dataclass(slots=True)
+class PageResult:
+    """What the pipeline keeps of one page after cleanup and OCR."""
+
+    index: int
+    width: int
+    height: int
+    dpi: float
+    words: list[Word]
+    text: str
+    source: str  # "ocr" or "text_layer"
+    quality: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def mean_conf(self) -> float | None:
+        confs = [w.conf for w in self.words if w.text.strip()]
+        return sum(confs) / len(confs) if confs else None
+
+    def words_json(self) -> dict[str, Any]:
+        """The ``pages/<n>.words.json`` object."""
+        return {
+            "page": self.index + 1,
+            "width": self.width,
+            "height": self.height,
+            "dpi": self.dpi,
+            "source": self.source,
+            "words": [w.to_dict() for w in self.words],
+        }

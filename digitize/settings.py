@@ -1,0 +1,48 @@
+"""All configuration in one typed object.
+
+Values come from ``DIGITIZE_*`` environment variables (see the README's configuration table);
+command-line options override them with :meth:`Settings.with_overrides`. Secrets are
+``SecretStr`` so that they never show up in a log line or a repr.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DIGITIZE_", extra="ignore", frozen=True)
+
+    store: str = Field("./digitized", description="`s3`, `s3://bucket/prefix` or a local folder")
+    s3_endpoint: str | None = Field(None, description="host:port of MinIO / S3")
+    s3_access_key: SecretStr | None = None
+    s3_secret_key: SecretStr | None = None
+    s3_bucket: str = "dossiers"
+    s3_secure: bool = False
+    s3_region: str | None = None
+    link_expiry_s: int = Field(7 * 24 * 3600, description="presigned link lifetime, seconds")
+
+    redis_url: str = "redis://127.0.0.1:6379/0"
+
+    lang: str = Field("vie", description="Tesseract languages, joined by '+'")
+    ocr_timeout_s: float = Field(120.0, description="Tesseract time limit per page, seconds")
+    job_timeout_s: int = Field(1800, description="RQ job time limit per document, seconds")
+    pdf_render_dpi: int = Field(300, description="dpi used to rasterize scanned PDF pages")
+    max_pixels: int = Field(120_000_000, description="largest page accepted, in pixels")
+
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+
+    def with_overrides(self, **values: object) -> Settings:
+        """A copy with the given values replaced; ``None`` means 'not given, keep'."""
+        given = {k: v for k, v in values.items() if v is not None}
+        return self.model_copy(update=given) if given else self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()
