@@ -121,6 +121,13 @@ class StorageUnavailable(StorageError):
     hint = "The object store did not answer; check that it runs and is reachable, then retry."
 
 
+class PDFWriteError(StorageError):
+    """The searchable PDF could not be written to its path."""
+
+    code = "pdf_write_failed"
+    hint = "Check that the output folder exists, is writable and has free space, then run again."
+
+
 class NotFound(StorageError):
     code = "not_found"
     hint = "Check the dossier code and that the documents were processed."

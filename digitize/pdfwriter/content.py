@@ -1,0 +1,153 @@
+"""Page content streams: the page image drawn over the whole page, then invisible text.
+
+All functions here are pure: words and page geometry in, PDF operators out.
+
+Text is laid out line by line. Every word of a line gets the line's font size (the line's box
+height) and its baseline at the line's box bottom, so extractors see one line with one height;
+each word is placed at its own left edge and stretched with horizontal scaling (``Tz``) so that
+its glyphs cover exactly its box. A space follows every word but the last of a line, so
+extractors find word boundaries without guessing from gaps.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from digitize.models import Word
+from digitize.pdfwriter.font import GLYPH_WIDTH
+from digitize.pdfwriter.syntax import num
+
+POINTS_PER_INCH = 72.0
+_SPACE = 0x20
+_REPLACEMENT = 0xFFFD
+#: Share of the smaller height two boxes must overlap vertically to sit on the same line.
+_SAME_LINE_OVERLAP = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class PageGeometry:
+    """The page image's size and resolution, and thus the physical page size in points."""
+
+    width_px: int
+    height_px: int
+    dpi: float
+
+    @property
+    def scale(self) -> float:
+        """Points per pixel."""
+        return POINTS_PER_INCH / self.dpi
+
+    @property
+    def width_pt(self) -> float:
+        return self.width_px * self.scale
+
+    @property
+    def height_pt(self) -> float:
+        return self.height_px * self.scale
+
+
+def pdf_codes(text: str) -> list[int]:
+    """The 2-byte codes that spell ``text``: NFC code points, one per character.
+
+    Characters outside the Basic Multilingual Plane (and lone surrogates) become U+FFFD, since
+    a code is two bytes; control characters carry no text and are dropped.
+    """
+    codes = []
+    for ch in unicodedata.normalize("NFC", text.strip()):
+        cp = ord(ch)
+        if cp < 0x20 or 0x7F <= cp < 0xA0:
+            continue
+        codes.append(_REPLACEMENT if cp > 0xFFFF or 0xD800 <= cp <= 0xDFFF else cp)
+    return codes
+
+
+def _vertical_overlap(a_top: int, a_bottom: int, b_top: int, b_bottom: int) -> int:
+    return min(a_bottom, b_bottom) - max(a_top, b_top)
+
+
+def _same_line(line: Sequence[Word], word: Word) -> bool:
+    """Whether ``word`` continues ``line``: same OCR line numbers and vertically overlapping.
+
+    The overlap test keeps words apart when their line numbers say nothing (all zero, as from
+    some text layers) yet they sit on different lines.
+    """
+    first = line[0]
+    if (word.block, word.par, word.line) != (first.block, first.par, first.line):
+        return False
+    top = min(w.top for w in line)
+    bottom = max(w.bottom for w in line)
+    smaller = min(word.height, bottom - top)
+    return _vertical_overlap(top, bottom, word.top, word.bottom) >= _SAME_LINE_OVERLAP * smaller
+
+
+def group_lines(words: Sequence[Word]) -> list[list[Word]]:
+    """Consecutive words that share a line, in the given (reading) order.
+
+    Words without text or without a box are left out: they cannot be placed or found.
+    """
+    lines: list[list[Word]] = []
+    for word in words:
+        if word.width <= 0 or word.height <= 0 or not pdf_codes(word.text):
+            continue
+        if lines and _same_line(lines[-1], word):
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return lines
+
+
+def _text_ops_for_word(
+    codes: Sequence[int], *, x: float, y: float, width: float, size: float, trailing_space: bool
+) -> str:
+    """Operators that draw one word's codes from ``(x, y)`` stretched to ``width`` points."""
+    natural_width = len(codes) * GLYPH_WIDTH / 1000 * size
+    scaling = 100 * width / natural_width
+    spelled = list(codes) + ([_SPACE] if trailing_space else [])
+    hex_codes = "".join(f"{code:04X}" for code in spelled)
+    return f"{num(scaling)} Tz 1 0 0 1 {num(x)} {num(y)} Tm <{hex_codes}> Tj"
+
+
+def text_ops_for_line(line: Sequence[Word], geometry: PageGeometry, font: str) -> list[str]:
+    """Operators for one line: its font size once, then each word on its own box."""
+    scale = geometry.scale
+    top = min(w.top for w in line)
+    bottom = max(w.bottom for w in line)
+    size = (bottom - top) * scale
+    baseline = geometry.height_pt - bottom * scale
+    ops = [f"/{font} {num(size)} Tf"]
+    for i, word in enumerate(line):
+        ops.append(
+            _text_ops_for_word(
+                pdf_codes(word.text),
+                x=word.left * scale,
+                y=baseline,
+                width=word.width * scale,
+                size=size,
+                trailing_space=i < len(line) - 1,
+            )
+        )
+    return ops
+
+
+def page_content(
+    geometry: PageGeometry, lines: Sequence[Sequence[Word]], *, image: str, font: str
+) -> bytes:
+    """The whole content stream of a page (uncompressed), for lines from :func:`group_lines`.
+
+    The image comes first so the text lies above it; render mode 3 makes the text invisible
+    while keeping it selectable and searchable.
+    """
+    ops = [
+        "q",
+        f"{num(geometry.width_pt)} 0 0 {num(geometry.height_pt)} 0 0 cm",
+        f"/{image} Do",
+        "Q",
+    ]
+    if lines:
+        ops += ["BT", "3 Tr"]
+        for line in lines:
+            ops += text_ops_for_line(line, geometry, font)
+        ops.append("ET")
+    return ("\n".join(ops) + "\n").encode("ascii")
