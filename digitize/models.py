@@ -67,6 +67,8 @@ class PageImage:
     bilevel: bool = False
     text_layer: list[Word] | None = None
     source: str = "image"
+    pristine: bool = True
+    """The pixels are exactly the file's own (no EXIF turn), so its bytes can be reused."""
 
 
 @dataclass(slots=True)

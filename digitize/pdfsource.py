@@ -1,0 +1,183 @@
+"""PDF pages as page images, with the text layer kept when it can be trusted.
+
+Born-digital pages carry their own text: reading it is exact and takes milliseconds, so such a
+page is not OCRed. A text layer is trusted only when it looks like Vietnamese Unicode: layers
+made with legacy Vietnamese fonts (TCVN3/ABC, VNI) extract as text like "Céng hßa" and are
+OCRed instead, as are layers of undecodable glyph ids. Pages are rendered with PDFium at the
+resolution of the scan they hold, so a 200-dpi scan is not blown up to 300 dpi.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import unicodedata
+from collections.abc import Iterator
+
+import numpy as np
+import pdfplumber
+import pypdfium2 as pdfium
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+from digitize.errors import CorruptFile, EncryptedPDF
+from digitize.models import PageImage, Word
+
+log = logging.getLogger(__name__)
+
+MIN_TEXT_CHARS = 20
+"""Fewer real characters than this and a page is treated as a scan (OCR it)."""
+
+MAX_SUSPECT_WORD_SHARE = 0.08
+"""Share of words with letters outside Vietnamese orthography above which a layer is garbage."""
+
+MIN_NATIVE_DPI = 150.0
+"""Scans below this are rendered at it: upsampling is cheap and helps OCR of tiny text."""
+MAX_RENDER_PIXELS = 60_000_000
+
+_VI_LETTERS = set(
+    "abcdefghijklmnopqrstuvwxyzàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+)
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+
+def suspect_word_share(text: str) -> float:
+    """Share of alphabetic words holding a letter that Vietnamese (or English) never uses.
+
+    TCVN3 text comes out as "Céng hßa x· héi" and VNI as "Coäng hoøa": letters like ß, ·, ä, ø
+    that do not occur in Vietnamese spelling. Genuine text scores near 0.
+    """
+    words = [w for w in _WORD_RE.findall(unicodedata.normalize("NFC", text)) if not w.isdigit()]
+    if not words:
+        return 1.0
+    bad = sum(1 for w in words if any(c.isalpha() and c.lower() not in _VI_LETTERS for c in w))
+    return bad / len(words)
+
+
+def text_layer_is_usable(text: str) -> bool:
+    if "(cid:" in text or "\ufffd" in text:
+        return False
+    real = sum(1 for c in text if c.isalnum())
+    return real >= MIN_TEXT_CHARS and suspect_word_share(text) <= MAX_SUSPECT_WORD_SHARE
+
+
+def _native_dpi(page: pdfplumber.page.Page) -> float | None:
+    """The resolution of a scan that fills the page, if the page is one."""
+    area = float(page.width * page.height) or 1.0
+    for im in page.images:
+        w_pt = float(im["x1"] - im["x0"])
+        h_pt = float(im["bottom"] - im["top"])
+        if w_pt * h_pt < 0.8 * area or w_pt <= 0:
+            continue
+        src_w, src_h = (float(v) for v in im.get("srcsize", (0, 0)))
+        if (src_w > src_h) != (w_pt > h_pt):  # placed rotated by a quarter turn
+            src_w, src_h = src_h, src_w
+        dpi = max(src_w / (w_pt / 72.0), src_h / (h_pt / 72.0))
+        return max(dpi, MIN_NATIVE_DPI)
+    return None
+
+
+def _words_from_layer(page: pdfplumber.page.Page, scale: float) -> list[Word]:
+    words: list[Word] = []
+    line_no, last_top = 0, None
+    for w in page.extract_words(keep_blank_chars=False, use_text_flow=True):
+        text = unicodedata.normalize("NFC", w["text"])
+        if last_top is None or abs(w["top"] - last_top) > 0.5 * (w["bottom"] - w["top"]):
+            line_no += 1
+            last_top = w["top"]
+        words.append(
+            Word(
+                text=text,
+                left=round(w["x0"] * scale),
+                top=round(w["top"] * scale),
+                width=max(1, round((w["x1"] - w["x0"]) * scale)),
+                height=max(1, round((w["bottom"] - w["top"]) * scale)),
+                conf=1.0,
+                block=1,
+                par=1,
+                line=line_no,
+            )
+        )
+    return words
+
+
+def _open(data: bytes, name: str) -> tuple[pdfium.PdfDocument, pdfplumber.PDF]:
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise EncryptedPDF(f"{name} is protected by a password.") from exc
+        raise CorruptFile(f"{name} could not be opened as a PDF: {exc}.") from exc
+    try:
+        plumber = pdfplumber.open(io.BytesIO(data))
+    except PDFPasswordIncorrect as exc:
+        doc.close()
+        raise EncryptedPDF(f"{name} is protected by a password.") from exc
+    except Exception as exc:  # pdfminer raises many kinds on damaged files
+        doc.close()
+        raise CorruptFile(f"{name} could not be opened as a PDF: {exc}.") from exc
+    return doc, plumber
+
+
+def page_count(data: bytes, name: str) -> int:
+    doc, plumber = _open(data, name)
+    try:
+        return len(doc)
+    finally:
+        plumber.close()
+        doc.close()
+
+
+def pages(data: bytes, *, name: str, render_dpi: int = 300) -> Iterator[PageImage]:
+    """Each page rendered in colour, with its trusted text-layer words when it has them."""
+    doc, plumber = _open(data, name)
+    try:
+        if len(doc) == 0:
+            raise CorruptFile(f"{name} has no pages.")
+        for index in range(len(doc)):
+            yield _page(doc, plumber, index, name, render_dpi)
+    finally:
+        plumber.close()
+        doc.close()
+
+
+def _page(
+    doc: pdfium.PdfDocument, plumber: pdfplumber.PDF, index: int, name: str, render_dpi: int
+) -> PageImage:
+    try:
+        pl_page = plumber.pages[index]
+        text = pl_page.extract_text() or ""
+        native = _native_dpi(pl_page)
+    except Exception as exc:  # a damaged page must not hide the others' damage report
+        log.warning(
+            "page %d of a PDF has an unreadable structure: %s", index + 1, type(exc).__name__
+        )
+        pl_page, text, native = None, "", None
+    usable = text_layer_is_usable(text)
+    dpi = float(render_dpi) if usable or native is None else native
+    page = doc[index]
+    w_pt, h_pt = page.get_size()
+    if w_pt * h_pt * (dpi / 72.0) ** 2 > MAX_RENDER_PIXELS:
+        dpi = 72.0 * (MAX_RENDER_PIXELS / (w_pt * h_pt)) ** 0.5
+    try:
+        bitmap = page.render(scale=dpi / 72.0, rev_byteorder=False)
+        image = np.array(bitmap.to_numpy()[:, :, :3], dtype=np.uint8, copy=True)
+    except pdfium.PdfiumError as exc:
+        raise CorruptFile(f"{name} page {index + 1} could not be rendered: {exc}.") from exc
+    finally:
+        page.close()
+    words = _words_from_layer(pl_page, dpi / 72.0) if usable and pl_page is not None else None
+    if pl_page is not None:
+        pl_page.close()
+    if image.ndim == 3 and _is_grey(image):
+        image = np.ascontiguousarray(image[:, :, 0])
+    return PageImage(
+        index, image, dpi, False, text_layer=words, source="text_layer" if words else "pdf_image"
+    )
+
+
+def _is_grey(image: np.ndarray) -> bool:
+    small = image[::8, ::8].astype(np.int16)
+    return bool(np.abs(small[:, :, 0] - small[:, :, 1]).max() <= 2) and bool(
+        np.abs(small[:, :, 1] - small[:, :, 2]).max() <= 2
+    )

@@ -1,0 +1,226 @@
+"""The one module that runs Tesseract.
+
+Every call goes through :func:`_run`: it owns the environment (``OMP_THREAD_LIMIT=1``, because
+Tesseract's OpenMP threads make a page slower, not faster, on a shared two-core machine and
+fight with our own worker processes), the time limit, the mapping of stderr lines to log levels
+and of failures to typed errors. Pages travel over a pipe as PGM/PPM, which Leptonica reads with
+no compression cost. The binary's version and language data are checked once per process.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import os
+import re
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from digitize.errors import LanguageMissing, OCRError, OCRTimeout, TesseractMissing
+from digitize.models import Word
+
+log = logging.getLogger(__name__)
+
+MIN_VERSION = (4, 1)
+"""Oldest Tesseract whose LSTM engine and TSV output this module relies on."""
+
+_QUIET_STDERR = (
+    re.compile(r"^Estimating resolution"),
+    re.compile(r"^Warning\. Invalid resolution"),
+    re.compile(r"^Detected \d+ diacritics"),
+    re.compile(r"^Page \d+$"),
+)
+
+
+@dataclass(frozen=True)
+class TesseractInfo:
+    path: str
+    version: tuple[int, ...]
+    version_text: str
+    tessdata: Path | None
+    languages: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def info() -> TesseractInfo:
+    """Locate Tesseract and read its version and languages (once per process)."""
+    path = shutil.which("tesseract")
+    if path is None:
+        raise TesseractMissing("Tesseract is not installed (no `tesseract` on PATH).")
+    out = _plain([path, "--version"]).splitlines()
+    version_text = out[0].strip() if out else "unknown"
+    m = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", version_text)
+    version = tuple(int(g) for g in m.groups() if g is not None) if m else (0,)
+    if version < MIN_VERSION:
+        raise TesseractMissing(
+            f"Tesseract {version_text} is too old; digitize needs 4.1 or newer.",
+            hint="Install a current one: sudo apt-get install tesseract-ocr tesseract-ocr-vie",
+        )
+    listing = _plain([path, "--list-langs"]).splitlines()
+    tessdata = None
+    if listing:
+        m = re.search(r'"(.+?)"', listing[0])
+        if m:
+            tessdata = Path(m.group(1))
+    langs = frozenset(line.strip() for line in listing[1:] if line.strip())
+    return TesseractInfo(path, version, version_text, tessdata, langs)
+
+
+def require_languages(lang: str) -> None:
+    """Raise :class:`LanguageMissing` unless every language of ``lang`` ('vie+eng') is installed."""
+    missing = [code for code in lang.split("+") if code not in info().languages]
+    if missing:
+        pkgs = " ".join(f"tesseract-ocr-{code.replace('_', '-').lower()}" for code in missing)
+        raise LanguageMissing(
+            f"Tesseract has no language data for {', '.join(missing)}.",
+            hint=f"Install it: sudo apt-get install {pkgs}",
+        )
+
+
+def _plain(cmd: list[str]) -> str:
+    try:
+        proc = subprocess.run(cmd, capture_output=True, timeout=30, check=False)
+    except OSError as exc:
+        raise TesseractMissing(f"Tesseract could not be started: {exc.strerror}.") from exc
+    # --list-langs writes to stdout, --version to stdout or stderr depending on the release.
+    return (proc.stdout or proc.stderr).decode("utf-8", "replace")
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["OMP_THREAD_LIMIT"] = "1"
+    return env
+
+
+def _log_stderr(stderr: bytes) -> None:
+    for line in stderr.decode("utf-8", "replace").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if any(p.search(line) for p in _QUIET_STDERR):
+            log.debug("tesseract: %s", line)
+        elif line.lower().startswith(("error", "failed")):
+            log.error("tesseract: %s", line)
+        else:
+            log.info("tesseract: %s", line)
+
+
+def encode_pnm(image: np.ndarray) -> bytes:
+    """PGM (grey) or PPM (BGR input, written as RGB): the cheapest format Leptonica reads."""
+    if image.dtype != np.uint8:
+        raise ValueError("page images are uint8")
+    if image.ndim == 2:
+        header = f"P5\n{image.shape[1]} {image.shape[0]}\n255\n".encode()
+        return header + np.ascontiguousarray(image).tobytes()
+    rgb = np.ascontiguousarray(image[:, :, 2::-1])
+    header = f"P6\n{image.shape[1]} {image.shape[0]}\n255\n".encode()
+    return header + rgb.tobytes()
+
+
+def _run(args: list[str], image: np.ndarray, *, timeout: float, what: str) -> str:
+    """Run Tesseract on ``image`` (fed on stdin) and return its stdout as text."""
+    cmd = [info().path, "stdin", "stdout", *args]
+    try:
+        proc = subprocess.run(
+            cmd,
+            input=encode_pnm(image),
+            capture_output=True,
+            timeout=timeout,
+            env=_env(),
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise OCRTimeout(f"Tesseract took longer than {timeout:g} s on {what}.") from exc
+    except OSError as exc:
+        raise TesseractMissing(f"Tesseract could not be started: {exc.strerror}.") from exc
+    _log_stderr(proc.stderr)
+    if proc.returncode != 0:
+        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        last = detail[-1] if detail else f"exit status {proc.returncode}"
+        if proc.returncode < 0:
+            last = f"killed by signal {-proc.returncode}"
+        raise OCRError(f"Tesseract failed on {what}: {last}")
+    return proc.stdout.decode("utf-8", "replace")
+
+
+def recognize(
+    image: np.ndarray,
+    *,
+    lang: str = "vie",
+    psm: int = 3,
+    dpi: float | None = None,
+    timeout: float = 120.0,
+    what: str = "a page",
+) -> list[Word]:
+    """Words with boxes and confidences, in Tesseract's reading order, from one pass."""
+    require_languages(lang)
+    args = ["-l", lang, "--psm", str(psm)]
+    if dpi:
+        args += ["--dpi", str(round(dpi))]
+    args.append("tsv")
+    return parse_tsv(_run(args, image, timeout=timeout, what=what))
+
+
+def parse_tsv(tsv: str) -> list[Word]:
+    """Word rows (level 5) of Tesseract's TSV output, text in NFC."""
+    words: list[Word] = []
+    reader = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = next(reader, None)
+    if not header:
+        return words
+    for row in reader:
+        if len(row) < 12 or row[0] != "5":
+            continue
+        text = unicodedata.normalize("NFC", row[11]).strip()
+        if not text:
+            continue
+        conf = float(row[10])
+        words.append(
+            Word(
+                text=text,
+                left=int(row[6]),
+                top=int(row[7]),
+                width=int(row[8]),
+                height=int(row[9]),
+                conf=max(0.0, min(1.0, conf / 100.0)),
+                block=int(row[2]),
+                par=int(row[3]),
+                line=int(row[4]),
+            )
+        )
+    return words
+
+
+@dataclass(frozen=True)
+class Orientation:
+    rotate: int
+    """Clockwise degrees that make the page upright (0, 90, 180 or 270)."""
+    confidence: float
+    script: str | None = None
+
+
+def detect_orientation(
+    image: np.ndarray, *, timeout: float = 60.0, what: str = "a page"
+) -> Orientation | None:
+    """Tesseract's orientation and script detection, or ``None`` when it cannot tell."""
+    require_languages("osd")
+    try:
+        out = _run(["--psm", "0", "-l", "osd"], image, timeout=timeout, what=what)
+    except OCRError as exc:
+        # OSD refuses pages with too few characters; that is an answer ("cannot tell"), not a
+        # failure of the document.
+        log.debug("orientation detection gave no answer on %s: %s", what, exc)
+        return None
+    rotate = re.search(r"Rotate:\s*(\d+)", out)
+    conf = re.search(r"Orientation confidence:\s*([\d.]+)", out)
+    script = re.search(r"Script:\s*(\S+)", out)
+    if not rotate or not conf:
+        return None
+    return Orientation(int(rotate.group(1)) % 360, float(conf.group(1)), script and script.group(1))

@@ -1,0 +1,118 @@
+"""The Tesseract wrapper against the real binary, plus faults caused for real."""
+
+from __future__ import annotations
+
+import os
+import stat
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from digitize import tesseract
+from digitize.errors import LanguageMissing, OCRError, OCRTimeout, TesseractMissing
+from tests.pages import as_array, draw_page
+
+
+@pytest.fixture
+def fresh_info():
+    """Forget the cached binary lookup before and after a test that changes PATH."""
+    tesseract.info.cache_clear()
+    yield
+    tesseract.info.cache_clear()
+
+
+def test_recognize_reads_vietnamese_with_boxes_and_confidences():
+    im = draw_page(dpi=300)
+    words = tesseract.recognize(as_array(im), lang="vie", dpi=300)
+    text = " ".join(w.text for w in words)
+    assert "Nguyễn Thị Hồng Nhung" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert all(unicodedata.is_normalized("NFC", w.text) for w in words)
+    assert all(0 <= w.left < im.width and 0 <= w.top < im.height for w in words)
+    assert all(0.0 <= w.conf <= 1.0 for w in words)
+    assert sum(w.conf for w in words) / len(words) > 0.8
+    # Lines come in reading order: the national title before the motto.
+    first = words[0]
+    assert first.text == "CỘNG" and first.line == words[1].line
+
+
+def test_parse_tsv_keeps_only_words_in_nfc():
+    nfd = unicodedata.normalize("NFD", "Nguyễn")
+    tsv = (
+        "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+        "1\t1\t0\t0\t0\t0\t0\t0\t100\t50\t-1\t\n"
+        f"5\t1\t1\t1\t1\t1\t10\t12\t40\t9\t91.5\t{nfd}\n"
+        "5\t1\t1\t1\t1\t2\t60\t12\t10\t9\t95\t \n"
+    )
+    (word,) = tesseract.parse_tsv(tsv)
+    assert word.text == "Nguyễn" and unicodedata.is_normalized("NFC", word.text)
+    assert (word.left, word.top, word.width, word.height) == (10, 12, 40, 9)
+    assert word.conf == pytest.approx(0.915)
+
+
+def test_version_and_languages_are_read_once():
+    info = tesseract.info()
+    assert info.version >= tesseract.MIN_VERSION
+    assert "vie" in info.languages
+    assert tesseract.info() is info
+
+
+def test_missing_language_names_the_package_to_install():
+    with pytest.raises(LanguageMissing) as err:
+        tesseract.require_languages("vie+xyz")
+    assert "xyz" in err.value.message
+    assert "tesseract-ocr-xyz" in err.value.hint
+
+
+def test_missing_binary_is_a_typed_error(fresh_info, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(TesseractMissing) as err:
+        tesseract.info()
+    assert "apt-get install tesseract-ocr" in err.value.hint
+
+
+def _fake_tesseract(folder: Path, body: str) -> None:
+    real = tesseract.info().path
+    script = folder / "tesseract"
+    script.write_text(
+        f'#!/bin/sh\ncase "$1" in --version|--list-langs) exec {real} "$@";; esac\n' + body
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+
+
+def test_crashing_tesseract_becomes_ocr_error(fresh_info, monkeypatch, tmp_path):
+    _fake_tesseract(tmp_path, "cat >/dev/null; echo 'Error: leptonica cannot read' >&2; exit 1\n")
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    tesseract.info.cache_clear()
+    with pytest.raises(OCRError) as err:
+        tesseract.recognize(as_array(draw_page()), what="page 1 of scan.png")
+    assert err.value.code == "ocr_failed"
+    assert "page 1 of scan.png" in err.value.message
+    assert "leptonica cannot read" in err.value.message
+
+
+def test_killed_tesseract_says_so(fresh_info, monkeypatch, tmp_path):
+    _fake_tesseract(tmp_path, "cat >/dev/null; kill -9 $$\n")
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    tesseract.info.cache_clear()
+    with pytest.raises(OCRError, match="killed by signal 9"):
+        tesseract.recognize(as_array(draw_page()))
+
+
+def test_slow_tesseract_times_out():
+    with pytest.raises(OCRTimeout) as err:
+        tesseract.recognize(as_array(draw_page(dpi=300)), timeout=0.01, what="page 3 of big.tif")
+    assert err.value.retryable
+    assert "page 3 of big.tif" in err.value.message
+
+
+def test_orientation_of_an_upside_down_page():
+    im = draw_page(dpi=300).rotate(180)
+    found = tesseract.detect_orientation(as_array(im))
+    assert found is not None and found.rotate == 180
+
+
+def test_orientation_of_a_blank_page_is_unknown():
+    im = draw_page((), dpi=150)
+    assert tesseract.detect_orientation(as_array(im)) is None
