@@ -1,0 +1,73 @@
+"""Matching keys for Vietnamese text read by OCR.
+
+The same printed word reaches us as "HÒA", "HOÀ" (tone placement), "HOA" (tone dropped by
+OCR) or "H0A" (digit swap). :func:`fold` maps all of them to one key: NFD, combining marks
+removed, đ to d, lower case, punctuation to single spaces. Fuzzy comparison on folded keys then
+absorbs the remaining OCR errors.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_ALNUM = re.compile(r"[^0-9a-z/]+")
+
+
+def fold(text: str) -> str:
+    """The diacritic-, tone- and case-free key of ``text``; '/' is kept (V/v, 12/QĐ-UBND)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = stripped.replace("đ", "d").replace("Đ", "D").lower()
+    return _NON_ALNUM.sub(" ", stripped).strip()
+
+
+def levenshtein(a: str, b: str, limit: int | None = None) -> int:
+    """Edit distance; stops early and returns ``limit + 1`` once it must exceed ``limit``."""
+    if a == b:
+        return 0
+    if len(a) < len(b):
+        a, b = b, a
+    if limit is not None and len(a) - len(b) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if limit is not None and min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def similarity(a: str, b: str) -> float:
+    """1 for equal strings, falling to 0 as the edit distance reaches the longer length."""
+    if not a and not b:
+        return 1.0
+    return 1.0 - levenshtein(a, b) / max(len(a), len(b))
+
+
+def best_window(tokens: list[str], needle: list[str]) -> tuple[float, int, int]:
+    """Where the token sequence ``needle`` best matches inside ``tokens``.
+
+    Returns ``(similarity, start, end)`` over windows of the needle's length, one shorter and one
+    longer (OCR splits and merges words). Similarity compares the strings joined without spaces,
+    so "Số/No." read as one word or as three matches the same.
+    """
+    target = "".join(needle)
+    best = (0.0, 0, 0)
+    n = len(needle)
+    for size in {max(1, n - 1), n, n + 1}:
+        for start in range(0, max(1, len(tokens) - size + 1)):
+            window = "".join(tokens[start : start + size])
+            s = similarity(window, target)
+            if s > best[0]:
+                best = (s, start, min(len(tokens), start + size))
+    return best
+
+
+def is_upper_line(text: str) -> bool:
+    """Mostly capitals: how titles are printed."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) >= 0.7
