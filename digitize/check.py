@@ -1,0 +1,113 @@
+"""`digitize check`: what this machine has, what it lacks, and how to install it."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from dataclasses import dataclass
+
+from digitize.errors import DigitizeError
+from digitize.settings import Settings
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+    required: bool = True
+
+
+def _tesseract() -> list[Check]:
+    from digitize import tesseract
+
+    try:
+        info = tesseract.info()
+    except DigitizeError as exc:
+        return [Check("tesseract", False, exc.message, exc.hint)]
+    out = [Check("tesseract", True, f"{info.version_text} at {info.path}")]
+    for lang, why in (("vie", "Vietnamese OCR"), ("osd", "page orientation detection")):
+        present = lang in info.languages
+        out.append(
+            Check(
+                f"tesseract language '{lang}'",
+                present,
+                f"{why}: {'installed' if present else 'missing'}"
+                + (f" in {info.tessdata}" if info.tessdata else ""),
+                f"sudo apt-get install tesseract-ocr-{lang}",
+            )
+        )
+    return out
+
+
+def _libraries() -> list[Check]:
+    out = []
+    for module, package in (
+        ("cv2", "opencv-python-headless"),
+        ("pypdfium2", "pypdfium2"),
+        ("pdfplumber", "pdfplumber"),
+        ("PIL", "pillow"),
+        ("minio", "minio"),
+        ("rq", "rq"),
+    ):
+        try:
+            mod = __import__(module)
+            version = getattr(mod, "__version__", None) or getattr(mod, "V_PYPDFIUM2", "")
+            out.append(Check(f"python package {package}", True, str(version or "installed")))
+        except ImportError as exc:
+            out.append(
+                Check(f"python package {package}", False, str(exc), f"pip install {package}")
+            )
+    return out
+
+
+def _redis(settings: Settings) -> Check:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(
+            settings.redis_url, socket_connect_timeout=2, socket_timeout=2
+        )
+        client.ping()
+        return Check(
+            "redis (queues)", True, f"answers at {_safe_url(settings.redis_url)}", required=False
+        )
+    except Exception as exc:  # any failure means "not reachable" here
+        return Check(
+            "redis (queues)",
+            False,
+            f"no answer at {_safe_url(settings.redis_url)} ({type(exc).__name__})",
+            "only `submit`, `worker` and queued `backlog` need it: sudo apt-get install "
+            "redis-server, or set DIGITIZE_REDIS_URL",
+            required=False,
+        )
+
+
+def _store(settings: Settings) -> Check:
+    from storage import open_store
+
+    try:
+        store = open_store(settings)
+        next(iter(store.list("dossiers/")), None)
+        return Check("object store", True, f"reachable: {store.describe()}", required=False)
+    except DigitizeError as exc:
+        return Check("object store", False, exc.message, exc.hint, required=False)
+
+
+def _safe_url(url: str) -> str:
+    """A Redis URL without its password."""
+    if "@" in url:
+        scheme, rest = url.split("://", 1) if "://" in url else ("", url)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def run_checks(settings: Settings) -> list[Check]:
+    py = Check(
+        "python",
+        sys.version_info >= (3, 11),
+        platform.python_version(),
+        "install Python 3.11 or newer",
+    )
+    return [py, *_tesseract(), *_libraries(), _store(settings), _redis(settings)]

@@ -1,0 +1,111 @@
+"""The `digitize` command as a user runs it: the real console script in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.pages import draw_page, encode
+
+DIGITIZE = [sys.executable, "-m", "digitize"]
+
+
+def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [*DIGITIZE, *args], capture_output=True, text=True, env=full_env, cwd=cwd, timeout=300
+    )
+
+
+@pytest.fixture(scope="module")
+def dossier_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("in") / "000.00.12.H57-261122-0007"
+    folder.mkdir()
+    (folder / "khai_sinh.jpg").write_bytes(encode(draw_page(dpi=300), "JPEG", dpi=300, quality=92))
+    (folder / "hong.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
+    (folder / "ghi_chu.txt").write_text("not a document")
+    return folder
+
+
+def test_run_json_prints_one_record_per_document_and_nothing_else(dossier_dir, tmp_path):
+    out = tmp_path / "store"
+    proc = cli("run", str(dossier_dir), "--out", str(out), "--json")
+    assert proc.returncode == 1, proc.stderr  # one document failed
+    records = [json.loads(line) for line in proc.stdout.splitlines()]
+    by_name = {r["source_name"]: r for r in records}
+    assert set(by_name) == {"khai_sinh.jpg", "hong.png"}  # the .txt in a folder is not a document
+    good, bad = by_name["khai_sinh.jpg"], by_name["hong.png"]
+    assert good["status"] == "done" and good["dossier_code"] == dossier_dir.name
+    assert bad["status"] == "failed" and bad["error"]["code"] == "corrupt_file"
+    assert "Traceback" not in proc.stderr
+    manifest = out / "dossiers" / dossier_dir.name / "manifest.json"
+    assert len(json.loads(manifest.read_text())["documents"]) == 2
+
+    # Run again: the finished document is not redone, the failed one is tried again.
+    again = cli("run", str(dossier_dir), "--out", str(out))
+    assert "skipped (already done)" in again.stderr
+    assert again.returncode == 1
+
+
+def test_run_without_json_prints_a_readable_summary(dossier_dir, tmp_path):
+    proc = cli("run", str(dossier_dir / "khai_sinh.jpg"), "--out", str(tmp_path / "s"))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ""
+    assert "done" in proc.stderr and "birth_certificate" in proc.stderr
+    assert "UNASSIGNED" in proc.stderr  # a file named on its own has no dossier folder
+    assert str(tmp_path / "s") in proc.stderr
+
+
+def test_bad_usage_exits_2(tmp_path):
+    assert cli("run", str(tmp_path / "missing.jpg")).returncode == 2
+    proc = cli("run", str(tmp_path), "--dossier", "../../etc", "--out", str(tmp_path / "s"))
+    assert proc.returncode == 2
+    assert "../../etc" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_status_and_fetch_a_dossier(dossier_dir, tmp_path):
+    out = tmp_path / "store"
+    cli("run", str(dossier_dir / "khai_sinh.jpg"), "--out", str(out), "--dossier", "HS-1")
+    status = cli("status", "HS-1", "--out", str(out))
+    assert status.returncode == 0, status.stderr
+    assert "khai_sinh.jpg" in status.stdout and "done" in status.stdout
+    fetched = cli("fetch", "HS-1", "--out", str(out), "--to", str(tmp_path / "got"))
+    assert fetched.returncode == 0, fetched.stderr
+    pdfs = list((tmp_path / "got").rglob("searchable.pdf"))
+    assert len(pdfs) == 1 and pdfs[0].stat().st_size > 1000
+    missing = cli("status", "NO-SUCH", "--out", str(out))
+    assert missing.returncode == 1 and "NO-SUCH" in missing.stderr
+
+
+def test_check_passes_here_and_names_what_is_missing_elsewhere(tmp_path):
+    ok = cli("check", env={"DIGITIZE_STORE": str(tmp_path / "s")})
+    assert ok.returncode == 0, ok.stdout
+    assert "tesseract language 'vie'" in ok.stdout
+
+    # A machine without Tesseract: only Python on PATH.
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    (bare / "python3").symlink_to(sys.executable)
+    missing = cli("check", env={"PATH": str(bare), "DIGITIZE_STORE": str(tmp_path / "s")})
+    assert missing.returncode == 1
+    assert "MISSING" in missing.stdout
+    assert "apt-get install tesseract-ocr" in missing.stdout
+
+
+def test_check_names_a_missing_language(tmp_path):
+    tessdata = tmp_path / "tessdata"
+    tessdata.mkdir()
+    real = Path(shutil.which("tesseract")).resolve()
+    src = Path("/usr/share/tesseract-ocr/5/tessdata/eng.traineddata")
+    if not src.exists():
+        pytest.skip("needs the system eng language data to build a partial tessdata folder")
+    (tessdata / "eng.traineddata").symlink_to(src)
+    proc = cli("check", env={"TESSDATA_PREFIX": str(tessdata), "DIGITIZE_STORE": str(tmp_path)})
+    assert proc.returncode == 1, (real, proc.stdout)
+    assert "tesseract-ocr-vie" in proc.stdout
