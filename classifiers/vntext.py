@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from rapidfuzz.distance import Levenshtein
+
 _NON_ALNUM = re.compile(r"[^0-9a-z/]+")
 
 
@@ -23,29 +25,15 @@ def fold(text: str) -> str:
 
 
 def levenshtein(a: str, b: str, limit: int | None = None) -> int:
-    """Edit distance; stops early and returns ``limit + 1`` once it must exceed ``limit``."""
-    if a == b:
-        return 0
-    if len(a) < len(b):
-        a, b = b, a
-    if limit is not None and len(a) - len(b) > limit:
-        return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        if limit is not None and min(cur) > limit:
-            return limit + 1
-        prev = cur
-    return prev[-1]
+    """Edit distance; above ``limit`` (when given) it returns ``limit + 1``."""
+    return Levenshtein.distance(a, b, score_cutoff=limit)
 
 
 def similarity(a: str, b: str) -> float:
     """1 for equal strings, falling to 0 as the edit distance reaches the longer length."""
     if not a and not b:
         return 1.0
-    return 1.0 - levenshtein(a, b) / max(len(a), len(b))
+    return 1.0 - Levenshtein.distance(a, b) / max(len(a), len(b))
 
 
 def best_window(tokens: list[str], needle: list[str]) -> tuple[float, int, int]:
