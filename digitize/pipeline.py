@@ -21,7 +21,7 @@ from typing import Any
 import classifiers
 from digitize import PIPELINE_VERSION
 from digitize.errors import DigitizeError, StorageError
-from digitize.intake import KINDS, open_document
+from digitize.intake import KINDS, jpeg_quality, open_document
 from digitize.models import PageResult
 from digitize.pdfwriter import SearchablePDF
 from digitize.reading import read_page
@@ -32,6 +32,9 @@ from storage import Store, layout, upsert_manifest_entry
 log = logging.getLogger(__name__)
 
 UNASSIGNED = "UNASSIGNED"
+
+MIN_COPY_DPI = 200
+"""Lowest resolution of an electronic copy of a paper document (Decree 30/2020, Appendix I)."""
 
 
 @dataclass(frozen=True)
@@ -95,12 +98,14 @@ def process_document(
     store: Store,
     settings: Settings,
     force: bool = False,
+    original_stored_as: str | None = None,
 ) -> Outcome:
     """Process one submitted file and store everything under its dossier.
 
     The original is stored first, so nothing submitted is ever lost, even when the pipeline
     then fails on it. A document already finished (same bytes, same dossier) is not redone
-    unless ``force`` is set.
+    unless ``force`` is set. ``original_stored_as`` is the key of an original that is already
+    in the store (a queued job stored it at submission): it is linked, not written again.
     """
     started = time.monotonic()
     layout.validate_dossier_code(dossier_code)
@@ -114,13 +119,14 @@ def process_document(
 
     key = lambda name: layout.document_key(dossier_code, doc_id, name)  # noqa: E731
     meta = _object_metadata(record)
-    original_key = None
+    original_key = original_stored_as
     try:
         doc = open_document(
             Path(source_name), data, max_pixels=settings.max_pixels, pdf_dpi=settings.pdf_render_dpi
         )
-        original_key = key(f"original.{doc.ext}")
-        store.put_bytes(original_key, data, content_type=doc.content_type, metadata=meta)
+        if original_stored_as is None:
+            original_key = key(f"original.{doc.ext}")
+            store.put_bytes(original_key, data, content_type=doc.content_type, metadata=meta)
         with tempfile.TemporaryDirectory(prefix="digitize-") as tmp:
             pdf_path = Path(tmp) / "searchable.pdf"
             pages = _read_pages(doc, pdf_path, record, store, settings)
@@ -171,6 +177,7 @@ def _store_unreadable_original(store: Store, key, data: bytes, meta: dict[str, s
 def _read_pages(doc, pdf_path: Path, record: dict[str, Any], store: Store, settings: Settings):
     pages: list[PageResult] = []
     dossier, doc_id = record["dossier_code"], record["doc_id"]
+    source_quality = jpeg_quality(doc.data) if doc.kind == "jpeg" else None
     with SearchablePDF(pdf_path, title=record["source_name"]) as pdf:
         for page in doc.pages():
             read = read_page(
@@ -184,6 +191,7 @@ def _read_pages(doc, pdf_path: Path, record: dict[str, Any], store: Store, setti
                 words=result.words,
                 bilevel=page.bilevel,
                 jpeg_bytes=doc.data if pristine_jpeg else None,
+                jpeg_quality=source_quality,
             )
             store.put_bytes(
                 layout.page_words_key(dossier, doc_id, result.index + 1),
@@ -214,6 +222,8 @@ def _finish_record(record: dict[str, Any], pages: list[PageResult]) -> None:
         "skew_deg": [p.quality.get("skew_deg", 0.0) for p in pages],
         "dpi": [round(p.dpi) for p in pages],
         "page_sources": [p.source for p in pages],
+        # Decree 30 asks for copies of at least 200 dpi: these pages should be scanned again.
+        "low_resolution_pages": [p.index + 1 for p in pages if p.dpi < MIN_COPY_DPI - 0.5],
     }
     found = classifiers.classify(pages)
     record["document_type"] = found.document_type

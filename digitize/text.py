@@ -1,19 +1,36 @@
 """Page text from words: lines in reading order, NFC, single spaces.
 
-Tesseract numbers blocks, paragraphs and lines in its reading order; a Decree 30 header's left
-organ block and right national title come out as separate blocks, so keeping lines grouped by
-block keeps them from being interleaved line by line.
+A Decree 30 document opens with two blocks side by side: the issuing organ and "Số: ..." on the
+left, the national title, motto and place-and-date line on the right. OCR engines and PDF text
+layers both tend to return them as shared lines ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI ..."), which
+interleaves two texts line by line. Lines are therefore split at wide gaps, and a run of lines
+that share one gutter is emitted as its left column, then its right column.
 """
 
 from __future__ import annotations
 
 import re
+import statistics
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from digitize.models import Word
 
 _SPACES = re.compile(r"[ \t\u00a0]+")
+
+GAP_IN_HEIGHTS = 2.5
+"""A gap wider than this many word heights separates two columns, not two words."""
+
+MIN_GAP_SHARE = 0.04
+"""...and it must also be at least this share of the page width."""
+
+GUTTER_TOLERANCE = 0.06
+"""Split points within this share of the page width belong to the same gutter."""
+
+
+MAX_ROW_GAP = 2.0
+"""Rows further apart than this many line heights do not continue a two-column run."""
 
 
 def nfc(text: str) -> str:
@@ -37,16 +54,117 @@ def lines_of(words: Sequence[Word]) -> list[list[Word]]:
     return lines
 
 
-def page_text(words: Sequence[Word]) -> str:
-    """The page as text: one line per text line, a blank line between blocks."""
+def split_line(line: Sequence[Word], page_width: int) -> list[list[Word]]:
+    """A line cut into segments wherever a gap is too wide to be a space between words."""
+    if len(line) < 2:
+        return [list(line)]
+    ordered = sorted(line, key=lambda w: w.left)
+    height = statistics.median(w.height for w in ordered) or 1
+    min_gap = max(GAP_IN_HEIGHTS * height, MIN_GAP_SHARE * page_width)
+    segments = [[ordered[0]]]
+    for prev, cur in zip(ordered, ordered[1:], strict=False):
+        if cur.left - prev.right > min_gap:
+            segments.append([])
+        segments[-1].append(cur)
+    return segments
+
+
+@dataclass
+class _Row:
+    segments: list[list[Word]]
+    block: int
+
+    @property
+    def left(self) -> int:
+        return self.segments[0][0].left
+
+    @property
+    def right(self) -> int:
+        return self.segments[-1][-1].right
+
+    @property
+    def top(self) -> int:
+        return min(w.top for s in self.segments for w in s)
+
+    @property
+    def bottom(self) -> int:
+        return max(w.bottom for s in self.segments for w in s)
+
+    @property
+    def height(self) -> float:
+        return statistics.median(w.height for s in self.segments for w in s)
+
+    def gutter(self) -> float | None:
+        """Middle of the widest gap between two segments, if the row has two or more."""
+        if len(self.segments) < 2:
+            return None
+        gaps = [(b[0].left - a[-1].right, (a[-1].right + b[0].left) / 2)
+                for a, b in zip(self.segments, self.segments[1:], strict=False)]
+        return max(gaps)[1]
+
+
+def _text(words: Iterable[Word]) -> str:
+    return clean_line(" ".join(w.text for w in words))
+
+
+def _columns(rows: list[_Row], page_width: int) -> list[tuple[int, list[str]]]:
+    """Groups of output lines with their first row's block number.
+
+    A run of rows sharing one gutter becomes a single group: its left column, then its right.
+    """
+    groups: list[tuple[int, list[str]]] = []
+    i = 0
+    tol = GUTTER_TOLERANCE * page_width
+    while i < len(rows):
+        g = rows[i].gutter()
+        if g is None:
+            groups.append((rows[i].block, [_text(w for s in rows[i].segments for w in s)]))
+            i += 1
+            continue
+        left: list[str] = []
+        right: list[str] = []
+        j = i
+        split_rows = 0
+        while j < len(rows):
+            row = rows[j]
+            if j > i and row.top - rows[j - 1].bottom > MAX_ROW_GAP * rows[j - 1].height:
+                break  # a wide vertical gap ends the two-column part
+            rg = row.gutter()
+            if rg is not None and abs(rg - g) <= tol:
+                words = [w for s in row.segments for w in s]
+                left.append(_text(w for w in words if w.right <= g))
+                right.append(_text(w for w in words if w.left >= g))
+                split_rows += 1
+            elif rg is None and row.right <= g + tol / 2:
+                left.append(_text(row.segments[0]))
+            elif rg is None and row.left >= g - tol / 2:
+                right.append(_text(row.segments[0]))
+            else:
+                break
+            j += 1
+        if split_rows < 2:  # one wide gap is a form line ("Ngày sinh: ...   Giới tính: Nam")
+            groups.append((rows[i].block, [_text(w for s in rows[i].segments for w in s)]))
+            i += 1
+            continue
+        groups.append((rows[i].block, [t for t in left + right if t]))
+        i = j
+    return groups
+
+
+def page_text(words: Sequence[Word], page_width: int | None = None) -> str:
+    """The page as text: one line per text line, a blank line between blocks and columns."""
+    if not words:
+        return ""
+    width = page_width or max(w.right for w in words)
+    rows = [_Row(split_line(line, width), line[0].block) for line in lines_of(words)]
     out: list[str] = []
-    last_block = None
-    for line in lines_of(words):
-        block = line[0].block
-        if last_block is not None and block != last_block:
+    last_block, last_columns = None, False
+    for row_block, group in _columns(rows, width):
+        columns = len(group) > 1
+        if last_block is not None and (row_block != last_block or columns or last_columns):
             out.append("")
-        out.append(clean_line(" ".join(w.text for w in line)))
-        last_block = block
+        out.extend(group)
+        last_block, last_columns = row_block, columns
     return "\n".join(out).strip("\n")
 
 

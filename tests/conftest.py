@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 pytest_plugins = ["tests.fixtures_s3"]
 
 ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples" / "000.00.12.H57-261122-0001"
+TRUTH = json.loads((SAMPLES / "truth.json").read_text(encoding="utf-8"))
 
 
 def _evaldata_dir() -> Path:
@@ -35,3 +38,25 @@ def settings(tmp_path):
 @pytest.fixture
 def local_out(tmp_path) -> Path:
     return tmp_path / "store"
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory):
+    """The sample dossier processed once for the session: (store, records by file name)."""
+    from digitize.pipeline import process_document
+    from digitize.settings import Settings
+    from storage import LocalStore
+
+    root = tmp_path_factory.mktemp("samples-store")
+    store = LocalStore(root)
+    settings = Settings(store=str(root))
+    records = {}
+    for name in TRUTH["files"]:
+        records[name] = process_document(
+            (SAMPLES / name).read_bytes(),
+            source_name=name,
+            dossier_code=TRUTH["dossier_code"],
+            store=store,
+            settings=settings,
+        ).record
+    return store, records

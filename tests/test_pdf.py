@@ -372,10 +372,26 @@ def test_pdf_codes_are_nfc_code_points_within_the_bmp() -> None:
     assert pdf_codes(" x\x00\t ") == [ord("x")]
 
 
-def test_word_is_stretched_over_its_box() -> None:
-    ops = _text_ops_for_word([0x43, 0x1ED8], x=10, y=20, width=30, size=12, trailing_space=True)
-    # Two glyphs of half an em at 12 pt are 12 pt wide; 30 pt needs 250 % scaling.
-    assert ops == "250 Tz 1 0 0 1 10 20 Tm <00431ED80020> Tj"
+def test_word_is_stretched_over_its_box_and_its_space_over_the_gap() -> None:
+    ops = _text_ops_for_word([0x43, 0x1ED8], x=10, y=20, width=30, size=12, space=9)
+    # Two glyphs of half an em at 12 pt are 12 pt wide; 30 pt needs 250 % scaling. The space
+    # (6 pt naturally) is stretched to the 9-pt gap before the next word.
+    assert ops == "250 Tz 1 0 0 1 10 20 Tm <00431ED8> Tj 150 Tz <0020> Tj"
+    assert "0020" not in _text_ops_for_word([0x43], x=0, y=0, width=5, size=12, space=None)
+
+
+def test_touching_ocr_boxes_still_extract_as_separate_words(tmp_path) -> None:
+    # OCR of dot leaders gives boxes that touch or overlap; they must not merge on extraction.
+    words = [
+        Word("abc", 100, 100, 60, 30, 0.5, line=1),
+        Word("def", 158, 100, 60, 30, 0.5, line=1),
+        Word("ghi", 218, 100, 60, 30, 0.5, line=1),
+    ]
+    path = tmp_path / "touch.pdf"
+    with SearchablePDF(path) as pdf:
+        pdf.add_page(np.full((400, 600), 255, np.uint8), dpi=300, words=words)
+    with pdfplumber.open(path) as doc:
+        assert [w["text"] for w in doc.pages[0].extract_words()] == ["abc", "def", "ghi"]
 
 
 def test_lines_follow_ocr_numbers_and_geometry() -> None:

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from digitize.pipeline import process_document
-
-SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "000.00.12.H57-261122-0001"
-TRUTH = json.loads((SAMPLES / "truth.json").read_text(encoding="utf-8"))
+from tests.conftest import TRUTH
 
 # Fields the pipeline must read exactly on the samples (the rest is measured in bench/).
 MUST_READ = {
@@ -23,23 +17,8 @@ MUST_READ = {
 
 
 @pytest.fixture(scope="module")
-def records(tmp_path_factory):
-    from digitize.settings import Settings
-    from storage import LocalStore
-
-    store = LocalStore(tmp_path_factory.mktemp("store"))
-    settings = Settings(store=str(store.root))
-    out = {}
-    for name in TRUTH["files"]:
-        data = (SAMPLES / name).read_bytes()
-        out[name] = process_document(
-            data,
-            source_name=name,
-            dossier_code=TRUTH["dossier_code"],
-            store=store,
-            settings=settings,
-        ).record
-    return out
+def records(sample_run):
+    return sample_run[1]
 
 
 def test_every_sample_is_processed_and_typed(records):

@@ -5,8 +5,8 @@ All functions here are pure: words and page geometry in, PDF operators out.
 Text is laid out line by line. Every word of a line gets the line's font size (the line's box
 height) and its baseline at the line's box bottom, so extractors see one line with one height;
 each word is placed at its own left edge and stretched with horizontal scaling (``Tz``) so that
-its glyphs cover exactly its box. A space follows every word but the last of a line, so
-extractors find word boundaries without guessing from gaps.
+its glyphs cover exactly its box. A space follows every word but the last of a line, stretched
+over the gap to the next word, so extractors find word boundaries without guessing from gaps.
 """
 
 from __future__ import annotations
@@ -99,14 +99,46 @@ def group_lines(words: Sequence[Word]) -> list[list[Word]]:
 
 
 def _text_ops_for_word(
-    codes: Sequence[int], *, x: float, y: float, width: float, size: float, trailing_space: bool
+    codes: Sequence[int],
+    *,
+    x: float,
+    y: float,
+    width: float,
+    size: float,
+    space: float | None,
 ) -> str:
-    """Operators that draw one word's codes from ``(x, y)`` stretched to ``width`` points."""
+    """Operators that draw one word's codes from ``(x, y)`` stretched to ``width`` points.
+
+    ``space`` (points), when given, is the width of the space drawn right after the word: it
+    fills the gap up to the next word exactly, so extractors find the boundary and never see
+    the space overlap the next word (which would join the two).
+    """
     natural_width = len(codes) * GLYPH_WIDTH / 1000 * size
-    scaling = 100 * width / natural_width
-    spelled = list(codes) + ([_SPACE] if trailing_space else [])
-    hex_codes = "".join(f"{code:04X}" for code in spelled)
-    return f"{num(scaling)} Tz 1 0 0 1 {num(x)} {num(y)} Tm <{hex_codes}> Tj"
+    hex_codes = "".join(f"{code:04X}" for code in codes)
+    ops = f"{num(100 * width / natural_width)} Tz 1 0 0 1 {num(x)} {num(y)} Tm <{hex_codes}> Tj"
+    if space is not None:
+        space_scaling = 100 * space / (GLYPH_WIDTH / 1000 * size)
+        ops += f" {num(space_scaling)} Tz <{_SPACE:04X}> Tj"
+    return ops
+
+
+MIN_SPACE_SHARE = 0.15
+"""Where OCR boxes touch or overlap, this share of the line height is kept for the space."""
+
+
+def _widths(line: Sequence[Word], height: float) -> list[tuple[float, float | None]]:
+    """Each word's drawn width and the width of the space after it, in pixels."""
+    out: list[tuple[float, float | None]] = []
+    min_space = max(0.5, MIN_SPACE_SHARE * height)
+    for word, nxt in zip(line, [*line[1:], None], strict=True):
+        if nxt is None:
+            out.append((float(word.width), None))
+            continue
+        end = float(word.right)
+        if nxt.left - end < min_space:
+            end = max(word.left + 0.5, nxt.left - min_space)
+        out.append((end - word.left, max(min_space, nxt.left - end)))
+    return out
 
 
 def text_ops_for_line(line: Sequence[Word], geometry: PageGeometry, font: str) -> list[str]:
@@ -117,15 +149,15 @@ def text_ops_for_line(line: Sequence[Word], geometry: PageGeometry, font: str) -
     size = (bottom - top) * scale
     baseline = geometry.height_pt - bottom * scale
     ops = [f"/{font} {num(size)} Tf"]
-    for i, word in enumerate(line):
+    for word, (width, space) in zip(line, _widths(line, bottom - top), strict=True):
         ops.append(
             _text_ops_for_word(
                 pdf_codes(word.text),
                 x=word.left * scale,
                 y=baseline,
-                width=word.width * scale,
+                width=width * scale,
                 size=size,
-                trailing_space=i < len(line) - 1,
+                space=None if space is None else space * scale,
             )
         )
     return ops

@@ -89,12 +89,14 @@ class SearchablePDF:
         words: Sequence[Word],
         bilevel: bool = False,
         jpeg_bytes: bytes | None = None,
+        jpeg_quality: int | None = None,
     ) -> None:
         """Write one page: ``image`` covers the page, whose size is the image's at ``dpi``.
 
         ``words`` are in pixels of ``image``. ``bilevel`` stores the page losslessly at one bit
         per pixel; ``jpeg_bytes`` (the original JPEG of exactly these pixels) is embedded
-        unchanged instead of re-encoding ``image``.
+        unchanged instead of re-encoding ``image``. ``jpeg_quality`` overrides the writer's
+        quality for this page (a re-encoded photo keeps its source's quality, not more).
         """
         self._check_open()
         number = self.page_count + 1
@@ -103,7 +105,10 @@ class SearchablePDF:
         try:
             pixels = normalize_image(image)
             encoded = encode_page_image(
-                pixels, bilevel=bilevel, jpeg_quality=self.jpeg_quality, jpeg_bytes=jpeg_bytes
+                pixels,
+                bilevel=bilevel,
+                jpeg_quality=jpeg_quality or self.jpeg_quality,
+                jpeg_bytes=jpeg_bytes,
             )
         except ValueError as exc:
             raise self._argument_error(number, str(exc)) from exc

@@ -1,0 +1,85 @@
+"""Page text assembly: NFC lines, and a Decree 30 header read one block at a time."""
+
+from __future__ import annotations
+
+from digitize.models import Word
+from digitize.text import document_text, page_text, split_line
+
+WIDTH = 2480  # A4 at 300 dpi
+
+
+def w(text: str, x: int, y: int, line: int, block: int = 1) -> Word:
+    return Word(text, x, y, 28 * len(text), 40, 0.95, block, 1, line)
+
+
+def _header() -> list[Word]:
+    # Left block centred near a quarter of the page, right block near three quarters;
+    # the OCR engine returns each pair as one line.
+    return [
+        w("ỦY", 300, 200, 1),
+        w("BAN", 400, 200, 1),
+        w("NHÂN", 520, 200, 1),
+        w("DÂN", 680, 200, 1),
+        w("CỘNG", 1250, 200, 1),
+        w("HÒA", 1420, 200, 1),
+        w("XÃ", 1550, 200, 1),
+        w("HỘI", 1640, 200, 1),
+        w("PHƯỜNG", 330, 260, 2),
+        w("AN", 540, 260, 2),
+        w("BIÊN", 620, 260, 2),
+        w("Độc", 1350, 260, 2),
+        w("lập", 1460, 260, 2),
+        w("-", 1560, 260, 2),
+        w("Tự", 1600, 260, 2),
+        w("Số:", 300, 340, 3),
+        w("3114/QĐ-UBND", 390, 340, 3),
+        w("An", 1300, 340, 3),
+        w("Biên,", 1380, 340, 3),
+        w("ngày", 1540, 340, 3),
+        w("QUYẾT", 1050, 520, 4),
+        w("ĐỊNH", 1240, 520, 4),
+        w("Điều", 250, 640, 5),
+        w("1.", 390, 640, 5),
+        w("Thành", 460, 640, 5),
+        w("lập", 640, 640, 5),
+    ]
+
+
+def test_decree30_header_blocks_are_not_interleaved():
+    lines = page_text(_header(), WIDTH).splitlines()
+    assert lines[:3] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG AN BIÊN", "Số: 3114/QĐ-UBND"]
+    assert lines[3:6] == ["CỘNG HÒA XÃ HỘI", "Độc lập - Tự", "An Biên, ngày"]
+    body = [ln for ln in lines[6:] if ln]
+    assert body == ["QUYẾT ĐỊNH", "Điều 1. Thành lập"]
+
+
+def test_a_single_form_line_with_a_wide_gap_stays_one_line():
+    words = [
+        w("Ngày", 250, 800, 1),
+        w("sinh:", 390, 800, 1),
+        w("26/01/2001", 540, 800, 1),
+        w("Giới", 1500, 800, 1),
+        w("tính:", 1640, 800, 1),
+        w("Nam", 1790, 800, 1),
+        w("Nơi", 250, 870, 2),
+        w("cư", 360, 870, 2),
+        w("trú:", 440, 870, 2),
+        w("Thôn", 570, 870, 2),
+    ]
+    assert page_text(words, WIDTH).splitlines() == [
+        "Ngày sinh: 26/01/2001 Giới tính: Nam",
+        "Nơi cư trú: Thôn",
+    ]
+
+
+def test_split_line_cuts_only_at_column_gaps():
+    line = [w("Số:", 300, 340, 3), w("3114", 390, 340, 3), w("An", 1300, 340, 3)]
+    assert [[x.text for x in seg] for seg in split_line(line, WIDTH)] == [["Số:", "3114"], ["An"]]
+
+
+def test_text_is_nfc_with_single_spaces_and_pages_split_by_form_feed():
+    decomposed = "Nguye\u0302\u0303n"
+    text = page_text([w(decomposed, 100, 100, 1), w("Văn", 400, 100, 1)], WIDTH)
+    assert text == "Nguyễn Văn"
+    assert document_text(["a", "b"]) == "a\fb"
+    assert page_text([], WIDTH) == ""
