@@ -18,6 +18,7 @@ from collections.abc import Iterator
 import numpy as np
 import pdfplumber
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 
 from digitize.errors import CorruptFile, EncryptedPDF
@@ -61,20 +62,33 @@ def text_layer_is_usable(text: str) -> bool:
     return real >= MIN_TEXT_CHARS and suspect_word_share(text) <= MAX_SUSPECT_WORD_SHARE
 
 
-def _native_dpi(page: pdfplumber.page.Page) -> float | None:
-    """The resolution of a scan that fills the page, if the page is one."""
-    area = float(page.width * page.height) or 1.0
-    for im in page.images:
-        w_pt = float(im["x1"] - im["x0"])
-        h_pt = float(im["bottom"] - im["top"])
-        if w_pt * h_pt < 0.8 * area or w_pt <= 0:
+def _native_dpi(page: pdfium.PdfPage) -> float | None:
+    """The resolution of a scan that fills the page, if the page is one.
+
+    Read from PDFium's page objects: nothing is decoded, and nothing stays cached (pdfminer
+    would keep every page's image stream in memory for the rest of the document).
+    """
+    w_page, h_page = page.get_size()
+    area = float(w_page * h_page) or 1.0
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
+        left, bottom, right, top = obj.get_bounds()
+        w_pt, h_pt = float(right - left), float(top - bottom)
+        if w_pt * h_pt < 0.8 * area or w_pt <= 0 or h_pt <= 0:
             continue
-        src_w, src_h = (float(v) for v in im.get("srcsize", (0, 0)))
+        src_w, src_h = (float(v) for v in obj.get_px_size())
         if (src_w > src_h) != (w_pt > h_pt):  # placed rotated by a quarter turn
             src_w, src_h = src_h, src_w
         dpi = max(src_w / (w_pt / 72.0), src_h / (h_pt / 72.0))
         return max(dpi, MIN_NATIVE_DPI)
     return None
+
+
+def _layer_text(page: pdfium.PdfPage) -> str:
+    textpage = page.get_textpage()
+    try:
+        return textpage.get_text_bounded()
+    finally:
+        textpage.close()
 
 
 def _words_from_layer(page: pdfplumber.page.Page, scale: float) -> list[Word]:
@@ -144,36 +158,41 @@ def pages(data: bytes, *, name: str, render_dpi: int = 300) -> Iterator[PageImag
 def _page(
     doc: pdfium.PdfDocument, plumber: pdfplumber.PDF, index: int, name: str, render_dpi: int
 ) -> PageImage:
-    try:
-        pl_page = plumber.pages[index]
-        text = pl_page.extract_text() or ""
-        native = _native_dpi(pl_page)
-    except Exception as exc:  # a damaged page must not hide the others' damage report
-        log.warning(
-            "page %d of a PDF has an unreadable structure: %s", index + 1, type(exc).__name__
-        )
-        pl_page, text, native = None, "", None
-    usable = text_layer_is_usable(text)
-    dpi = float(render_dpi) if usable or native is None else native
     page = doc[index]
-    w_pt, h_pt = page.get_size()
-    if w_pt * h_pt * (dpi / 72.0) ** 2 > MAX_RENDER_PIXELS:
-        dpi = 72.0 * (MAX_RENDER_PIXELS / (w_pt * h_pt)) ** 0.5
     try:
+        usable = text_layer_is_usable(_layer_text(page))
+        native = _native_dpi(page)
+        dpi = float(render_dpi) if usable or native is None else native
+        w_pt, h_pt = page.get_size()
+        if w_pt * h_pt * (dpi / 72.0) ** 2 > MAX_RENDER_PIXELS:
+            dpi = 72.0 * (MAX_RENDER_PIXELS / (w_pt * h_pt)) ** 0.5
         bitmap = page.render(scale=dpi / 72.0, rev_byteorder=False)
         image = np.array(bitmap.to_numpy()[:, :, :3], dtype=np.uint8, copy=True)
     except pdfium.PdfiumError as exc:
         raise CorruptFile(f"{name} page {index + 1} could not be rendered: {exc}.") from exc
     finally:
         page.close()
-    words = _words_from_layer(pl_page, dpi / 72.0) if usable and pl_page is not None else None
-    if pl_page is not None:
-        pl_page.close()
+    words = _layer_words(plumber, index, dpi) if usable else None
     if image.ndim == 3 and _is_grey(image):
         image = np.ascontiguousarray(image[:, :, 0])
     return PageImage(
         index, image, dpi, False, text_layer=words, source="text_layer" if words else "pdf_image"
     )
+
+
+def _layer_words(plumber: pdfplumber.PDF, index: int, dpi: float) -> list[Word] | None:
+    """The page's words from its text layer, or ``None`` when pdfplumber cannot read them."""
+    try:
+        pl_page = plumber.pages[index]
+        try:
+            return _words_from_layer(pl_page, dpi / 72.0) or None
+        finally:
+            pl_page.close()
+    except Exception as exc:  # a damaged page structure: fall back to OCR, keep the document
+        log.warning(
+            "page %d text layer unreadable (%s); it is OCRed", index + 1, type(exc).__name__
+        )
+        return None
 
 
 def _is_grey(image: np.ndarray) -> bool:

@@ -1,0 +1,95 @@
+"""Peak memory against page count: a long document must cost no more than a short one.
+
+    .venv/bin/python -m bench.bench_memory --pages 5,200 --kinds tiff,pdf
+
+For each kind and page count, a scanned document of A4 pages at 300 dpi is written, then
+processed by ``digitize run`` in a fresh process; the process's peak resident memory is read
+from the kernel when it ends. Tesseract runs in short-lived processes of its own, one page at a
+time, so its memory does not depend on the page count.
+Pages carry a few lines of text so OCR is quick; the memory at stake is the pipeline's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.synth import render_document
+
+RUNNER = """
+import resource, sys
+from digitize.cli import main
+try:
+    main(["run", sys.argv[1], "--out", sys.argv[2], "--dossier", "MEM"])
+except SystemExit as exc:
+    code = exc.code
+self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(self_kb, code)
+"""
+
+
+def make_document(path: Path, kind: str, pages: int) -> None:
+    """``pages`` distinct-looking A4 pages from a handful of rendered ones."""
+    base = [
+        render_document(t, random.Random(i), 300).image.convert("L")
+        for i, t in enumerate(("official_letter", "application", "decision"))
+    ]
+    frames = [base[i % len(base)] for i in range(pages)]
+    if kind == "tiff":
+        bilevel = [f.point(lambda v: 255 if v > 160 else 0).convert("1") for f in frames]
+        bilevel[0].save(
+            path, save_all=True, append_images=bilevel[1:], compression="group4", dpi=(300, 300)
+        )
+    else:
+        frames[0].save(
+            path, "PDF", save_all=True, append_images=frames[1:], resolution=300, quality=75
+        )
+
+
+def measure(path: Path, out: Path) -> tuple[float, int]:
+    proc = subprocess.run(
+        [sys.executable, "-c", RUNNER, str(path), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    last = proc.stdout.strip().splitlines()[-1]
+    self_kb, code = last.split()
+    return int(self_kb) / 1024, int(code) if code.isdigit() else 1
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pages", default="5,200")
+    ap.add_argument("--kinds", default="tiff,pdf")
+    args = ap.parse_args()
+    counts = [int(x) for x in args.pages.split(",")]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="digitize-mem-") as tmp:
+        for kind in args.kinds.split(","):
+            for n in counts:
+                doc = Path(tmp) / f"doc_{n}.{'tif' if kind == 'tiff' else 'pdf'}"
+                make_document(doc, kind, n)
+                peak_mb, code = measure(doc, Path(tmp) / f"out_{kind}_{n}")
+                rows.append({"kind": kind, "pages": n, "peak_mb": round(peak_mb, 1), "exit": code})
+                doc.unlink()
+    print("| kind | pages | peak RSS (MB) | exit |")
+    print("|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['kind']} | {r['pages']} | {r['peak_mb']} | {r['exit']} |")
+    for kind in args.kinds.split(","):
+        peaks = [r["peak_mb"] for r in rows if r["kind"] == kind]
+        print(
+            f"{kind}: growth from {counts[0]} to {counts[-1]} pages = "
+            f"{peaks[-1] - peaks[0]:+.1f} MB"
+        )
+    print(json.dumps(rows), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
