@@ -255,5 +255,12 @@ def raise_not_found(code: str, where: str) -> None:
     raise NotFound(f"Dossier {code} has no stored documents in {where}.")
 
 
+# The queue commands live in their own module; it uses this one's helpers, so it is imported
+# last.
+from digitize.cli_queue import backlog, submit, worker  # noqa: E402
+
+for _command in (submit, worker, backlog):
+    main.add_command(_command)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

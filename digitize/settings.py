@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     lang: str = Field("vie", description="Tesseract languages, joined by '+'")
     ocr_timeout_s: float = Field(120.0, description="Tesseract time limit per page, seconds")
     job_timeout_s: int = Field(1800, description="RQ job time limit per document, seconds")
+    job_retry_intervals_s: tuple[int, ...] = Field(
+        (10, 60, 300),
+        description="waits before each retry of a queued job that met a retryable error "
+        "(object store unreachable, OCR timeout), seconds; one retry per value, JSON list",
+    )
     pdf_render_dpi: int = Field(300, description="dpi used to rasterize scanned PDF pages")
     max_pixels: int = Field(120_000_000, description="largest page accepted, in pixels")
 

@@ -1,0 +1,254 @@
+"""The queued path against a real Redis and a real S3 server: submit, workers, retries, webhook.
+
+Jobs run in burst workers: in this process (``SimpleWorker``) where the test needs to see
+inside, and as two separate ``digitize worker --burst`` processes for concurrency.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rq import Queue
+from rq.job import Job, JobStatus
+
+from digitize.cli import main
+from digitize.pipeline import sha256_of
+from digitize.settings import Settings, get_settings
+from storage import Store, layout, open_store, read_manifest
+from tests.fixtures_redis import _free_port
+from tests.pages import LINES, draw_page, encode
+from workers import jobs, submit_document, webhook
+from workers.queues import BACKLOG, DESK, job_id_for
+from workers.worker import build_worker
+
+ROOT = Path(__file__).resolve().parents[1]
+DOSSIER = "000.00.12.H57-261122-0007"
+SECRET = "test-webhook-secret"
+
+
+def scan(i: int) -> bytes:
+    """A small distinct one-page scan (150 dpi keeps each document well under a second)."""
+    return encode(draw_page((*LINES[:4], f"Số: {i}/2024"), dpi=150), "PNG", dpi=150)
+
+
+@pytest.fixture
+def env(monkeypatch, redis_url) -> Iterator[dict[str, str]]:
+    """Worker-side configuration in the environment, as a deployed worker reads it."""
+    values = {"DIGITIZE_REDIS_URL": redis_url, "DIGITIZE_JOB_RETRY_INTERVALS_S": "[1]"}
+    for k, v in values.items():
+        monkeypatch.setenv(k, v)
+    for k in ("DIGITIZE_WEBHOOK_URL", "DIGITIZE_WEBHOOK_SECRET"):
+        monkeypatch.delenv(k, raising=False)
+    get_settings.cache_clear()
+    jobs._stores.clear()
+    yield values
+    get_settings.cache_clear()
+    jobs._stores.clear()
+
+
+def use_s3(monkeypatch, s3: Settings, endpoint: str | None = None) -> None:
+    monkeypatch.setenv("DIGITIZE_STORE", "s3")
+    monkeypatch.setenv("DIGITIZE_S3_ENDPOINT", endpoint or s3.s3_endpoint or "")
+    monkeypatch.setenv("DIGITIZE_S3_ACCESS_KEY", s3.s3_access_key.get_secret_value())
+    monkeypatch.setenv("DIGITIZE_S3_SECRET_KEY", s3.s3_secret_key.get_secret_value())
+    monkeypatch.setenv("DIGITIZE_S3_BUCKET", s3.s3_bucket)
+    monkeypatch.setenv("DIGITIZE_S3_SECURE", "1" if s3.s3_secure else "0")
+    get_settings.cache_clear()
+    jobs._stores.clear()
+
+
+def submit(data: bytes, store: Store, conn, name: str, *, code=DOSSIER, queue_name=DESK):
+    return submit_document(
+        data,
+        source_name=name,
+        dossier_code=code,
+        store=store,
+        conn=conn,
+        settings=get_settings(),
+        queue_name=queue_name,
+    )
+
+
+def work(conn) -> None:
+    build_worker(conn, simple=True).work(burst=True, with_scheduler=True, logging_level="WARNING")
+
+
+def records(store: Store, code: str = DOSSIER) -> list[dict]:
+    prefix = layout.dossier_prefix(code)
+    return [json.loads(store.get_bytes(k)) for k in store.list(prefix) if k.endswith("record.json")]
+
+
+class Hooks:
+    """A tiny webhook receiver on 127.0.0.1: keeps every POST's body and signature."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[bytes, str]] = []
+        hooks = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                hooks.received.append((body, self.headers.get(webhook.SIGNATURE_HEADER, "")))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def bodies(self) -> list[dict]:
+        for body, signature in self.received:
+            assert webhook.verify(body, SECRET, signature), "bad HMAC signature"
+        return [json.loads(body) for body, _ in self.received]
+
+
+@pytest.fixture
+def hooks(monkeypatch, env) -> Iterator[Hooks]:
+    h = Hooks()
+    monkeypatch.setenv("DIGITIZE_WEBHOOK_URL", h.url)
+    monkeypatch.setenv("DIGITIZE_WEBHOOK_SECRET", SECRET)
+    get_settings.cache_clear()
+    yield h
+    h.server.shutdown()
+
+
+def test_six_scans_end_as_six_done_records_and_one_manifest_in_s3(
+    monkeypatch, env, s3_settings, redis_conn
+):
+    use_s3(monkeypatch, s3_settings)
+    store = open_store(get_settings())
+    subs = [submit(scan(i), store, redis_conn, f"scan_{i}.png") for i in range(6)]
+    assert [s.state for s in subs] == ["queued"] * 6
+    assert Queue(DESK, connection=redis_conn).count == 6
+    work(redis_conn)
+
+    recs = records(store)
+    assert len(recs) == 6 and all(r["status"] == "done" for r in recs)
+    manifest = read_manifest(store, DOSSIER)
+    assert sorted(d["doc_id"] for d in manifest["documents"]) == sorted(s.doc_id for s in subs)
+    assert all(d["status"] == "done" for d in manifest["documents"])
+    assert not redis_conn.exists(f"digitize:dossier:{DOSSIER}:pending")
+    for s in subs:
+        job = Job.fetch(s.job_id, connection=redis_conn)
+        assert job.get_status() == JobStatus.FINISHED and job.return_value()["status"] == "done"
+
+
+def test_two_worker_processes_at_once_lose_nothing_and_announce_once(
+    monkeypatch, hooks, s3_settings, redis_conn
+):
+    use_s3(monkeypatch, s3_settings)
+    store = open_store(get_settings())
+    subs = [submit(scan(i), store, redis_conn, f"scan_{i}.png") for i in range(8)]
+    cmd = [sys.executable, "-m", "digitize", "worker", "--burst"]
+    procs = [
+        subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ), stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err.decode(errors="replace")[-2000:]
+
+    manifest = read_manifest(store, DOSSIER)
+    assert sorted(d["doc_id"] for d in manifest["documents"]) == sorted(s.doc_id for s in subs)
+    assert all(d["status"] == "done" for d in manifest["documents"])
+    assert len(records(store)) == 8
+    workers_used = {Job.fetch(s.job_id, connection=redis_conn).worker_name for s in subs}
+    assert len(workers_used) == 2, "both workers should have taken jobs"
+    bodies = hooks.bodies()
+    assert len(bodies) == 1
+    assert bodies[0]["dossier_code"] == DOSSIER and bodies[0]["counts"]["done"] == 8
+
+
+def test_the_same_file_twice_is_one_document_and_one_job(env, local_store, redis_url, redis_conn):
+    data = scan(1)
+    runner = CliRunner()
+    f = Path(local_store.describe()).parent / "in" / "a.png"
+    f.parent.mkdir(parents=True)
+    f.write_bytes(data)
+    g = f.with_name("copy of a.png")
+    g.write_bytes(data)
+    args = ["submit", str(f), str(g), "--dossier", DOSSIER, "--redis", redis_url]
+    res = runner.invoke(main, [*args, "--out", local_store.describe()])
+    assert res.exit_code == 0, res.output
+    job_ids = res.stdout.split()
+    assert job_ids == [job_id_for(DOSSIER, layout.doc_id_for(sha256_of(data)))]
+    assert Queue(DESK, connection=redis_conn).count == 1
+    originals = [k for k in local_store.list("dossiers/") if "/original." in k]
+    assert len(originals) == 1
+
+    again = runner.invoke(main, [*args, "--out", local_store.describe()])
+    assert again.stdout.split() == job_ids and Queue(DESK, connection=redis_conn).count == 1
+    work(redis_conn)
+    done = runner.invoke(main, [*args, "--out", local_store.describe()])
+    assert done.exit_code == 0 and done.stdout == "" and "already done" in done.stderr
+    assert Queue(DESK, connection=redis_conn).count == 0
+
+
+def test_desk_jobs_are_taken_before_backlog_jobs(env, local_store, redis_conn):
+    backlog = [
+        submit(scan(i), local_store, redis_conn, f"b{i}.png", queue_name=BACKLOG) for i in range(3)
+    ]
+    desk = [submit(scan(10 + i), local_store, redis_conn, f"d{i}.png") for i in range(2)]
+    work(redis_conn)
+    started = {
+        s.job_id: Job.fetch(s.job_id, connection=redis_conn).started_at for s in backlog + desk
+    }
+    assert max(started[s.job_id] for s in desk) < min(started[s.job_id] for s in backlog)
+
+
+def test_a_bad_file_ends_as_a_failed_record_without_retries(env, local_store, redis_conn):
+    sub = submit(b"this is not a scan", local_store, redis_conn, "notes.png")
+    work(redis_conn)
+    job = Job.fetch(sub.job_id, connection=redis_conn)
+    assert job.get_status() == JobStatus.FINISHED
+    assert job.retries_left == 1, "a bad file must not use a retry"
+    (rec,) = records(local_store)
+    assert rec["status"] == "failed" and rec["error"]["code"] == "unsupported_format"
+    assert local_store.exists(layout.document_key(DOSSIER, sub.doc_id, "original.bin"))
+    assert read_manifest(local_store, DOSSIER)["documents"][0]["status"] == "failed"
+
+
+def test_a_storage_outage_is_retried_and_then_succeeds(monkeypatch, env, s3_settings, redis_conn):
+    use_s3(monkeypatch, s3_settings)
+    store = open_store(get_settings())
+    sub = submit(scan(3), store, redis_conn, "scan.png")
+    closed = _free_port()  # nothing listens there: the store is unreachable for real
+    use_s3(monkeypatch, s3_settings, endpoint=f"127.0.0.1:{closed}")
+    work(redis_conn)
+    job = Job.fetch(sub.job_id, connection=redis_conn)
+    assert job.get_status() == JobStatus.SCHEDULED and job.retries_left == 0
+    assert not store.exists(layout.record_key(DOSSIER, sub.doc_id))
+
+    use_s3(monkeypatch, s3_settings)  # the store is back
+    time.sleep(1.1)  # the retry interval
+    work(redis_conn)
+    assert Job.fetch(sub.job_id, connection=redis_conn).get_status() == JobStatus.FINISHED
+    (rec,) = records(store)
+    assert rec["status"] == "done"
+
+
+def test_webhook_once_per_dossier_with_a_valid_signature(hooks, local_store, redis_conn):
+    other = "000.00.12.H57-261122-0008"
+    for i in range(2):
+        submit(scan(i), local_store, redis_conn, f"a{i}.png")
+    submit(scan(5), local_store, redis_conn, "b.png", code=other)
+    submit(b"broken", local_store, redis_conn, "c.png", code=other)
+    work(redis_conn)
+    bodies = sorted(hooks.bodies(), key=lambda b: b["dossier_code"])
+    assert [b["dossier_code"] for b in bodies] == [DOSSIER, other]
+    assert bodies[0]["counts"] == {"total": 2, "done": 2, "failed": 0}
+    assert bodies[1]["counts"] == {"total": 2, "done": 1, "failed": 1}
+    assert "text" not in json.dumps(bodies[1]["documents"][0])

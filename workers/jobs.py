@@ -1,0 +1,206 @@
+"""The RQ job: process one document whose original is already in the store.
+
+A job takes keys, never bytes: ``(dossier_code, doc_id, original_key, source_name, store)``,
+where ``store`` is where the original lives (a local folder or ``s3://bucket/prefix``, as
+:meth:`Store.describe` gives it). The S3 endpoint and credentials come from the worker's own
+environment, so no secret ever travels through Redis. The job is a thin shell around the same
+:func:`~digitize.pipeline.process_document` call that ``digitize run`` makes.
+
+Failures follow one rule: a failed record is a result, not an exception. A bad scan ends as a
+``failed`` record and a finished job, never retried (the same bytes fail the same way). Only
+errors that can pass (the store unreachable, an OCR timeout on a loaded machine) are raised to
+RQ, which retries them after the intervals of ``DIGITIZE_JOB_RETRY_INTERVALS_S``; on the last
+attempt the failed record is kept as the result instead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import redis
+from rq import get_current_job
+from rq.job import Job
+
+from digitize import PIPELINE_VERSION
+from digitize.errors import DigitizeError, OCRTimeout, StorageUnavailable
+from digitize.pipeline import now_iso, process_document
+from digitize.settings import Settings, get_settings
+from storage import Store, layout, open_store, read_manifest, upsert_manifest_entry
+
+from . import tracking, webhook
+
+log = logging.getLogger(__name__)
+
+RETRYABLE_CODES = frozenset({StorageUnavailable.code, OCRTimeout.code})
+"""Error codes worth another attempt later; everything else is final."""
+
+_stores: dict[str, Store] = {}
+"""Stores opened by this process, by target. A forked work horse inherits the parent's stores
+(warmed: bucket checked) and builds its own S3 client on first use; clients are never pickled."""
+
+
+class RetryLater(DigitizeError):
+    """Raised to RQ so that it retries the job after the next interval."""
+
+    retryable = True
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+
+
+def store_for(target: str, settings: Settings) -> Store:
+    """This process's store for ``target``, opened once."""
+    store = _stores.get(target)
+    if store is None:
+        store = open_store(settings, target)
+        _stores[target] = store
+    return store
+
+
+def register_store(store: Store) -> None:
+    """Use ``store`` for jobs naming it (by :meth:`Store.describe`), e.g. one already warmed."""
+    _stores[store.describe()] = store
+
+
+def process_stored_document(
+    dossier_code: str, doc_id: str, original_key: str, source_name: str, store: str
+) -> dict[str, Any]:
+    """The job function: load the stored original, run the pipeline, finish the document.
+
+    Returns a small summary (kept by RQ as the job's result): doc_id, status, pages, error
+    code and the pipeline's own seconds, which the benchmark compares with the queue's time.
+    """
+    settings = get_settings()
+    job = get_current_job()
+    try:
+        target = store_for(store, settings)
+        data = target.get_bytes(original_key)
+        outcome = process_document(
+            data,
+            source_name=source_name,
+            dossier_code=dossier_code,
+            store=target,
+            settings=settings,
+            original_stored_as=original_key,
+        )
+        record = outcome.record
+    except DigitizeError as exc:
+        if exc.retryable and _retries_left(job):
+            log.info("%s/%s: %s, will retry", dossier_code, doc_id, exc.code)
+            raise
+        log.info("%s/%s failed before processing: %s", dossier_code, doc_id, exc.code)
+        record = _record_failure(store, settings, dossier_code, doc_id, source_name, exc)
+        outcome = None
+    error = record.get("error") or {}
+    retryable = record.get("status") != "done" and error.get("code") in RETRYABLE_CODES
+    if retryable and _retries_left(job):
+        log.info("%s/%s: %s, will retry", dossier_code, doc_id, error["code"])
+        raise RetryLater(error["code"], error.get("message", ""))
+    if job is not None:
+        finish(job.connection, settings, store, dossier_code, doc_id)
+    return {
+        "doc_id": record.get("doc_id", doc_id),
+        "dossier_code": dossier_code,
+        "status": record.get("status"),
+        "pages": record.get("pages", 0),
+        "error_code": error.get("code"),
+        "skipped": bool(outcome and outcome.skipped),
+        "seconds": round(outcome.seconds, 4) if outcome else None,
+    }
+
+
+def _retries_left(job: Job | None) -> bool:
+    return bool(job is not None and job.retries_left)
+
+
+def _record_failure(
+    target: str,
+    settings: Settings,
+    dossier_code: str,
+    doc_id: str,
+    source_name: str,
+    exc: DigitizeError,
+) -> dict[str, Any]:
+    """A failed record when the original could not even be loaded; stored when possible."""
+    record: dict[str, Any] = {
+        "doc_id": doc_id,
+        "dossier_code": dossier_code,
+        "source_name": source_name,
+        "sha256": None,
+        "pages": 0,
+        "pipeline_version": PIPELINE_VERSION,
+        "status": "failed",
+        "error": exc.to_dict(),
+        "document_type": {"code": "unknown", "label": "Không xác định", "confidence": 0.0},
+        "fields": {},
+        "text": "",
+        "quality": {},
+        "created_at": now_iso(),
+    }
+    try:
+        store = store_for(target, settings)
+        key = layout.record_key(dossier_code, doc_id)
+        store.put_bytes(
+            key,
+            json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8"),
+            content_type="application/json",
+        )
+        entry = {k: record[k] for k in ("doc_id", "source_name", "status", "pages")}
+        entry["document_type"] = "unknown"
+        entry["links"] = {"original": None, "searchable_pdf": None, "text": None, "record": key}
+        upsert_manifest_entry(store, dossier_code, entry, links_are="keys")
+    except DigitizeError as store_exc:
+        log.warning("%s/%s: failed record not stored (%s)", dossier_code, doc_id, store_exc.code)
+    return record
+
+
+def finish(
+    conn: redis.Redis, settings: Settings, target: str, dossier_code: str, doc_id: str
+) -> None:
+    """Mark the document finished; announce the dossier if it was the last one waiting."""
+    try:
+        batch = tracking.mark_finished(conn, dossier_code, doc_id)
+    except redis.exceptions.RedisError as exc:
+        log.warning("%s/%s: could not update the queue state (%s)", dossier_code, doc_id, exc)
+        return
+    if batch is None:
+        return
+    log.info("dossier %s complete (%d document(s) in this batch)", dossier_code, len(batch))
+    if not settings.webhook_url or not tracking.claim_announcement(conn, dossier_code, batch):
+        return
+    try:
+        manifest = read_manifest(store_for(target, settings), dossier_code)
+    except DigitizeError as exc:
+        log.warning("dossier %s: manifest unreadable for the webhook (%s)", dossier_code, exc.code)
+        manifest = None
+    webhook.send(settings, webhook.completion_body(dossier_code, manifest, batch))
+
+
+def on_failure(job: Job, connection: redis.Redis, exc_type, exc_value, tb) -> None:
+    """RQ failure callback: keep retries for retryable errors, finish the document otherwise.
+
+    A job timeout or a bug escapes the job function; it must not be retried (it would fail the
+    same way) and must not leave the dossier waiting forever for this document.
+    """
+    retryable = isinstance(exc_value, DigitizeError) and exc_value.retryable
+    if retryable and job.retries_left:
+        return
+    job.retries_left = 0
+    args = job.args
+    if len(args) != 5:
+        return
+    dossier_code, doc_id, _original, source_name, target = args
+    settings = get_settings()
+    if not isinstance(exc_value, DigitizeError):
+        exc_value = DigitizeError(
+            f"{source_name} could not be processed: {exc_type.__name__} in the worker.",
+            hint="Resubmit the document; if it fails again, raise DIGITIZE_JOB_TIMEOUT_S or "
+            "split the document.",
+        )
+        exc_value.code = "job_failed"
+    log.warning("%s/%s: job failed (%s)", dossier_code, doc_id, exc_value.code)
+    _record_failure(target, settings, dossier_code, doc_id, source_name, exc_value)
+    finish(connection, settings, target, dossier_code, doc_id)

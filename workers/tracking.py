@@ -1,0 +1,78 @@
+"""Which documents of a dossier are still in the queue, and when a dossier is complete.
+
+A dossier is complete when every document submitted to it is finished (done or failed) and
+none is queued or being processed. Two workers can finish the last two documents at the same
+moment; completion must still be announced exactly once. So "remove my document and see if
+the set is now empty" is one atomic Lua script in Redis: only the worker whose removal empties
+the set gets the completed batch, and the batch is taken in the same step. A marker key with
+``SET NX`` then makes the announcement itself idempotent (a job re-run after a crash cannot
+announce the same batch again).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+import redis
+
+from .queues import batch_key, notified_key, pending_key
+
+log = logging.getLogger(__name__)
+
+NOTIFIED_TTL_S = 7 * 24 * 3600
+"""How long a completion marker is kept, in seconds; long enough to outlive any retry."""
+
+_FINISH_LUA = """
+local removed = redis.call('SREM', KEYS[1], ARGV[1])
+if removed == 0 then return false end
+if redis.call('SCARD', KEYS[1]) > 0 then return false end
+local batch = redis.call('SMEMBERS', KEYS[2])
+redis.call('DEL', KEYS[2])
+return batch
+"""
+
+
+def mark_submitted(conn: redis.Redis, dossier_code: str, doc_id: str) -> bool:
+    """Record a document as waiting; False when it was already waiting (one job per document)."""
+    with conn.pipeline(transaction=True) as pipe:
+        pipe.sadd(pending_key(dossier_code), doc_id)
+        pipe.sadd(batch_key(dossier_code), doc_id)
+        added, _ = pipe.execute()
+    return bool(added)
+
+
+def unmark(conn: redis.Redis, dossier_code: str, doc_id: str) -> None:
+    """Forget a submission that could not be enqueued, so completion is not blocked by it."""
+    with conn.pipeline(transaction=True) as pipe:
+        pipe.srem(pending_key(dossier_code), doc_id)
+        pipe.srem(batch_key(dossier_code), doc_id)
+        pipe.execute()
+
+
+def mark_finished(conn: redis.Redis, dossier_code: str, doc_id: str) -> list[str] | None:
+    """Record a document as finished; the completed batch's doc_ids if this emptied the dossier.
+
+    Returns ``None`` when other documents are still waiting, or when this document had already
+    been marked finished (a duplicate run must not announce twice).
+    """
+    script = conn.register_script(_FINISH_LUA)
+    batch = script(keys=[pending_key(dossier_code), batch_key(dossier_code)], args=[doc_id])
+    if not batch:
+        return None
+    return sorted(b.decode() if isinstance(b, bytes) else str(b) for b in batch)
+
+
+def claim_announcement(conn: redis.Redis, dossier_code: str, batch: list[str]) -> bool:
+    """True for the one caller allowed to announce this completed batch."""
+    digest = hashlib.sha256("\n".join(sorted(batch)).encode()).hexdigest()[:16]
+    return bool(conn.set(notified_key(dossier_code, digest), "1", nx=True, ex=NOTIFIED_TTL_S))
+
+
+def pending_documents(conn: redis.Redis, dossier_code: str) -> set[str]:
+    """doc_ids of the dossier that are queued or being processed."""
+    return {m.decode() for m in conn.smembers(pending_key(dossier_code))}
+
+
+def is_pending(conn: redis.Redis, dossier_code: str, doc_id: str) -> bool:
+    return bool(conn.sismember(pending_key(dossier_code), doc_id))

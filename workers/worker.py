@@ -1,0 +1,74 @@
+"""The worker entry point: a standard RQ worker on the pipeline queues, desk first.
+
+It is a plain ``rq.Worker`` (one forked work horse per job), so ``rq info`` and the other RQ
+tools see it, a crash or a runaway Tesseract costs one job, and the job time limit is enforced
+by killing the horse. Before listening, the parent imports the pipeline and opens (and checks)
+the default store, so every forked horse starts warm: no import time, no bucket check; each
+horse still builds its own S3 client (``S3Store`` rebuilds it after a fork).
+
+The scheduler runs inside the worker, so retries with a wait (``Retry(interval=...)``) come
+back on their own; in ``--burst`` mode due retries are picked up at start.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections.abc import Sequence
+
+import redis
+from rq import SimpleWorker, Worker
+
+from digitize.errors import DigitizeError
+from digitize.settings import Settings
+from storage import open_store
+
+from . import jobs
+from .queues import QUEUE_NAMES, queue
+from .submit import check_timeouts
+
+log = logging.getLogger(__name__)
+
+
+def warm_store(settings: Settings) -> None:
+    """Open the default store once in the parent so forked horses inherit it ready.
+
+    Never fatal: a store that is down now may be up when the first job comes (and jobs that
+    meet it down are retried).
+    """
+    try:
+        store = open_store(settings)
+        # The first request builds the client and creates the bucket when missing.
+        next(iter(store.list("dossiers/")), None)
+    except DigitizeError as exc:
+        log.warning("store %s not ready yet (%s)", settings.store, exc.code)
+        return
+    jobs.register_store(store)
+
+
+def build_worker(
+    conn: redis.Redis, queues: Sequence[str] = QUEUE_NAMES, *, simple: bool = False
+) -> Worker:
+    """A worker listening on ``queues`` in priority order."""
+    cls = SimpleWorker if simple else Worker
+    return cls([queue(q, conn) for q in queues], connection=conn)
+
+
+def run_worker(
+    conn: redis.Redis,
+    settings: Settings,
+    *,
+    queues: Sequence[str] = QUEUE_NAMES,
+    burst: bool = False,
+    simple: bool = False,
+    logging_level: str = "INFO",
+) -> bool:
+    """Work until stopped (or until the queues are empty with ``burst``); True if any job ran."""
+    check_timeouts(settings)
+    warm_store(settings)
+    # Everything imported so far is shared with each forked horse; freezing it keeps the
+    # collector from touching (and so copying) those pages in every child.
+    gc.collect()
+    gc.freeze()
+    worker = build_worker(conn, queues, simple=simple)
+    return worker.work(burst=burst, with_scheduler=True, logging_level=logging_level)
