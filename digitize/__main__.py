@@ -1,3 +1,3 @@
-from digitize.cli import main
+from digitize.cliutil import entry
 
-main()
+entry()

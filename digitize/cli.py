@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from digitize import PIPELINE_VERSION
+from digitize.cliutil import EXIT_INTERRUPTED, fail
 from digitize.errors import DigitizeError, InvalidName
 from digitize.settings import Settings, get_settings
 
@@ -28,13 +29,6 @@ def _setup_logging(verbose: int) -> None:
     logging.basicConfig(
         level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
-
-
-def _fail(exc: DigitizeError, code: int = 1) -> None:
-    click.secho(f"error: {exc.message}", fg="red", err=True)
-    if exc.hint:
-        click.echo(f"  what to do: {exc.hint}", err=True)
-    sys.exit(code)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -112,7 +106,6 @@ def run(
 ) -> None:
     """Process files or folders now, in this process (no Redis needed)."""
     from digitize import intake, tesseract
-    from digitize.pipeline import process_document
     from storage import layout, open_store
 
     settings = settings.with_overrides(lang=lang)
@@ -122,16 +115,37 @@ def run(
         store = open_store(settings, out)
         tesseract.require_languages(settings.lang)
     except InvalidName as exc:
-        _fail(exc, 2)
+        fail(exc, 2)
     except DigitizeError as exc:
-        _fail(exc, 1)
+        fail(exc, 1)
 
     files = list(intake.walk(list(paths)))
     if not files:
         click.echo("No documents found (JPEG, PNG, TIFF, BMP, WebP or PDF).", err=True)
         sys.exit(1)
-    failed = done = 0
     show_progress = not as_json and sys.stderr.isatty()
+    try:
+        done, failed = _run_files(files, dossier, store, settings, as_json, force, show_progress)
+    except KeyboardInterrupt:
+        click.echo(
+            "\nInterrupted. Finished documents are stored; run the same command again to "
+            "continue (they are skipped).",
+            err=True,
+        )
+        sys.exit(EXIT_INTERRUPTED)
+    if not as_json:
+        click.echo(
+            f"\n{len(files)} document(s): {done} done, {failed} failed. "
+            f"Results are in {store.describe()}/dossiers/",
+            err=True,
+        )
+    sys.exit(1 if failed else 0)
+
+
+def _run_files(files, dossier, store, settings, as_json, force, show_progress) -> tuple[int, int]:
+    from digitize.pipeline import process_document
+
+    done = failed = 0
     for n, (file, root) in enumerate(files, 1):
         code = _dossier_for(file, root, dossier)
         if show_progress:
@@ -157,13 +171,7 @@ def run(
             click.echo(json.dumps(rec, ensure_ascii=False))
         else:
             click.echo(_summary_line(rec, outcome.skipped), err=True)
-    if not as_json:
-        click.echo(
-            f"\n{len(files)} document(s): {done} done, {failed} failed. "
-            f"Results are in {store.describe()}/dossiers/",
-            err=True,
-        )
-    sys.exit(1 if failed else 0)
+    return done, failed
 
 
 @main.command()
@@ -201,9 +209,9 @@ def status(settings: Settings, code: str, out: str | None, as_json: bool) -> Non
         store = open_store(settings, out)
         manifest = json.loads(store.get_bytes(layout.manifest_key(code)))
     except InvalidName as exc:
-        _fail(exc, 2)
+        fail(exc, 2)
     except DigitizeError as exc:
-        _fail(exc)
+        fail(exc)
     if as_json:
         click.echo(json.dumps(manifest, ensure_ascii=False, indent=2))
         return
@@ -243,9 +251,9 @@ def fetch(settings: Settings, code: str, dest: Path, out: str | None) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             store.get_file(key, target)
     except InvalidName as exc:
-        _fail(exc, 2)
+        fail(exc, 2)
     except DigitizeError as exc:
-        _fail(exc)
+        fail(exc)
     click.echo(f"{len(keys)} file(s) of dossier {code} written under {dest / prefix}", err=True)
 
 
@@ -263,4 +271,6 @@ for _command in (submit, worker, backlog):
     main.add_command(_command)
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    from digitize.cliutil import entry
+
+    entry()

@@ -15,17 +15,9 @@ from typing import NoReturn
 
 import click
 
+from digitize.cliutil import EXIT_INTERRUPTED, fail
 from digitize.errors import ConfigError, DigitizeError, InvalidName
 from digitize.settings import Settings
-
-EXIT_INTERRUPTED = 130
-
-
-def _fail(exc: DigitizeError, code: int = 1) -> NoReturn:
-    click.secho(f"error: {exc.message}", fg="red", err=True)
-    if exc.hint:
-        click.echo(f"  what to do: {exc.hint}", err=True)
-    sys.exit(code)
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -40,9 +32,9 @@ def _connect(url: str):
     try:
         return connect(url)
     except ConfigError as exc:
-        _fail(exc, 2)
+        fail(exc, 2)
     except DigitizeError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 @click.command()
@@ -82,9 +74,9 @@ def submit(
         layout.validate_dossier_code(dossier)
         store = open_store(settings, out)
     except (InvalidName, ConfigError) as exc:
-        _fail(exc, 2)
+        fail(exc, 2)
     except DigitizeError as exc:
-        _fail(exc)
+        fail(exc)
     conn = _connect(redis_url or settings.redis_url)
     files = [f for f, _ in intake.walk(list(paths))]
     if not files:
@@ -110,7 +102,7 @@ def submit(
                 queue_name=queue_name,
             )
         except ConfigError as exc:
-            _fail(exc, 2)
+            fail(exc, 2)
         except DigitizeError as exc:
             click.secho(f"error: {file.name}: {exc.message}", fg="red", err=True)
             click.echo(f"  what to do: {exc.hint}", err=True)
@@ -152,14 +144,14 @@ def worker(
     try:
         names = parse_queue_list(queues)
     except ConfigError as exc:
-        _fail(exc, 2)
+        fail(exc, 2)
     conn = _connect(redis_url or settings.redis_url)
     try:
         run_worker(conn, settings, queues=names, burst=burst, simple=no_fork)
     except ConfigError as exc:
-        _fail(exc, 2)
+        fail(exc, 2)
     except DigitizeError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 @click.command()
@@ -211,18 +203,18 @@ def backlog(
     from workers.report import Progress
 
     if in_process and redis_url:
-        _fail(ConfigError("--in-process and --redis exclude each other: choose one mode"), 2)
+        fail(ConfigError("--in-process and --redis exclude each other: choose one mode"), 2)
     if wait and not redis_url:
-        _fail(ConfigError("--wait applies to the queued mode: add --redis URL"), 2)
+        fail(ConfigError("--wait applies to the queued mode: add --redis URL"), 2)
     settings = _settings(ctx).with_overrides(lang=lang)
     try:
         store = open_store(settings, out)
         if not redis_url:
             tesseract.require_languages(settings.lang)
     except ConfigError as exc:
-        _fail(exc, 2)
+        fail(exc, 2)
     except DigitizeError as exc:
-        _fail(exc)
+        fail(exc)
     conn = _connect(redis_url) if redis_url else None
     work = bl.plan(folder)
     for row in work.refused:
@@ -255,7 +247,7 @@ def backlog(
                 )
     except DigitizeError as exc:
         progress.close()
-        _fail(exc)
+        fail(exc)
     progress.close()
     _finish(result, work, report_path, as_json)
 

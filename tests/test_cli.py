@@ -109,3 +109,42 @@ def test_check_names_a_missing_language(tmp_path):
     proc = cli("check", env={"TESSDATA_PREFIX": str(tessdata), "DIGITIZE_STORE": str(tmp_path)})
     assert proc.returncode == 1, (real, proc.stdout)
     assert "tesseract-ocr-vie" in proc.stdout
+
+
+def test_ctrl_c_stops_cleanly_and_a_second_run_continues(tmp_path):
+    import signal
+    import time
+
+    folder = tmp_path / "HS-9"
+    folder.mkdir()
+    for i in range(4):
+        page = draw_page((f"Trang số {i}", "Ủy ban nhân dân"), dpi=300)
+        (folder / f"p{i}.png").write_bytes(encode(page, "PNG", dpi=300))
+    out = tmp_path / "store"
+    proc = subprocess.Popen(
+        [*DIGITIZE, "run", str(folder), "--out", str(out)], stderr=subprocess.PIPE, text=True
+    )
+    manifest = out / "dossiers" / "HS-9" / "manifest.json"
+    deadline = time.monotonic() + 120
+    while not manifest.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "run the same command again" in err and "Traceback" not in err
+    again = cli("run", str(folder), "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert "skipped (already done)" in again.stderr
+    assert len(json.loads(manifest.read_text())["documents"]) == 4
+
+
+def test_an_unexpected_failure_prints_one_line_not_a_traceback(tmp_path):
+    # A store path that is a file, not a folder, fails deep inside the store on first write.
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    page = tmp_path / "a.png"
+    page.write_bytes(encode(draw_page(), "PNG"))
+    proc = cli("run", str(page), "--out", str(blocker / "sub"))
+    assert proc.returncode in (1, 2)
+    assert "Traceback" not in proc.stderr
+    assert "error" in proc.stderr.lower()
