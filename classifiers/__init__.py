@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from classifiers.catalogue import load
+from classifiers.checks import cross_check
+from classifiers.decree30 import read_metadata
 from classifiers.doctype import UNKNOWN, classify_type
-from classifiers.fields import administrative_metadata, extract_fields
+from classifiers.fields import extract_fields
 from classifiers.lines import page_lines
 from digitize.models import PageResult
 
@@ -28,13 +30,13 @@ def classify(pages: list[PageResult]) -> Classification:
     catalogue = load()
     lines = page_lines(pages)
     guess, _scores = classify_type(lines, catalogue)
-    if guess.code == UNKNOWN.code:
-        return Classification(guess.to_dict(), {})
     doc_type = catalogue.get(guess.code)
-    found = extract_fields(lines, doc_type) if doc_type else {}
-    if guess.code in catalogue.administrative:
-        for name, value in administrative_metadata(lines, catalogue).items():
-            found.setdefault(name, value)
+    if guess.code == UNKNOWN.code or doc_type is None:
+        return Classification(guess.to_dict(), {})
+    found = extract_fields(lines, doc_type, catalogue)
+    for name, value in read_metadata(lines, doc_type.decree30, catalogue).items():
+        found.setdefault(name, value)
+    cross_check(found)
     return Classification(guess.to_dict(), {k: v.to_dict() for k, v in found.items()})
 
 

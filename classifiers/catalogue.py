@@ -29,8 +29,12 @@ FIELD_KINDS = {
     "address",
     "enterprise_code",
     "document_number",
+    "serial",
+    "nationality",
     "money",
 }
+DECREE30_FIELDS = ("document_number", "issue_date", "issuer", "subject", "signer")
+"""Metadata a type may ask to be read from the Decree 30 layout (header, subject, signature)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ class DocType:
     titles: tuple[str, ...]
     keywords: tuple[str, ...]
     fields: tuple[FieldSpec, ...]
+    decree30: tuple[str, ...] = ()
+    subject_prefix: str = ""
 
     @property
     def folded_titles(self) -> tuple[str, ...]:
@@ -64,41 +70,77 @@ class DocType:
 @dataclass(frozen=True)
 class Catalogue:
     types: tuple[DocType, ...]
-    administrative: frozenset[str]
     ignore_lines: frozenset[str]
+    stop_labels: tuple[str, ...] = ()
 
     def get(self, code: str) -> DocType | None:
         return next((t for t in self.types if t.code == code), None)
 
+    def field_names(self, code: str) -> set[str]:
+        t = self.get(code)
+        """Every field name ``code`` can carry: labelled fields and Decree 30 metadata."""
+        if t is None:
+            return set()
+        return {f.name for f in t.fields} | set(t.decree30)
 
-def _parse(data: dict, source: str) -> Catalogue:
+
+def _strings(value: object, what: str, source: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{source}: {what} must be a list of strings, not {value!r}.")
+    return tuple(value)
+
+
+def _parse(data: object, source: str) -> Catalogue:
+    if not isinstance(data, dict) or not isinstance(data.get("types"), list):
+        raise ConfigError(f"{source}: expected a mapping with a 'types' list.")
     types = []
-    for raw in data.get("types") or []:
-        code = raw.get("code")
+    seen: set[str] = set()
+    for raw in data["types"]:
+        code = raw.get("code") if isinstance(raw, dict) else None
         if not code or not isinstance(code, str):
-            raise ConfigError(f"{source}: a type has no code.")
+            raise ConfigError(f"{source}: a type has no code: {raw!r}.")
+        if code in seen:
+            raise ConfigError(f"{source}: type {code!r} is listed twice.")
+        seen.add(code)
         fields = []
-        for name, spec in (raw.get("fields") or {}).items():
+        raw_fields = raw.get("fields") or {}
+        if not isinstance(raw_fields, dict):
+            raise ConfigError(f"{source}: fields of {code!r} must be a mapping.")
+        for name, spec in raw_fields.items():
+            if not isinstance(spec, dict):
+                raise ConfigError(f"{source}: field {name!r} of {code!r} must be a mapping.")
             kind = spec.get("kind", "text")
             if kind not in FIELD_KINDS:
                 raise ConfigError(
                     f"{source}: field {name!r} of {code!r} has unknown kind {kind!r}; "
                     f"use one of {', '.join(sorted(FIELD_KINDS))}."
                 )
-            fields.append(FieldSpec(name, tuple(spec.get("labels") or []), kind))
+            labels = _strings(spec.get("labels"), f"labels of {code}.{name}", source)
+            fields.append(FieldSpec(name, labels, kind))
+        decree30 = _strings(raw.get("decree30"), f"decree30 of {code!r}", source)
+        for name in decree30:
+            if name not in DECREE30_FIELDS:
+                raise ConfigError(
+                    f"{source}: decree30 of {code!r} lists {name!r}; "
+                    f"use some of {', '.join(DECREE30_FIELDS)}."
+                )
         types.append(
             DocType(
                 code,
-                raw.get("label", code),
-                tuple(raw.get("titles") or []),
-                tuple(raw.get("keywords") or []),
+                str(raw.get("label", code)),
+                _strings(raw.get("titles"), f"titles of {code!r}", source),
+                _strings(raw.get("keywords"), f"keywords of {code!r}", source),
                 tuple(fields),
+                decree30,
+                str(raw.get("subject_prefix") or ""),
             )
         )
     return Catalogue(
         tuple(types),
-        frozenset(data.get("administrative_types") or []),
-        frozenset(fold(x) for x in data.get("ignore_lines") or []),
+        frozenset(fold(x) for x in _strings(data.get("ignore_lines"), "ignore_lines", source)),
+        _strings(data.get("stop_labels"), "stop_labels", source),
     )
 
 

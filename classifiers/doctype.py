@@ -15,14 +15,13 @@ from dataclasses import dataclass
 
 from classifiers.catalogue import Catalogue, DocType
 from classifiers.lines import Line
-from classifiers.vntext import is_upper_line, similarity
+from classifiers.vntext import fold, is_upper_line, similarity
 
 UNKNOWN_BELOW = 0.5
 TITLE_MIN_SIMILARITY = 0.8
 TITLE_REGION = 0.55
 """Titles are looked for in this top share of the first page (and anywhere with a penalty)."""
 
-_OFFICIAL_LETTER_SUBJECT = re.compile(r"^v\s*/\s*v\b")
 _NUMBER_LINE = re.compile(r"^s[o0]\s*\d+\s*/\s*[a-z0-9]")
 
 
@@ -73,9 +72,21 @@ def _keyword_hits(text_key: str, t: DocType) -> int:
     return sum(1 for k in t.folded_keywords if k and k in text_key)
 
 
-def _official_letter_evidence(lines: list[Line]) -> float:
+def _prefix_pattern(prefix: str) -> re.Pattern[str]:
+    """ "V/v" as a pattern on folded lines: punctuation kept, letters after the first optional
+    (OCR often loses the small second "v")."""
+    key = fold(prefix).replace(" ", "")
+    parts = [re.escape(key[0])] + [
+        rf"\s*{re.escape(c)}?" if c.isalnum() else rf"\s*{re.escape(c)}" for c in key[1:]
+    ]
+    return re.compile("^" + "".join(parts) + r"(\s|$)")
+
+
+def _subject_type_evidence(lines: list[Line], prefix: str) -> float:
+    """A type without a title (official letter): its subject prefix under a number line."""
     first = [ln for ln in lines if ln.page == lines[0].page and ln.y <= TITLE_REGION]
-    subject = any(_OFFICIAL_LETTER_SUBJECT.match(ln.key) for ln in first)
+    pattern = _prefix_pattern(prefix)
+    subject = any(pattern.match(ln.key) for ln in first)
     number = any(_NUMBER_LINE.match(ln.key) for ln in first)
     return 0.6 * subject + 0.3 * number
 
@@ -90,8 +101,8 @@ def classify_type(lines: list[Line], catalogue: Catalogue) -> tuple[TypeGuess, d
         title = _best_title(lines, t, catalogue.ignore_lines)
         hits = _keyword_hits(text_key, t)
         support = min(1.0, hits / 2.0) if t.keywords else 0.5
-        if t.code == "official_letter":
-            score = _official_letter_evidence(lines) + 0.1 * support
+        if t.subject_prefix and not t.titles:
+            score = _subject_type_evidence(lines, t.subject_prefix) + 0.1 * support
         elif title >= TITLE_MIN_SIMILARITY:
             score = 0.7 * title + 0.3 * support
         else:

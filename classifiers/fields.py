@@ -1,9 +1,12 @@
-"""Field values read next to their printed labels.
+"""Field values read next to their printed labels, using the words' boxes.
 
-A label is found on a line by fuzzy matching of folded word keys; its value is the words after
-it up to the next known label on the same line, or the next line when the label ends its line
-(card layouts print the value below). Each value's confidence is the OCR confidence of its
-words, lowered when its validator fails; ``needs_review`` is set whenever a clerk should look.
+A value is the words to the right of its label up to the next label on the line, with dot
+leaders ("Họ và tên: Bùi Quang Hải ..........") and whatever OCR made of them cut off. When
+nothing follows the label (card layouts, section headings) the value is the line below it.
+Addresses and other text continue over wrapped lines: a line just below, starting at the same
+left edge, that is not itself a label line. Each value's confidence is the confidence of its
+least sure word, lowered when its validator fails; ``needs_review`` is set whenever a clerk
+should look.
 """
 
 from __future__ import annotations
@@ -12,18 +15,27 @@ import re
 from dataclasses import dataclass
 
 from classifiers.catalogue import Catalogue, DocType, FieldSpec
-from classifiers.lines import Line
-from classifiers.validators import NORMALIZERS, document_number, id_agrees, parse_date, printed
-from classifiers.vntext import best_window, fold
+from classifiers.labels import (
+    Hit,
+    find_hits,
+    label_specs,
+    looks_like_label_line,
+    starts_with_label,
+)
+from classifiers.lines import Line, below
+from classifiers.validators import NORMALIZERS, PLACE_DATE, serial
 from digitize.models import Word
 
 REVIEW_BELOW = 0.85
 """Field confidence under which a clerk is asked to check the value."""
+REVIEW_BELOW_LONG = 0.9
+"""The same for long free text (addresses, organ names), where one misread word hides."""
 
 FAILED_CHECK_FACTOR = 0.5
-LABEL_MIN_SIMILARITY = 0.8
-SHORT_LABEL = 3
-"""Labels this short ("Số", "No") must match exactly and start the line."""
+WRAPPING_KINDS = frozenset({"address", "text"})
+MAX_WRAPS = 3
+
+_LEADER_CHARS = ".…·_-—–:,'\"`~°•"
 
 
 @dataclass
@@ -40,141 +52,159 @@ class FieldValue:
         }
 
 
-def _match_label(line: Line, labels: tuple[tuple[str, ...], ...]) -> tuple[float, int] | None:
-    """The best label match on ``line`` as (similarity, index of the first value word)."""
-    tokens = line.tokens
-    best: tuple[float, int] | None = None
-    for label in labels:
-        joined = "".join(label)
-        if not joined:
-            continue
-        if len(joined) <= SHORT_LABEL:
-            # A short label must be the first word(s) of the line, exactly.
-            acc = ""
-            for i, tok in enumerate(tokens):
-                acc += tok
-                if acc == joined:
-                    cand = (1.0, i + 1)
-                    if best is None or cand[0] > best[0]:
-                        best = cand
-                    break
-                if len(acc) >= len(joined):
-                    break
-            continue
-        s, start, end = best_window(tokens, list(label))
-        # Labels sit at the start of a line or after an earlier field's value.
-        if s >= LABEL_MIN_SIMILARITY and (
-            best is None or s > best[0] or (s == best[0] and end > best[1])
-        ):
-            best = (s, end)
-    return best
+def word_confidence(words: list[Word]) -> float:
+    """The least sure word decides: one misread word makes the whole value wrong."""
+    if not words:
+        return 0.0
+    low = min(w.conf for w in words)
+    mean = sum(w.conf for w in words) / len(words)
+    return 0.7 * low + 0.3 * mean
 
 
-def _value_words(lines: list[Line], i: int, start: int, stops: list[tuple[tuple[str, ...], ...]]):
-    words = list(lines[i].words[start:])
-    # Stop at the next label printed on the same line ("Giới tính: Nam   Dân tộc: Kinh").
-    tokens = lines[i].tokens[start:]
-    cut = len(words)
-    for labels in stops:
-        for label in labels:
-            joined = "".join(label)
-            if len(joined) <= SHORT_LABEL:
-                continue
-            for k in range(1, len(tokens)):
-                if "".join(tokens[k : k + len(label)]) == joined:
-                    cut = min(cut, k)
-    words = words[:cut]
-    text = " ".join(w.text for w in words).strip(" :.")
-    if not re.search(r"\w", text) and i + 1 < len(lines) and lines[i + 1].page == lines[i].page:
-        words = list(lines[i + 1].words)
-    return words
+def _is_leader(word: Word) -> bool:
+    text = word.text
+    return len(text) >= 2 and all(c in _LEADER_CHARS for c in text)
 
 
-def _confidence(words: list[Word]) -> float:
-    return sum(w.conf for w in words) / len(words) if words else 0.0
+def strip_leaders(words: list[Word]) -> list[Word]:
+    """Words before the dot leader; dots glued to the last value word are taken off it."""
+    out: list[Word] = []
+    for w in words:
+        m = re.search(r"[.…·_]{2,}|…", w.text)
+        if m:
+            head = w.text[: m.start()]
+            if re.search(r"\w", head):
+                out.append(Word(head, w.left, w.top, w.width, w.height, w.conf))
+            break
+        if _is_leader(w):
+            break
+        out.append(w)
+    while out and not re.search(r"\w", out[-1].text):
+        out.pop()
+    return out
 
 
-def extract_fields(lines: list[Line], t: DocType) -> dict[str, FieldValue]:
-    found: dict[str, FieldValue] = {}
-    all_labels = [f.folded_labels for f in t.fields]
-    for spec in t.fields:
-        hit = _find(lines, spec, [lab for lab in all_labels if lab != spec.folded_labels])
-        if hit is not None:
-            found[spec.name] = hit
-    _cross_check_id(found)
-    return found
+def _has_text(words: list[Word]) -> bool:
+    return any(re.search(r"\w", w.text) for w in words)
 
 
-def _find(lines: list[Line], spec: FieldSpec, stops) -> FieldValue | None:
+def _right_of(lines: list[Line], hits: dict[int, list[Hit]], hit: Hit) -> tuple[list[Word], bool]:
+    """The words after the label, and whether another label cut them short."""
+    line_hits = hits.get(hit.line, [])
+    stop = min((h.start for h in line_hits if h.start >= hit.end), default=None)
+    words = list(lines[hit.line].words[hit.end : stop])
+    return strip_leaders(words), stop is not None
+
+
+def _continuations(
+    lines: list[Line], hits: dict[int, list[Hit]], first: int, anchor_left: int, upper: bool
+) -> list[int]:
+    """Indexes of the wrapped lines that continue a value begun on line ``first``."""
+    out: list[int] = []
+    current = lines[first]
+    for _ in range(MAX_WRAPS):
+        nxt = None
+        for cand in below(lines, current, max_pitch=2.25):
+            idx = lines.index(cand)
+            if abs(cand.left - anchor_left) <= 2.0 * current.height and idx not in out:
+                nxt = idx
+                break
+        if nxt is None:
+            break
+        cand = lines[nxt]
+        if starts_with_label(hits.get(nxt)) or looks_like_label_line(cand):
+            break
+        if cand.text.isupper() != upper and len(cand.text) > 12:
+            break
+        if PLACE_DATE.search(cand.key):
+            break
+        out.append(nxt)
+        current = cand
+    return out
+
+
+def _value_for(
+    lines: list[Line], hits: dict[int, list[Hit]], hit: Hit, spec: FieldSpec
+) -> tuple[list[Word], bool] | None:
+    """The value words of one label occurrence and whether they came from below it."""
+    words, cut = _right_of(lines, hits, hit)
+    line = lines[hit.line]
+    from_below = False
+    if not _has_text(words):
+        if hit.start > 2:
+            return None  # a label inside a line has its value beside it or none
+        label_words = line.words[hit.start : hit.end] or line.words
+        left = min(w.left for w in label_words)
+        right = max(w.right for w in line.words)
+        under = [
+            c
+            for c in below(lines, line, max_pitch=2.6)
+            if c.left < right and c.right > left - line.height
+        ]
+        if not under:
+            return None
+        idx = lines.index(under[0])
+        if starts_with_label(hits.get(idx)) or looks_like_label_line(lines[idx]):
+            return None
+        words = strip_leaders(list(lines[idx].words))
+        from_below = True
+        first, anchor = idx, lines[idx].left
+    else:
+        first, anchor = hit.line, line.words[max(0, hit.start)].left
+    if spec.kind in WRAPPING_KINDS and (from_below or not cut):
+        upper = " ".join(w.text for w in words).isupper()
+        for idx in _continuations(lines, hits, first, anchor, upper):
+            words += strip_leaders(list(lines[idx].words))
+    return (words, from_below) if _has_text(words) else None
+
+
+def _read(lines: list[Line], hits: dict[int, list[Hit]], spec: FieldSpec) -> FieldValue | None:
+    mine = [h for hs in hits.values() for h in hs if h.spec.field == spec.name]
+    if not spec.labels:
+        return _unlabelled(lines, spec)
     best: tuple[float, FieldValue] | None = None
-    for i, line in enumerate(lines):
-        m = _match_label(line, spec.folded_labels)
-        if m is None:
+    # Reading order, strongest label first: the first good reading of the best label wins.
+    for hit in sorted(mine, key=lambda h: (-round(h.similarity, 1), h.line, h.start)):
+        got = _value_for(lines, hits, hit, spec)
+        if got is None:
             continue
-        similarity, start = m
-        words = _value_words(lines, i, start, stops)
+        words, _ = got
         raw = " ".join(w.text for w in words)
         value, ok = NORMALIZERS[spec.kind](raw)
         if value is None:
             continue
-        conf = (
-            _confidence(words) * (1.0 if ok else FAILED_CHECK_FACTOR) * min(1.0, similarity + 0.1)
-        )
-        fv = FieldValue(value, conf, conf < REVIEW_BELOW or not ok)
-        if best is None or conf > best[0]:
+        conf = word_confidence(words) * (1.0 if ok else FAILED_CHECK_FACTOR)
+        conf *= min(1.0, hit.similarity + 0.1)
+        limit = REVIEW_BELOW_LONG if spec.kind in WRAPPING_KINDS else REVIEW_BELOW
+        fv = FieldValue(value, conf, conf < limit or not ok)
+        if best is None or (ok and best[1].needs_review and conf > best[0]):
             best = (conf, fv)
+        if ok:
+            break
     return best[1] if best else None
 
 
-def _cross_check_id(found: dict[str, FieldValue]) -> None:
-    """A 12-digit ID whose birth year, century or sex disagrees with the page is flagged."""
-    ident = found.get("id_number")
-    if ident is None or ident.value is None:
-        return
-    dob = found.get("date_of_birth")
-    sex = found.get("sex")
-    agrees = id_agrees(ident.value, dob.value if dob else None, sex.value if sex else None)
-    if agrees is False:
-        ident.needs_review = True
-        ident.confidence *= FAILED_CHECK_FACTOR
-        if dob is not None:
-            dob.needs_review = True
+def _unlabelled(lines: list[Line], spec: FieldSpec) -> FieldValue | None:
+    """A value printed on a line of its own (a certificate serial such as ``BĐ 123456``)."""
+    if spec.kind != "serial":
+        return None
+    for line in reversed(lines):
+        if re.fullmatch(r"[A-ZĐÐ]{2}\s?\d{6,8}", line.text):
+            value, ok = serial(line.text)
+            conf = word_confidence(list(line.words))
+            return FieldValue(value, conf, conf < REVIEW_BELOW or not ok)
+    return None
 
 
-_PLACE_DATE = re.compile(r"ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}")
+def extract_fields(lines: list[Line], t: DocType, catalogue: Catalogue) -> dict[str, FieldValue]:
+    specs = label_specs({f.name: f.labels for f in t.fields}, catalogue.stop_labels)
+    hits = find_hits(lines, specs)
+    found: dict[str, FieldValue] = {}
+    for spec in t.fields:
+        value = _read(lines, hits, spec)
+        if value is not None:
+            found[spec.name] = value
+    return found
 
 
-def administrative_metadata(lines: list[Line], catalogue: Catalogue) -> dict[str, FieldValue]:
-    """Decree 30 metadata: number/notation, issue date, issuing organ, subject, signer."""
-    first = [ln for ln in lines if ln.page == lines[0].page] if lines else []
-    out: dict[str, FieldValue] = {}
-    for i, ln in enumerate(first):
-        key = ln.key
-        if "document_number" not in out and re.match(r"^s[o0]\b", key) and "/" in ln.text:
-            value, ok = document_number(ln.text)
-            if value:
-                conf = _confidence(list(ln.words))
-                out["document_number"] = FieldValue(value, conf, conf < REVIEW_BELOW or not ok)
-                organ = [
-                    x
-                    for x in first[max(0, i - 3) : i]
-                    if x.x < 0.5 and x.key not in catalogue.ignore_lines
-                ]
-                if organ:
-                    o = organ[-1]
-                    v, ok2 = printed(o.text)
-                    c = _confidence(list(o.words))
-                    out["issuer"] = FieldValue(v, c, True)
-        if "issue_date" not in out and _PLACE_DATE.search(key):
-            value, ok = parse_date(ln.text)
-            if value:
-                conf = _confidence(list(ln.words))
-                out["issue_date"] = FieldValue(value, conf, conf < REVIEW_BELOW or not ok)
-        if "subject" not in out and re.match(r"^(v\s*/\s*v|ve viec)\b", key):
-            v, ok = printed(ln.text)
-            c = _confidence(list(ln.words))
-            out["subject"] = FieldValue(v, c, c < REVIEW_BELOW or not ok)
-    return out
-
-
-__all__ = ["FieldValue", "administrative_metadata", "extract_fields", "fold"]
+__all__ = ["FieldValue", "REVIEW_BELOW", "extract_fields", "strip_leaders", "word_confidence"]

@@ -8,9 +8,11 @@ A value that fails is still returned, so a clerk sees what was read, but it is f
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
-from classifiers.vntext import fold
+from classifiers.names import check_name, ends_with_province
+from classifiers.vntext import fold, similarity
 from digitize.text import clean_line
 
 # Characters OCR confuses with digits inside number fields.
@@ -24,6 +26,7 @@ _DIGIT_LOOKALIKES = str.maketrans(
         "l": "1",
         "|": "1",
         "i": "1",
+        "!": "1",
         "S": "5",
         "s": "5",
         "B": "8",
@@ -33,78 +36,23 @@ _DIGIT_LOOKALIKES = str.maketrans(
     }
 )
 
-_DATE_NUMERIC = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
+_DATE_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
+_DATE_SLASH_AS_ONE = re.compile(r"(?<!\d)(\d{2})[1lI|](\d{2})[1lI|]((?:19|20)\d{2})(?!\d)")
 _DATE_WORDS = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
+PLACE_DATE = re.compile(r"ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}")
+"""A "ngày .. tháng .. năm ...." date on a folded line (place-and-date lines)."""
 
+# Province codes of birth registration (first three digits of a personal ID).
 PROVINCE_CODES = frozenset(
     f"{n:03d}"
     for n in (
-        1,
-        2,
-        4,
-        6,
-        8,
-        10,
-        11,
-        12,
-        14,
-        15,
-        17,
-        19,
-        20,
-        22,
-        24,
-        25,
-        26,
-        27,
-        30,
-        31,
-        33,
-        34,
-        35,
-        36,
-        37,
-        38,
-        40,
-        42,
-        44,
-        45,
-        46,
-        48,
-        49,
-        51,
-        52,
-        54,
-        56,
-        58,
-        60,
-        62,
-        64,
-        66,
-        67,
-        68,
-        70,
-        72,
-        74,
-        75,
-        77,
-        79,
-        80,
-        82,
-        83,
-        84,
-        86,
-        87,
-        89,
-        91,
-        92,
-        93,
-        94,
-        95,
-        96,
+        *(1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34),
+        *(35, 36, 37, 38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67),
+        *(68, 70, 72, 74, 75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96),
     )
 )
-"""Province codes of birth registration used in the first three digits of a personal ID."""
+
+Result = tuple[str | None, bool]
 
 
 def real_date(day: int, month: int, year: int) -> date | None:
@@ -115,20 +63,24 @@ def real_date(day: int, month: int, year: int) -> date | None:
     return d if 1900 <= year <= 2100 else None
 
 
-def parse_date(text: str) -> tuple[str | None, bool]:
+def parse_date(text: str) -> Result:
     """``dd/mm/yyyy`` or ``ngày 05 tháng 5 năm 2023`` to ISO; ``ok`` when it is a real date."""
-    key = fold(text)
+    key = fold(text.translate(str.maketrans({"O": "0", "o": "0"})))
     m = _DATE_WORDS.search(key)
+    ok = True
     if not m:
         spaced = text.translate(_DIGIT_LOOKALIKES) if re.search(r"\d", text) else text
         m = _DATE_NUMERIC.search(spaced)
+        if not m:
+            m = _DATE_SLASH_AS_ONE.search(text.replace(" ", ""))
+            ok = False  # a slash read as a digit: plausible, but a clerk should look
     if not m:
         return None, False
     day, month, year = (int(g) for g in m.groups())
     d = real_date(day, month, year)
     if d is None:
         return f"{year:04d}-{month:02d}-{day:02d}", False
-    return d.isoformat(), True
+    return d.isoformat(), ok
 
 
 def digits_of(text: str) -> str:
@@ -137,9 +89,10 @@ def digits_of(text: str) -> str:
     return re.sub(r"\D", "", head.translate(_DIGIT_LOOKALIKES))
 
 
-def id_number(text: str) -> tuple[str | None, bool]:
+def id_number(text: str) -> Result:
     """A 12-digit personal ID (or a 9-digit old ID card) with a known province code."""
-    d = digits_of(text)
+    m = re.search(r"[0-9OoIl|SBZ][0-9OoIl|SBZ ]{7,16}[0-9OoIl|SBZ]", text)
+    d = digits_of(m.group(0)) if m else ""
     if not d:
         return None, False
     if len(d) == 12:
@@ -163,7 +116,14 @@ def id_agrees(id_value: str, birth_iso: str | None, sex: str | None) -> bool | N
     return True
 
 
-def sex(text: str) -> tuple[str | None, bool]:
+def sex_from_id(id_value: str) -> str | None:
+    """The sex a 12-digit personal ID encodes (even century digit: male)."""
+    if len(id_value) != 12 or id_value[3] not in "012345":
+        return None
+    return "Nam" if int(id_value[3]) % 2 == 0 else "Nữ"
+
+
+def sex(text: str) -> Result:
     key = fold(text).split()
     if not key:
         return None, False
@@ -172,17 +132,19 @@ def sex(text: str) -> tuple[str | None, bool]:
         return "Nam", True
     if first in ("nu", "female", "f"):
         return "Nữ", True
+    if similarity(first, "nam") >= 0.66 and len(first) == 3:
+        return "Nam", False
     return None, False
 
 
-def phone(text: str) -> tuple[str | None, bool]:
+def phone(text: str) -> Result:
     d = digits_of(text)
     if d.startswith("84") and len(d) == 11:
         d = "0" + d[2:]
-    return (d or None), bool(re.fullmatch(r"0\d{9}", d))
+    return (d or None), bool(re.fullmatch(r"0[35789]\d{8}|02\d{9}", d))
 
 
-def enterprise_code(text: str) -> tuple[str | None, bool]:
+def enterprise_code(text: str) -> Result:
     m = re.search(r"(\d[\d ]{8,}\d)(\s*-\s*\d{3})?", text.translate(_DIGIT_LOOKALIKES))
     if not m:
         return None, False
@@ -191,45 +153,95 @@ def enterprise_code(text: str) -> tuple[str | None, bool]:
     return (base + (f"-{branch}" if branch else "")), len(base) == 10
 
 
-_DOC_NUMBER = re.compile(
-    r"(\d{1,5})\s*/\s*((?:\d{4}\s*/\s*)?[A-Za-zĐđ]+(?:\s*-\s*[A-Za-zĐđ0-9]+)*)"
-)
+_NOTATION = r"[A-Za-zĐđÐð][A-Za-zĐđÐð0-9]*(?:\s*-\s*[A-Za-zĐđÐð][A-Za-zĐđÐð0-9]*)*"
+_DOC_NUMBER = re.compile(rf"(\d{{1,5}})\s*/\s*((?:\d{{4}}\s*/\s*)?{_NOTATION})")
+_NOTATION_OK = re.compile(r"(?:\d{4}/)?[A-ZĐ][A-Za-zĐđ]*(?:-[A-ZĐ][A-Za-zĐđ0-9]*)*")
 
 
-def document_number(text: str) -> tuple[str | None, bool]:
+def document_number(text: str) -> Result:
     """``Số: 123/QĐ-UBND`` as ``123/QĐ-UBND`` (spaces removed, as the contract wants)."""
-    m = _DOC_NUMBER.search(text)
+    fixed = text.replace("Ð", "Đ").replace("ð", "đ")
+    m = _DOC_NUMBER.search(fixed)
     if not m:
         return None, False
-    return re.sub(r"\s+", "", f"{m.group(1)}/{m.group(2)}"), True
+    number, notation = m.group(1), re.sub(r"\s+", "", m.group(2))
+    ok = bool(_NOTATION_OK.fullmatch(notation)) and "ĐĐ" not in notation
+    return f"{number}/{notation}", ok
 
 
-def printed(text: str) -> tuple[str | None, bool]:
+def serial(text: str) -> Result:
+    """A certificate serial or book number: letters and digits as printed, no spaces."""
+    m = re.search(r"([A-ZĐ]{1,3})?\s*(\d{5,12})", text.replace("Ð", "Đ"))
+    if not m:
+        return None, False
+    return (m.group(1) or "") + m.group(2), True
+
+
+def money(text: str) -> Result:
+    """An amount such as ``1.500.000.000 đồng`` as a digit string."""
+    m = re.search(r"\d{1,3}(?:[.,\s]\d{3})+|\d+", text)
+    if not m:
+        return None, False
+    grouped = m.group(0)
+    ok = bool(re.fullmatch(r"\d{1,3}(?:\.\d{3})+|\d+", grouped))
+    return re.sub(r"\D", "", grouped), ok
+
+
+def printed(text: str) -> Result:
     """Names and addresses as printed: NFC, single spaces, no leading label punctuation."""
-    value = clean_line(text).strip(" :.;,-_…")
-    value = re.sub(r"^[.:…\s]+", "", value)
-    return (value or None), bool(value)
+    value = clean_line(text).strip(" :;,-_…|")
+    value = re.sub(r"^[^\w(]+|[.…\s]+$", "", value)
+    value = re.sub(r"\s+([,;])", r"\1", value)
+    # A dot inside a word or after a lower-case word ("ỦY.BAN", "Phường. Tân") is OCR noise.
+    noisy = re.search(r"\w\.\w|[a-zà-ỹđ]\.\s", value)
+    return (value or None), bool(value) and not noisy
 
 
-def name(text: str) -> tuple[str | None, bool]:
+def address(text: str) -> Result:
     value, ok = printed(text)
     if value is None:
         return None, False
-    words = value.split()
-    looks_like_name = 2 <= len(words) <= 7 and all(w[0].isalpha() and w[0].isupper() for w in words)
-    return value, ok and looks_like_name
+    # An address is words of letters and house numbers; stray symbols mean misreads.
+    ok = ok and not re.search(r"[^\w\s,./()\-]", value) and len(value) >= 6
+    return value, ok and ends_with_province(value)
 
 
-NORMALIZERS = {
+def nationality(text: str) -> Result:
+    value, _ = printed(text)
+    if value is None:
+        return None, False
+    if similarity(fold(value).replace(" ", ""), "vietnam") >= 0.75:
+        return "Việt Nam", fold(value) == "viet nam"
+    return value, False
+
+
+def name(text: str) -> Result:
+    value, ok = printed(text.split(",")[0])
+    if value is None:
+        return None, False
+    value = re.sub(r"[^\w\s]", "", value)
+    value = re.sub(r"\s+", " ", value).strip()
+    fixed, name_ok = check_name(value)
+    return (fixed or None), ok and name_ok
+
+
+def digits(text: str) -> Result:
+    d = digits_of(text)
+    return (d or None), bool(d)
+
+
+NORMALIZERS: dict[str, Callable[[str], Result]] = {
     "date": parse_date,
     "id_number": id_number,
-    "digits": lambda t: ((digits_of(t) or None), bool(digits_of(t))),
+    "digits": digits,
     "sex": sex,
     "phone": phone,
     "enterprise_code": enterprise_code,
     "document_number": document_number,
+    "serial": serial,
     "name": name,
-    "address": printed,
+    "address": address,
     "text": printed,
-    "money": printed,
+    "nationality": nationality,
+    "money": money,
 }

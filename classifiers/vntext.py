@@ -24,6 +24,23 @@ def fold(text: str) -> str:
     return _NON_ALNUM.sub(" ", stripped).strip()
 
 
+_TONES = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
+
+
+def tone_key(text: str) -> str:
+    """Lower-case key that keeps diacritics but not where the tone mark sits.
+
+    "HÒA" and "hoà" give the same key; "Nguyễn" and "Nguyên" do not. Each word's tone mark is
+    taken off its vowel and written after the word.
+    """
+    out = []
+    for word in unicodedata.normalize("NFD", text.lower()).split():
+        tone = "".join(_TONES[c] for c in word if c in _TONES)
+        base = unicodedata.normalize("NFC", "".join(c for c in word if c not in _TONES))
+        out.append(base + tone)
+    return " ".join(out)
+
+
 def levenshtein(a: str, b: str, limit: int | None = None) -> int:
     """Edit distance; above ``limit`` (when given) it returns ``limit + 1``."""
     return Levenshtein.distance(a, b, score_cutoff=limit)

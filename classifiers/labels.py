@@ -1,0 +1,153 @@
+"""Where printed labels sit on the page, found by fuzzy matching of folded word keys.
+
+All labels of a type (and the catalogue's stop labels) are looked for at once, so that where
+two labels overlap the longer one wins: "Họ, chữ đệm, tên người mẹ" is the mother's label, not
+"Họ, chữ đệm, tên" followed by the value "người mẹ: ...". A field's value ends where the next
+label on its line begins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from classifiers.lines import Line
+from classifiers.vntext import best_window, fold
+
+LABEL_MIN_SIMILARITY = 0.8
+SHORT_LABEL = 4
+"""Labels this short ("Số", "Bà", "Ông") must match exactly and start the line."""
+
+_NUMBERING = re.compile(r"^(\d{1,2}|[a-zđ])[.)]?$")
+
+
+@dataclass(frozen=True)
+class LabelSpec:
+    field: str | None
+    """The field the label introduces; ``None`` for a stop label."""
+    tokens: tuple[str, ...]
+
+    @property
+    def joined(self) -> str:
+        return "".join(self.tokens)
+
+
+@dataclass(frozen=True)
+class Hit:
+    line: int
+    start: int
+    end: int
+    """Index of the first word after the label."""
+    spec: LabelSpec
+    similarity: float
+
+    @property
+    def weight(self) -> float:
+        # Longer labels win; among equal lengths a field's label beats a stop label.
+        return len(self.spec.joined) * self.similarity + (0.5 if self.spec.field else 0.0)
+
+
+def label_specs(fields: dict[str, tuple[str, ...]], stops: tuple[str, ...]) -> list[LabelSpec]:
+    out = [
+        LabelSpec(name, tuple(fold(label).split()))
+        for name, labels in fields.items()
+        for label in labels
+    ]
+    out += [LabelSpec(None, tuple(fold(label).split())) for label in stops]
+    return [s for s in out if s.tokens]
+
+
+def _content_start(tokens: list[str]) -> int:
+    """Index of the first word after list numbering ("5.", "a)") and stray punctuation."""
+    i = 0
+    while i < len(tokens) and (not tokens[i] or _NUMBERING.match(tokens[i])) and i < 2:
+        i += 1
+    return i
+
+
+def _short_hit(tokens: list[str], spec: LabelSpec) -> tuple[int, int] | None:
+    start = _content_start(tokens)
+    acc = ""
+    for i in range(start, len(tokens)):
+        acc += tokens[i]
+        if acc == spec.joined:
+            return start, i + 1
+        if len(acc) >= len(spec.joined):
+            return None
+    return None
+
+
+def _threshold(length: int, at_start: bool) -> float:
+    """Similarity a label needs: short labels allow no error, mid-line ones fewer errors."""
+    if length <= 8:
+        return 1.0
+    if length <= 11:
+        return 0.88
+    return LABEL_MIN_SIMILARITY if at_start else 0.85
+
+
+def _colon_after(line: Line, end: int) -> bool:
+    last = line.words[end - 1].text if end else ""
+    nxt = line.words[end].text if end < len(line.words) else ""
+    return last.rstrip().endswith(":") or nxt.startswith(":")
+
+
+def line_hits(line: Line, index: int, specs: list[LabelSpec]) -> list[Hit]:
+    """Non-overlapping label matches on one line, left to right."""
+    tokens = line.tokens
+    joined = "".join(tokens)
+    if not joined:
+        return []
+    found: list[Hit] = []
+    for spec in specs:
+        if len(spec.joined) <= SHORT_LABEL:
+            span = _short_hit(tokens, spec)
+            if span:
+                found.append(Hit(index, span[0], span[1], spec, 1.0))
+            continue
+        if fuzz.partial_ratio(spec.joined, joined) < 100 * LABEL_MIN_SIMILARITY - 5:
+            continue
+        s, start, end = best_window(tokens, list(spec.tokens))
+        at_start = start <= _content_start(tokens)
+        if s < _threshold(len(spec.joined), at_start):
+            continue
+        # Trailing words that are only punctuation (":") belong to the label.
+        while (
+            end < len(tokens)
+            and not tokens[end]
+            and re.fullmatch(r"[:;.,/]+", line.words[end].text)
+        ):
+            end += 1
+        if not at_start and not _colon_after(line, end):
+            continue  # mid-line, only "Label: value" counts (not the same words in prose)
+        found.append(Hit(index, start, end, spec, s))
+    chosen: list[Hit] = []
+    for hit in sorted(found, key=lambda h: -h.weight):
+        if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
+            chosen.append(hit)
+    return sorted(chosen, key=lambda h: h.start)
+
+
+def find_hits(lines: list[Line], specs: list[LabelSpec]) -> dict[int, list[Hit]]:
+    """Label matches per line index (lines without any are left out)."""
+    out: dict[int, list[Hit]] = {}
+    for i, line in enumerate(lines):
+        hits = line_hits(line, i, specs)
+        if hits:
+            out[i] = hits
+    return out
+
+
+def starts_with_label(hits: list[Hit] | None) -> bool:
+    """Whether a line begins with a label (then it is not a continuation of a value)."""
+    return bool(hits) and hits[0].start <= 2
+
+
+_LABEL_LIKE = re.compile(r"^\W{0,3}[^\W\d][^:]{0,40}:")
+
+
+def looks_like_label_line(line: Line) -> bool:
+    """A line that starts "Words:" introduces its own value, whatever the catalogue knows."""
+    return bool(_LABEL_LIKE.match(line.text)) and len(line.text.split(":")[0].split()) <= 7

@@ -1,0 +1,102 @@
+"""Personal names read by OCR, checked against a lexicon of Vietnamese name syllables.
+
+The worst outcome is a wrong name that looks certain. OCR's usual name error is a lost or
+swapped diacritic ("NGUYỄN" read "NGUYÊN"): the letters are right, the marks are not. A
+surname whose folded letters match exactly one common surname is respelled; any other syllable
+whose letters are known but whose marks are not is reported as doubtful.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from classifiers.vntext import fold, tone_key
+
+LEXICON_PATH = Path(__file__).with_name("names.yaml")
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """folded syllable -> the spellings (as tone keys) of surnames, and of all syllables."""
+    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8")) or {}
+    surnames: dict[str, set[str]] = defaultdict(set)
+    every: dict[str, set[str]] = defaultdict(set)
+    for word in data.get("surnames") or []:
+        surnames[fold(word)].add(tone_key(word))
+        every[fold(word)].add(tone_key(word))
+    for word in data.get("syllables") or []:
+        every[fold(word)].add(tone_key(word))
+    return dict(surnames), dict(every)
+
+
+@lru_cache(maxsize=1)
+def _surname_spelling() -> dict[str, str]:
+    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8")) or {}
+    out: dict[str, str] = {}
+    for word in data.get("surnames") or []:
+        out.setdefault(tone_key(word), str(word))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _provinces() -> frozenset[str]:
+    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8")) or {}
+    return frozenset(tone_key(str(p)) for p in data.get("provinces") or [])
+
+
+_UNIT = re.compile(r"^(tỉnh|thành phố|tp\.?)\s+", re.IGNORECASE)
+
+
+def ends_with_province(address: str) -> bool:
+    """Whether an address ends with a province, spelled right: it is complete and sound."""
+    last = address.rsplit(",", 1)[-1].strip()
+    return tone_key(_UNIT.sub("", last)) in _provinces()
+
+
+def _recase(word: str, like: str) -> str:
+    if like.isupper():
+        return word.upper()
+    return word[:1].upper() + word[1:].lower()
+
+
+def is_surname(word: str) -> bool:
+    """Whether ``word`` folds to a common surname (how a signer's name line is recognized)."""
+    return fold(word) in _lexicon()[0]
+
+
+def check_name(value: str) -> tuple[str, bool]:
+    """The name with an unambiguous surname respelled, and whether it looks right.
+
+    Not right: fewer than two or more than six words, a word that is not letters, mixed
+    upper- and title-case words, or a syllable whose letters are a known name syllable but
+    whose diacritics are not any known spelling of it.
+    """
+    words = value.split()
+    if not words:
+        return value, False
+    surnames, every = _lexicon()
+    ok = 2 <= len(words) <= 6 and all(re.fullmatch(r"[^\W\d_]+", w) for w in words)
+    upper = [w.isupper() for w in words]
+    if any(upper) and not all(upper):
+        ok = False
+    if not all(w[:1].isupper() for w in words):
+        ok = False
+    first = words[0]
+    spellings = surnames.get(fold(first))
+    if spellings is None:
+        ok = False  # not a common surname: possible, but worth a look
+    elif tone_key(first) not in spellings:
+        if len(spellings) == 1:
+            words[0] = _recase(_surname_spelling()[next(iter(spellings))], first)
+        else:
+            ok = False
+    for w in words[1:]:
+        known = every.get(fold(w))
+        if known is not None and tone_key(w) not in known:
+            ok = False
+    return " ".join(words), ok

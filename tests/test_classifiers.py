@@ -1,0 +1,353 @@
+"""Classifiers: types, fields, validators and the catalogue, on pages built in code.
+
+Pages are lists of words with boxes, as the OCR gives them, so each behaviour (dot leaders,
+wrapped addresses, the Decree 30 header) is tested without Tesseract. One end-to-end test at the
+end reads a few generated pages with real OCR.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from classifiers import classify
+from classifiers.catalogue import load
+from classifiers.names import check_name
+from classifiers.validators import (
+    document_number,
+    enterprise_code,
+    id_agrees,
+    parse_date,
+    phone,
+)
+from classifiers.vntext import fold, tone_key
+from digitize.errors import ConfigError
+from digitize.models import PageResult, Word
+
+W, H = 2480, 3508
+"""An A4 page at 300 dpi."""
+
+
+def page(rows: list[tuple[str, int, int]], conf: float = 0.95) -> PageResult:
+    """A page whose lines are ``(text, left, top)``; each line is its own Tesseract line."""
+    words = []
+    for n, (text, left, top) in enumerate(rows):
+        x = left
+        for token in text.split():
+            width = 22 * len(token)
+            words.append(Word(token, x, top, width, 44, conf, n + 1, 1, 1))
+            x += width + 14
+    return PageResult(0, W, H, 300.0, words, "\n".join(r[0] for r in rows), "ocr")
+
+
+HEADER = [
+    ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 700, 200),
+    ("Độc lập - Tự do - Hạnh phúc", 850, 270),
+]
+
+
+def application(*rows: tuple[str, int, int]) -> PageResult:
+    return page([*HEADER, ("ĐƠN ĐỀ NGHỊ CẤP BẢN SAO", 700, 420), *rows])
+
+
+# --- matching keys ---------------------------------------------------------------------------
+
+
+def test_fold_ignores_diacritics_tone_placement_and_case():
+    assert fold("HÒA") == fold("HOÀ") == fold("hoa") == "hoa"
+    assert fold("Đặng") == "dang"
+    assert fold("12/QĐ-UBND") == "12/qd ubnd"
+
+
+def test_tone_key_folds_placement_but_keeps_marks():
+    assert tone_key("HÒA") == tone_key("hoà")
+    assert tone_key("uỷ") == tone_key("ủy")
+    assert tone_key("Nguyễn") != tone_key("Nguyên")
+
+
+# --- types -----------------------------------------------------------------------------------
+
+
+def test_title_read_with_ocr_errors_is_still_found():
+    card = page(
+        [
+            ("CĂN CUỚC CÔNG DẦN", 800, 500),
+            ("Số / No.: 001092012345", 900, 650),
+            ("Họ và tên / Full name:", 900, 720),
+            ("NGUYỄN VĂN AN", 900, 780),
+            ("Có giá trị đến:", 500, 1100),
+        ]
+    )
+    out = classify([card])
+    assert out.document_type["code"] == "citizen_id"
+    assert out.fields["id_number"]["value"] == "001092012345"
+    assert out.fields["full_name"]["value"] == "NGUYỄN VĂN AN"
+
+
+def test_decree30_header_alone_is_no_evidence():
+    out = classify([page(HEADER)])
+    assert out.document_type["code"] == "unknown"
+    assert out.fields == {}
+
+
+def test_blank_and_unrelated_pages_are_unknown():
+    assert classify([page([])]).document_type["code"] == "unknown"
+    prose = page(
+        [
+            ("Ghi chép cuối tuần", 900, 300),
+            ("Mùa mưa năm nay đến sớm hơn mọi năm, nhiều tuyến đường bị ngập.", 300, 500),
+            ("Thư viện mở cửa từ tám giờ sáng đến năm giờ chiều.", 300, 570),
+        ]
+    )
+    assert classify([prose]).document_type["code"] == "unknown"
+
+
+def test_title_low_on_the_page_counts_less_than_at_the_top():
+    top = classify([page([("QUYẾT ĐỊNH", 1000, 600), ("Căn cứ Luật", 300, 700)])])
+    low = classify([page([("Căn cứ Luật", 300, 700), ("QUYẾT ĐỊNH", 1000, 3000)])])
+    assert top.document_type["code"] == "decision"
+    assert low.document_type["confidence"] < top.document_type["confidence"]
+
+
+# --- fields ----------------------------------------------------------------------------------
+
+
+def test_dot_leaders_are_cut_from_values():
+    out = classify(
+        [
+            application(
+                ("Họ và tên: Bùi Quang Hải ...................... 2222e", 300, 700),
+                ("Số điện thoại: 0354298778......... ee", 300, 780),
+            )
+        ]
+    )
+    assert out.fields["full_name"]["value"] == "Bùi Quang Hải"
+    assert out.fields["phone"]["value"] == "0354298778"
+
+
+def test_wrapped_address_is_joined_and_stops_at_the_next_label():
+    out = classify(
+        [
+            application(
+                ("Nơi cư trú: Số 12 đường Lê Lợi, Phường Vĩnh Ninh, Thành", 300, 700),
+                ("phố Huế, Tỉnh Thừa Thiên Huế", 300, 780),
+                ("Số điện thoại: 0354298778", 300, 860),
+            )
+        ]
+    )
+    assert out.fields["place_of_residence"]["value"] == (
+        "Số 12 đường Lê Lợi, Phường Vĩnh Ninh, Thành phố Huế, Tỉnh Thừa Thiên Huế"
+    )
+
+
+def test_value_on_the_line_below_a_card_label():
+    card = page(
+        [
+            ("CĂN CƯỚC CÔNG DÂN", 800, 500),
+            ("Họ và tên / Full name:", 900, 720),
+            ("TRẦN THỊ BÌNH", 900, 780),
+            ("Ngày sinh / Date of birth: 05/03/1990", 900, 850),
+        ]
+    )
+    out = classify([card])
+    assert out.fields["full_name"]["value"] == "TRẦN THỊ BÌNH"
+    assert out.fields["date_of_birth"]["value"] == "1990-03-05"
+
+
+def test_inline_labels_split_a_line():
+    out = classify([application(("Ngày, tháng, năm sinh: 26/01/2001 Giới tính: Nữ", 300, 700))])
+    assert out.fields["date_of_birth"]["value"] == "2001-01-26"
+    assert out.fields["sex"]["value"] == "Nữ"
+
+
+def test_id_disagreeing_with_birth_year_or_sex_is_flagged():
+    out = classify(
+        [
+            application(
+                ("Họ và tên: Bùi Quang Hải", 300, 700),
+                ("Ngày, tháng, năm sinh: 26/01/2001 Giới tính: Nam", 300, 780),
+                ("Số định danh cá nhân: 074199169395", 300, 860),
+            )
+        ]
+    )
+    assert out.fields["id_number"]["needs_review"] is True
+    assert out.fields["date_of_birth"]["needs_review"] is True
+    assert id_agrees("074201169395", "2001-01-26", "Nam") is True
+    assert id_agrees("074301169395", "2001-01-26", "Nam") is False  # female code
+    assert id_agrees("074201169395", "2002-01-26", None) is False
+
+
+def test_sex_missing_is_offered_from_an_agreeing_id_for_review():
+    out = classify(
+        [
+            application(
+                ("Ngày, tháng, năm sinh: 26/01/2001", 300, 780),
+                ("Số định danh cá nhân: 074301169395", 300, 860),
+            )
+        ]
+    )
+    assert out.fields["sex"] == {
+        "value": "Nữ",
+        "confidence": pytest.approx(out.fields["sex"]["confidence"]),
+        "needs_review": True,
+    }
+
+
+def test_surname_diacritic_error_is_corrected_or_flagged():
+    assert check_name("NGUYÊN VĂN AN") == ("NGUYỄN VĂN AN", True)
+    assert check_name("Nguyên Văn An")[0] == "Nguyễn Văn An"
+    assert check_name("NGUYỄN VĂN AN")[1] is True
+    assert check_name("NGUYỄN THI AN")[1] is True  # "Thi" is a name of its own
+    assert check_name("NGUYỄN VÁN AN")[1] is False  # "Vắn"/"Ván" is not a name syllable
+    assert check_name("XYZQ VĂN AN")[1] is False
+
+
+# --- validators ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "iso", "ok"),
+    [
+        ("ngày 05 tháng 5 năm 2023", "2023-05-05", True),
+        ("Hà Nội, ngày 05 tháng 02 năm 2020", "2020-02-05", True),
+        ("20/09/1992", "1992-09-20", True),
+        ("2O/O9/1992", "1992-09-20", True),
+        ("31/02/2020", "2020-02-31", False),
+        ("27I06I1987", "1987-06-27", False),
+    ],
+)
+def test_dates(text, iso, ok):
+    assert parse_date(text) == (iso, ok)
+
+
+def test_enterprise_code_and_phone():
+    assert enterprise_code("0101234567") == ("0101234567", True)
+    assert enterprise_code("0101234567-001") == ("0101234567-001", True)
+    assert enterprise_code("01012345") == (None, False)
+    assert phone("0354 298 778") == ("0354298778", True)
+    assert phone("+84 354 298 778") == ("0354298778", True)
+    assert phone("035429877") == ("035429877", False)
+
+
+def test_document_number_with_spaces_around_the_slash():
+    assert document_number("123 / QĐ-UBND") == ("123/QĐ-UBND", True)
+    assert document_number("05/BNV-VP") == ("05/BNV-VP", True)
+    assert document_number("12 /QÐ - UBND") == ("12/QĐ-UBND", True)
+    out = classify(
+        [
+            page(
+                [
+                    ("ỦY BAN NHÂN DÂN", 250, 200),
+                    ("PHƯỜNG AN BIÊN", 260, 270),
+                    *HEADER,
+                    ("Số: 3114 / QĐ-UBND", 260, 360),
+                    ("An Biên, ngày 05 tháng 7 năm 2021", 1300, 360),
+                    ("QUYẾT ĐỊNH", 1000, 600),
+                    ("Về việc thành lập Tổ công tác số hóa hồ sơ, kết quả giải", 450, 680),
+                    ("quyết thủ tục hành chính", 800, 750),
+                    ("CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG AN BIÊN", 500, 850),
+                    ("Căn cứ Luật Tổ chức chính quyền địa phương;", 300, 930),
+                    ("CHỦ TỊCH", 1650, 2400),
+                    ("Nguyễn Công Bình", 1600, 2700),
+                ]
+            )
+        ]
+    )
+    f = {k: v["value"] for k, v in out.fields.items()}
+    assert out.document_type["code"] == "decision"
+    assert f["document_number"] == "3114/QĐ-UBND"
+    assert f["issue_date"] == "2021-07-05"
+    assert f["issuer"] == "ỦY BAN NHÂN DÂN PHƯỜNG AN BIÊN"
+    assert f["subject"] == (
+        "Về việc thành lập Tổ công tác số hóa hồ sơ, kết quả giải quyết thủ tục hành chính"
+    )
+    assert f["signer"] == "Nguyễn Công Bình"
+
+
+# --- catalogue -------------------------------------------------------------------------------
+
+
+def test_every_domain_type_is_in_the_catalogue():
+    from bench.synth import DOC_TYPES
+
+    codes = {t.code for t in load().types}
+    assert set(DOC_TYPES) <= codes
+
+
+def test_bad_kind_is_a_config_error_naming_the_file(tmp_path: Path):
+    bad = tmp_path / "types.yaml"
+    bad.write_text(
+        "types:\n  - code: x\n    fields:\n      a: {labels: [A], kind: colour}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=str(bad).replace("\\", "\\\\")):
+        load(str(bad))
+    bad.write_text("types: [", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load.__wrapped__(str(bad))
+
+
+def test_custom_catalogue_from_the_environment(tmp_path: Path, monkeypatch):
+    custom = tmp_path / "province.yaml"
+    custom.write_text(
+        "types:\n"
+        "  - code: land_lease\n"
+        "    label: Hợp đồng thuê đất\n"
+        "    titles: ['HỢP ĐỒNG THUÊ ĐẤT']\n"
+        "    keywords: ['Bên cho thuê']\n"
+        "    fields:\n"
+        "      owner_name: {labels: ['Bên thuê'], kind: name}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DIGITIZE_CATALOGUE", str(custom))
+    load.cache_clear()
+    try:
+        out = classify(
+            [
+                page(
+                    [
+                        ("HỢP ĐỒNG THUÊ ĐẤT", 900, 400),
+                        ("Bên cho thuê: Ủy ban nhân dân xã", 300, 600),
+                        ("Bên thuê: Nguyễn Văn An", 300, 680),
+                    ]
+                )
+            ]
+        )
+    finally:
+        monkeypatch.delenv("DIGITIZE_CATALOGUE")
+        load.cache_clear()
+    assert out.document_type["code"] == "land_lease"
+    assert out.fields["owner_name"]["value"] == "Nguyễn Văn An"
+
+
+# --- end to end with real OCR ----------------------------------------------------------------
+
+
+def test_generated_pages_end_to_end():
+    """A few generated pages through the real reader: right type, no unflagged wrong value."""
+    import io
+
+    from bench.synth import render_document
+    from digitize.intake import open_document
+    from digitize.reading import read_page
+
+    started = time.monotonic()
+    kinds = ["citizen_id", "application", "decision", "official_letter", "blank"]
+    unflagged_wrong = []
+    for n, kind in enumerate(kinds):
+        synth = render_document(kind, random.Random(700 + n), 200)
+        buf = io.BytesIO()
+        synth.image.save(buf, "PNG", dpi=(200, 200))
+        doc = open_document(Path("p.png"), buf.getvalue(), max_pixels=10**8, pdf_dpi=200)
+        pages = [read_page(p, lang="vie", timeout=60, name="p.png").result for p in doc.pages()]
+        out = classify(pages)
+        assert out.document_type["code"] == synth.doc_type, kind
+        for name, want in synth.fields.items():
+            got = out.fields.get(name)
+            if got and got["value"] != want and not got["needs_review"]:
+                unflagged_wrong.append((kind, name))
+    assert not unflagged_wrong
+    assert time.monotonic() - started < 60
