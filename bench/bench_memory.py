@@ -21,15 +21,17 @@ from pathlib import Path
 
 from bench.synth import render_document
 
+# The peak is read from VmHWM: it belongs to the process's own address space, which starts anew
+# at exec. (getrusage's ru_maxrss does not: Linux carries it over from the forking parent.)
 RUNNER = """
-import resource, sys
+import re, sys
 from digitize.cli import main
 try:
     main(["run", sys.argv[1], "--out", sys.argv[2], "--dossier", "MEM"])
 except SystemExit as exc:
     code = exc.code
-self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(self_kb, code)
+status = open("/proc/self/status").read()
+print(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1), code)
 """
 
 
