@@ -1,9 +1,12 @@
 """Reading one page: cleanup, orientation, OCR (or the PDF's own text layer).
 
-Orientation detection costs a Tesseract pass, so it is asked only when the upright reading is
-poor: upright text reads at a mean word confidence around 0.9, upside-down or sideways text
-around 0.5. When Tesseract's orientation detector then names a turn with enough confidence,
-the page is read again turned, and the better reading is kept.
+Orientation is decided with as little reading as possible. The cleanup survey tells from the
+text lines' direction, for free, whether a page is sideways. An upright-looking page is read
+once; only when that reading is poor (upright text reads at a mean word confidence around 0.9,
+upside-down or sideways text around 0.5) is orientation checked. A sideways page, or a poor
+reading, asks Tesseract's orientation detector; where the detector is unsure, a strip of text
+is read both ways and the surer reading wins. A turned page is kept only when its full reading
+beats the upright one, so a page with little text is never flipped on a guess.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ import cv2
 import numpy as np
 
 from digitize import cleanup, tesseract
+from digitize.cleanup.illumination import flatten_background, stretch
+from digitize.cleanup.orientation import text_strip
+from digitize.cleanup.resolution import ocr_scale
 from digitize.intake import estimate_dpi
 from digitize.models import PageImage, PageResult, Word
 from digitize.text import page_text
@@ -25,10 +31,13 @@ POOR_READING_CONF = 0.75
 """Mean word confidence below which the page's orientation is checked."""
 
 MIN_OSD_CONFIDENCE = 1.5
-"""Orientation-detector confidence needed before a turned reading is even tried."""
+"""Orientation-detector confidence needed before its answer is acted on."""
 
 OSD_LONG_SIDE = 1600
 """Orientation detection runs on a copy this size: as sure as full size, several times faster."""
+
+STRIP_MARGIN = 1.15
+"""A strip reading must beat the other way's by this factor to turn the page."""
 
 
 @dataclass
@@ -54,18 +63,80 @@ def _ocr(prep: cleanup.Prepared, *, lang: str, timeout: float, what: str) -> lis
     return [w.scaled(1.0 / prep.scale) for w in words] if prep.scale != 1.0 else words
 
 
-def _orientation(gray: np.ndarray, *, timeout: float, what: str) -> tesseract.Orientation | None:
-    f = min(1.0, OSD_LONG_SIDE / max(gray.shape))
-    small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else gray
-    return tesseract.detect_orientation(small, timeout=timeout, what=what)
+def _osd(image: np.ndarray, *, timeout: float, what: str) -> tesseract.Orientation | None:
+    f = min(1.0, OSD_LONG_SIDE / max(image.shape))
+    small = cv2.resize(image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else image
+    osd = tesseract.detect_orientation(small, timeout=timeout, what=what)
+    if osd is None or osd.confidence < MIN_OSD_CONFIDENCE:
+        return None
+    return osd
+
+
+def _strip_choice(
+    s: cleanup.Survey, candidates: tuple[int, int], *, lang: str, timeout: float, what: str
+) -> int | None:
+    """Read the densest strip of text turned each way; the clearly surer turn, else ``None``."""
+    lines_across = candidates[0] % 180 == 0
+    band = text_strip(s.ink, s.f, lines_across=lines_across)
+    if band is None:
+        return None
+    a, b = band
+    strip = s.gray[a:b] if lines_across else s.gray[:, a:b]
+    strip = stretch(flatten_background(strip))
+    scale = ocr_scale(s.text_px, s.dpi, dpi_stated=cleanup.dpi_trusted(s), size_dpi=s.size_dpi)
+    if scale != 1.0:
+        strip = cv2.resize(strip, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    scores = {}
+    for turn in candidates:
+        words = tesseract.recognize(
+            cleanup.rotate_quarter(strip, turn),
+            lang=lang,
+            psm=6,
+            dpi=s.dpi * scale,
+            timeout=timeout,
+            what=what,
+        )
+        scores[turn] = _score(words)
+    first, second = candidates
+    log.debug("%s: strip scores %s", what, scores)
+    if scores[first] > STRIP_MARGIN * scores[second] and scores[first] > 1:
+        return first
+    if scores[second] > STRIP_MARGIN * scores[first] and scores[second] > 1:
+        return second
+    return None
+
+
+def _sideways_turn(s: cleanup.Survey, *, lang: str, timeout: float, what: str) -> tuple[int, str]:
+    """Which quarter turn makes a sideways page upright, and how it was decided."""
+    osd = _osd(s.gray, timeout=timeout, what=what)
+    if osd is not None and osd.rotate in (90, 270):
+        return osd.rotate, "osd"
+    turn = _strip_choice(s, (90, 270), lang=lang, timeout=timeout, what=what)
+    return (turn, "strip") if turn is not None else (0, "unsure")
+
+
+def _recheck(
+    s: cleanup.Survey, prep: cleanup.Prepared, *, lang: str, timeout: float, what: str
+) -> tuple[int, str] | None:
+    """A further turn for a poorly read page, or ``None`` when nothing points to one."""
+    osd = _osd(prep.ocr, timeout=timeout, what=what)
+    if osd is not None and osd.rotate:
+        return osd.rotate, "osd"
+    if osd is None and s.axis.across:
+        # Lines run across but the detector is unsure: upside down is the one doubt left.
+        here = prep.quality["rotation"]
+        turn = _strip_choice(s, (here, (here + 180) % 360), lang=lang, timeout=timeout, what=what)
+        if turn is not None and turn != here:
+            return 180, "strip"
+    return None
 
 
 def read_page(page: PageImage, *, lang: str, timeout: float, name: str) -> ReadPage:
     """Read one page; ``name`` (the file name) is used only in error messages."""
     what = f"page {page.index + 1} of {name}"
     h, w = page.image.shape[:2]
-    dpi = page.dpi or estimate_dpi(w, h)
     if page.text_layer is not None:
+        dpi = page.dpi or estimate_dpi(w, h)
         result = PageResult(
             page.index,
             w,
@@ -78,24 +149,28 @@ def read_page(page: PageImage, *, lang: str, timeout: float, name: str) -> ReadP
         )
         return ReadPage(result, page.image)
 
-    prep = cleanup.prepare(page.image, dpi)
+    s = cleanup.survey(page.image, page.dpi)
+    rotation, how = 0, "upright"
+    if s.axis.sideways:
+        rotation, how = _sideways_turn(s, lang=lang, timeout=timeout, what=what)
+    prep = cleanup.finish(s, rotation)
     words = _ocr(prep, lang=lang, timeout=timeout, what=what)
-    if _mean_conf(words) < POOR_READING_CONF:
-        osd = _orientation(prep.ocr, timeout=timeout, what=what)
-        if osd is not None and osd.rotate and osd.confidence >= MIN_OSD_CONFIDENCE:
-            turned = cleanup.prepare(page.image, dpi, rotation=osd.rotate)
+    if _mean_conf(words) < POOR_READING_CONF and how in ("upright", "unsure"):
+        turn = _recheck(s, prep, lang=lang, timeout=timeout, what=what)
+        if turn is not None:
+            turned = cleanup.finish(s, (rotation + turn[0]) % 360)
             turned_words = _ocr(turned, lang=lang, timeout=timeout, what=what)
             log.debug(
-                "%s: orientation %d (osd %.1f) scores %.1f against %.1f upright",
+                "%s: turn %d (%s) scores %.1f against %.1f",
                 what,
-                osd.rotate,
-                osd.confidence,
+                turn[0],
+                turn[1],
                 _score(turned_words),
                 _score(words),
             )
             if _score(turned_words) > _score(words):
-                prep, words = turned, turned_words
+                prep, words, how = turned, turned_words, turn[1]
     ph, pw = prep.display.shape[:2]
-    quality = dict(prep.quality, source="ocr")
-    result = PageResult(page.index, pw, ph, dpi, words, page_text(words), "ocr", quality)
+    quality = dict(prep.quality, orientation=how, source="ocr")
+    result = PageResult(page.index, pw, ph, prep.dpi, words, page_text(words), "ocr", quality)
     return ReadPage(result, prep.display)

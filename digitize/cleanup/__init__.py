@@ -1,0 +1,217 @@
+"""Cleanup stages: plain functions from one page image to the next.
+
+Two images leave this package for every page: the *display* image (colour, as scanned, only
+flattened out of a photo's perspective, turned upright and straightened, for the searchable
+PDF: Decree 30 wants the colour page) and the *OCR* image (binary, lit evenly, seals, speckle,
+rules and dark margins removed, at a resolution Tesseract likes). Cleanup runs in two steps so
+that orientation can be decided in between: :func:`survey` (perspective, grey, analysis image,
+text size, line direction) and :func:`finish` (quarter turn, deskew, illumination,
+resolution, binarization, despeckle). Each step reports what it did into the page's
+``quality`` dict, which ends up in ``record.quality``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from digitize.cleanup.borders import (
+    dark_margins,
+    find_page_quad,
+    paint_margins,
+    quad_size,
+    warp_page,
+)
+from digitize.cleanup.geometry import (
+    ANALYSIS_LONG_SIDE,
+    MAX_SKEW_DEG,
+    MIN_SKEW_DEG,
+    estimate_skew,
+    ink_mask,
+    paper_colour,
+    rotate_by,
+    rotate_quarter,
+    shrink,
+    skew_of_ink,
+    to_gray,
+)
+from digitize.cleanup.illumination import flatten_background
+from digitize.cleanup.ocrimage import ocr_image
+from digitize.cleanup.orientation import Axis, text_axis
+from digitize.cleanup.resolution import dpi_from_text, text_height
+from digitize.cleanup.seal import (
+    find_grey_seals,
+    find_seals,
+    scale_boxes,
+    suppress_grey_seals,
+    suppress_seals,
+)
+
+A4_SHORT_IN = 8.27
+"""Width of an A4 page, inches: a photographed page's dpi follows from its width in pixels."""
+
+A4_LONG_IN = 11.69
+"""Height of an A4 page, inches."""
+
+A4_RATIO = (1.25, 1.6)
+"""Height-to-width ratios accepted as an A4 page seen in a photo (foreshortening included)."""
+
+
+@dataclass
+class Prepared:
+    display: np.ndarray
+    ocr: np.ndarray
+    scale: float
+    """OCR image pixels per display image pixel."""
+    dpi: float
+    quality: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Survey:
+    """A page after the steps that come before orientation is known."""
+
+    display: np.ndarray
+    gray: np.ndarray
+    ink: np.ndarray
+    """Small binary analysis copy (ink = 255) of ``gray``."""
+    f: float
+    """Analysis pixels per page pixel."""
+    dpi: float
+    text_px: float | None
+    """Median letter-mark height in page pixels, or ``None`` on pages with little text."""
+    axis: Axis
+    seconds: float
+    size_dpi: float
+    """The dpi the page would have as A4 (a floor for enlarging pages of unknown dpi)."""
+    quality: dict[str, Any] = field(default_factory=dict)
+
+
+def _colourless(small: np.ndarray) -> bool:
+    """True for grey pages (photocopies), stored as grey or as three equal channels."""
+    if small.ndim == 2:
+        return True
+    spread = small.max(axis=2).astype(np.int16) - small.min(axis=2)
+    return float(np.percentile(spread, 99.5)) < 24
+
+
+def survey(image: np.ndarray, dpi: float | None) -> Survey:
+    """Perspective, seal suppression and the measurements orientation and resolution need.
+
+    ``dpi`` is the file's own resolution or ``None`` when it stated none; then it is taken from
+    a photographed page's width or from the size of its text. All searches run on one small
+    copy of the page; only the warp and the grey conversion touch the full-size image.
+    """
+    t0 = time.perf_counter()
+    quality: dict[str, Any] = {}
+    display = image
+    small, f = shrink(image, ANALYSIS_LONG_SIDE)
+    quad = find_page_quad(small) if image.ndim == 3 else None
+    if quad is not None:
+        w, h = quad_size(quad)
+        if not A4_RATIO[0] <= max(w, h) / min(w, h) <= A4_RATIO[1]:
+            # A card, not a page: its short lines suffer little from perspective, and the
+            # second resampling of its small print costs more than it gains. Deskew suffices.
+            quad = None
+    if quad is not None:
+        display = warp_page(image, quad / f)
+        small = warp_page(small, quad)
+        f = small.shape[1] / display.shape[1]
+        quality["perspective"] = True
+        dpi = min(display.shape[:2]) / A4_SHORT_IN
+        quality["dpi_source"] = "page_outline"
+    gray, small_gray = to_gray(display), to_gray(small)
+    red = find_seals(small, (dpi or 300.0) * f) if display.ndim == 3 else []
+    if red:
+        gray, small_gray = gray.copy(), small_gray.copy()
+        suppress_seals(small, small_gray, red)
+        suppress_seals(display, gray, scale_boxes(red, f))
+        quality["seal_removed"] = len(red)
+    margins = dark_margins(small_gray) if quad is None else None
+    if margins is not None:
+        gray, small_gray = paint_margins(gray, margins), paint_margins(small_gray, margins)
+        quality["border_cropped"] = True
+    ink = ink_mask(flatten_background(small_gray))
+    text_px = text_height(ink, f)
+    if dpi is None:
+        dpi = dpi_from_text(text_px) if text_px else 300.0
+        quality["dpi_source"] = "text_height" if text_px else "default"
+    if "dpi_source" in quality:
+        quality["dpi_estimated"] = True
+    if not red and _colourless(small):
+        # A photocopy shows the seal grey; print is darker than it, so it can still go.
+        flat = flatten_background(gray)
+        grey = find_grey_seals(flat, dpi)
+        if grey:
+            gray = gray.copy()
+            suppress_grey_seals(gray, flat, grey)
+            ink = ink_mask(flatten_background(shrink(gray, ANALYSIS_LONG_SIDE)[0]))
+            quality["seal_removed"] = len(grey)
+    axis = text_axis(ink)
+    size_dpi = max(image.shape[:2]) / A4_LONG_IN  # the whole picture, as the file came
+    seconds = time.perf_counter() - t0
+    return Survey(display, gray, ink, f, dpi, text_px, axis, seconds, size_dpi, quality)
+
+
+def dpi_trusted(s: Survey) -> bool:
+    """A stated dpi, or one measured from a photographed page's outline, beats the text size."""
+    return not s.quality.get("dpi_estimated") or s.quality.get("dpi_source") == "page_outline"
+
+
+def finish(s: Survey, rotation: int = 0) -> Prepared:
+    """The display and OCR images of a surveyed page made upright by ``rotation`` (clockwise)."""
+    t0 = time.perf_counter()
+    display = rotate_quarter(s.display, rotation)
+    gray = rotate_quarter(s.gray, rotation)
+    ink = s.ink if rotation % 180 == 0 else rotate_quarter(s.ink, rotation)
+    # A half turn keeps the lines' angle, so the survey's measurement still holds.
+    skew = s.axis.skew if rotation % 180 == 0 else skew_of_ink(ink)[0]
+    if abs(skew) >= MIN_SKEW_DEG:
+        display = rotate_by(display, skew, exact=False)
+        gray = rotate_by(gray, skew)
+    ocr, scale, notes = ocr_image(
+        gray,
+        s.text_px,
+        s.dpi,
+        dpi_stated=dpi_trusted(s),
+        size_dpi=s.size_dpi,
+        sharpen=bool(s.quality.get("perspective")),
+    )
+    seconds = s.seconds + time.perf_counter() - t0
+    quality = {
+        "rotation": rotation % 360,
+        "skew_deg": -skew,
+        "dpi": round(s.dpi, 1),
+        "ocr_scale": scale,
+        **s.quality,
+        **notes,
+        "cleanup_s": round(seconds, 3),
+    }
+    return Prepared(display, ocr, scale, s.dpi, quality)
+
+
+def prepare(image: np.ndarray, dpi: float | None, *, rotation: int = 0) -> Prepared:
+    """The display and OCR images of a page that is upright after ``rotation``."""
+    return finish(survey(image, dpi), rotation)
+
+
+__all__ = [
+    "MAX_SKEW_DEG",
+    "MIN_SKEW_DEG",
+    "Prepared",
+    "Survey",
+    "estimate_skew",
+    "find_page_quad",
+    "finish",
+    "flatten_background",
+    "paper_colour",
+    "prepare",
+    "rotate_by",
+    "rotate_quarter",
+    "survey",
+    "to_gray",
+    "warp_page",
+]

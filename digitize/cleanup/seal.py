@@ -1,0 +1,143 @@
+"""Red seal suppression: read the signer's name through the organ's seal.
+
+The red seal is stamped over the signature and the signer's position, so in plain grey its ink
+merges with the print and Tesseract loses the name. In the red channel the seal is nearly as
+light as paper while black print stays black. Red *print* (certificate titles, card headings)
+must stay readable, so only seal-shaped red regions (roughly round, large, about as tall as
+wide) switch to the red channel; the rest of the page keeps its plain grey.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from digitize.cleanup.geometry import shrink
+
+MIN_SEAL_IN = 0.6
+"""Smallest seal diameter looked for, in inches (organ seals are 30-45 mm across)."""
+
+MAX_SEAL_IN = 2.4
+"""Largest seal diameter looked for, in inches."""
+
+
+CHROMA_INK = 60
+"""Channel spread above which a pixel is coloured ink (seal red, signature blue), not print."""
+
+
+def red_mask(bgr: np.ndarray) -> np.ndarray:
+    """Saturated red pixels (255) of a BGR image, tolerant to warm or cool lighting casts."""
+    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
+    h, s, v = cv2.split(hsv)
+    red_hue = (h <= 12) | (h >= 165)
+    b, g, r = cv2.split(bgr)
+    redder = r.astype(np.int16) - np.maximum(g, b).astype(np.int16) > 30
+    return ((red_hue & (s >= 50) & (v >= 50) & redder) * 255).astype(np.uint8)
+
+
+def find_seals(bgr: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
+    """Boxes (x, y, w, h) in page pixels of red seal-like regions."""
+    small, f = shrink(bgr, 1000)
+    mask = red_mask(small)
+    if cv2.countNonZero(mask) < 50:
+        return []
+    k = max(3, int(dpi * f * 0.08) | 1)
+    closed = cv2.morphologyEx(
+        mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    )
+    n, _, stats, _ = cv2.connectedComponentsWithStats(closed)
+    lo, hi = MIN_SEAL_IN * dpi * f, MAX_SEAL_IN * dpi * f
+    boxes = []
+    for x, y, w, h, _area in stats[1:]:
+        if not (lo <= w <= hi and lo <= h <= hi and 0.6 <= w / h <= 1.6):
+            continue
+        red = cv2.countNonZero(mask[y : y + h, x : x + w])
+        if red < 0.04 * w * h:  # a ring and lettering cover at least this much of the box
+            continue
+        # Seals are round: a square around the found part, a little larger, covers the faded
+        # arcs the colour test missed.
+        side = max(w, h) * 1.2
+        cx, cy = x + w / 2, y + h / 2
+        boxes.append(
+            (
+                int((cx - side / 2) / f),
+                int((cy - side / 2) / f),
+                int(side / f) + 1,
+                int(side / f) + 1,
+            )
+        )
+    return boxes
+
+
+def scale_boxes(
+    boxes: list[tuple[int, int, int, int]], f: float
+) -> list[tuple[int, int, int, int]]:
+    """Boxes found on a copy at scale ``f`` in the page's own pixels."""
+    return [(int(x / f), int(y / f), int(w / f) + 1, int(h / f) + 1) for x, y, w, h in boxes]
+
+
+def suppress_seals(
+    bgr: np.ndarray, gray: np.ndarray, boxes: list[tuple[int, int, int, int]]
+) -> None:
+    """Inside the seal boxes, in place: grey becomes the red channel (the seal fades to paper,
+    black print stays black) and strongly coloured ink (the signature's blue) becomes paper,
+    so the signature drawn across the signer's name does not hide it either."""
+    H, W = gray.shape
+    for x, y, w, h in boxes:
+        x0, y0 = max(0, x), max(0, y)
+        x1, y1 = min(W, x + w), min(H, y + h)
+        if x1 <= x0 or y1 <= y0:
+            continue
+        region = bgr[y0:y1, x0:x1]
+        chroma = region.max(axis=2).astype(np.int16) - region.min(axis=2)
+        gray[y0:y1, x0:x1] = np.where(chroma > CHROMA_INK, 255, region[:, :, 2])
+
+
+GREY_SEAL_LEVELS = (0.52, 0.88)
+"""Flattened brightness (share of the paper's) of a photocopied seal's strokes.
+
+Photocopies turn the red seal grey; it stays lighter than the print (black print lands below
+half the paper's brightness, the seal's red above it), which is what tells them apart."""
+
+
+def _ring_strokes(flat: np.ndarray) -> np.ndarray:
+    """Mid-grey pixels away from any dark (print) pixel: a photocopied seal's strokes."""
+    lo, hi = (int(v * 255) for v in GREY_SEAL_LEVELS)
+    dark = cv2.dilate((flat < lo).astype(np.uint8), np.ones((5, 5), np.uint8))
+    return ((flat >= lo) & (flat <= hi) & (dark == 0)).astype(np.uint8) * 255
+
+
+def find_grey_seals(flat: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
+    """Boxes (page pixels) of seal-like rings of mid-grey strokes on a flattened grey page."""
+    small, f = shrink(_ring_strokes(flat), 1000)
+    _, small = cv2.threshold(small, 40, 255, cv2.THRESH_BINARY)
+    k = max(3, int(dpi * f * 0.06) | 1)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, disc)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(closed)
+    lo_px, hi_px = MIN_SEAL_IN * dpi * f, MAX_SEAL_IN * dpi * f
+    boxes = []
+    for x, y, w, h, _area in stats[1:]:
+        if not (lo_px <= w <= hi_px and lo_px <= h <= hi_px and 0.7 <= w / h <= 1.4):
+            continue
+        strokes = cv2.countNonZero(small[y : y + h, x : x + w])
+        if strokes < 0.05 * w * h:
+            continue
+        boxes.append((int(x / f), int(y / f), int(w / f) + 1, int(h / f) + 1))
+    return boxes
+
+
+def suppress_grey_seals(
+    gray: np.ndarray, flat: np.ndarray, boxes: list[tuple[int, int, int, int]]
+) -> None:
+    """Inside the boxes, in place: the seal's mid-grey strokes become paper; print, and the
+    lighter edges of print, stay."""
+    H, W = gray.shape
+    for x, y, w, h in boxes:
+        x0, y0 = max(0, x), max(0, y)
+        x1, y1 = min(W, x + w), min(H, y + h)
+        region = gray[y0:y1, x0:x1]
+        paper = int(np.percentile(region, 90))
+        strokes = cv2.dilate(_ring_strokes(flat[y0:y1, x0:x1]), np.ones((3, 3), np.uint8))
+        dark = flat[y0:y1, x0:x1] < int(GREY_SEAL_LEVELS[0] * 255)
+        region[(strokes > 0) & ~dark] = paper
