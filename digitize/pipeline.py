@@ -224,6 +224,8 @@ def _finish_record(record: dict[str, Any], pages: list[PageResult]) -> None:
         "page_sources": [p.source for p in pages],
         # Decree 30 asks for copies of at least 200 dpi: these pages should be scanned again.
         "low_resolution_pages": [p.index + 1 for p in pages if p.dpi < MIN_COPY_DPI - 0.5],
+        # What cleanup did to each page (orientation evidence, dpi source, seals, ...).
+        "page_details": [{"page": p.index + 1, **p.quality} for p in pages],
     }
     found = classifiers.classify(pages)
     record["document_type"] = found.document_type

@@ -394,6 +394,21 @@ def test_touching_ocr_boxes_still_extract_as_separate_words(tmp_path) -> None:
         assert [w["text"] for w in doc.pages[0].extract_words()] == ["abc", "def", "ghi"]
 
 
+def test_boxes_inside_or_left_of_the_previous_word_keep_their_order(tmp_path) -> None:
+    # "CĂN" read as "CA", "~" (a box inside CA) and "N" (a box starting left of "~").
+    words = [
+        Word("CA", 100, 100, 50, 30, 0.4, line=1),
+        Word("~", 120, 95, 15, 10, 0.3, line=1),
+        Word("N", 112, 100, 40, 30, 0.4, line=1),
+        Word("CƯỚC", 200, 100, 90, 30, 0.9, line=1),
+    ]
+    path = tmp_path / "inside.pdf"
+    with SearchablePDF(path) as pdf:
+        pdf.add_page(np.full((400, 600), 255, np.uint8), dpi=300, words=words)
+    with pdfplumber.open(path) as doc:
+        assert [w["text"] for w in doc.pages[0].extract_words()] == ["CA", "~", "N", "CƯỚC"]
+
+
 def test_lines_follow_ocr_numbers_and_geometry() -> None:
     same_line = [Word("a", 0, 10, 10, 20, 1, line=1), Word("-", 20, 18, 5, 3, 1, line=1)]
     next_line = [Word("b", 0, 50, 10, 20, 1, line=2)]

@@ -98,6 +98,36 @@ def group_lines(words: Sequence[Word]) -> list[list[Word]]:
     return lines
 
 
+ROW_TOLERANCE_PT = 3.5
+"""Lines whose tops are closer than this are drawn as one row.
+
+Extractors (pdfplumber, viewers' selection) put characters whose tops are within about 3 pt on
+one line and read them left to right; a stray mark that OCR put on a line of its own just
+above another ("~" over "CĂN") would otherwise interleave with that line's characters.
+"""
+
+
+def merge_close_lines(lines: Sequence[Sequence[Word]], scale: float) -> list[list[Word]]:
+    """Lines clustered by their tops (``scale`` points per pixel).
+
+    A line alone keeps its reading order; lines merged into one row are sorted left to right,
+    as an extractor will read them.
+    """
+    rows: list[tuple[float, list[list[Word]]]] = []
+    for line in sorted(lines, key=lambda ln: min(w.top for w in ln)):
+        top = min(w.top for w in line) * scale
+        if rows and top - rows[-1][0] < ROW_TOLERANCE_PT:
+            rows[-1][1].append(list(line))
+        else:
+            rows.append((top, [list(line)]))
+    return [
+        group[0]
+        if len(group) == 1
+        else sorted((w for ln in group for w in ln), key=lambda w: w.left)
+        for _, group in rows
+    ]
+
+
 def _text_ops_for_word(
     codes: Sequence[int],
     *,
@@ -126,18 +156,28 @@ MIN_SPACE_SHARE = 0.15
 """Where OCR boxes touch or overlap, this share of the line height is kept for the space."""
 
 
-def _widths(line: Sequence[Word], height: float) -> list[tuple[float, float | None]]:
-    """Each word's drawn width and the width of the space after it, in pixels."""
-    out: list[tuple[float, float | None]] = []
-    min_space = max(0.5, MIN_SPACE_SHARE * height)
-    for word, nxt in zip(line, [*line[1:], None], strict=True):
-        if nxt is None:
-            out.append((float(word.width), None))
+def _layout(line: Sequence[Word], height: float) -> list[tuple[float, float, float | None]]:
+    """Each word's drawn start, width and following space, in pixels, strictly left to right.
+
+    OCR boxes can overlap, or start left of the previous word (a diacritic read as a word of
+    its own inside "CĂN"); drawn as they are, extractors would interleave their characters. So
+    each word starts no earlier than just after the previous one ends, keeps a sliver of width
+    at least, and the space fills the gap to the next word's start.
+    """
+    gap = max(0.5, MIN_SPACE_SHARE * height)
+    starts: list[float] = []
+    cursor = float("-inf")
+    for word in line:
+        start = max(float(word.left), cursor)
+        starts.append(start)
+        cursor = max(start + gap, float(word.right)) + gap
+    out: list[tuple[float, float, float | None]] = []
+    for i, (word, start) in enumerate(zip(line, starts, strict=True)):
+        if i + 1 == len(line):
+            out.append((start, max(float(word.right) - start, gap), None))
             continue
-        end = float(word.right)
-        if nxt.left - end < min_space:
-            end = max(word.left + 0.5, nxt.left - min_space)
-        out.append((end - word.left, max(min_space, nxt.left - end)))
+        end = min(max(float(word.right), start + gap), starts[i + 1] - gap)
+        out.append((start, end - start, starts[i + 1] - end))
     return out
 
 
@@ -149,11 +189,11 @@ def text_ops_for_line(line: Sequence[Word], geometry: PageGeometry, font: str) -
     size = (bottom - top) * scale
     baseline = geometry.height_pt - bottom * scale
     ops = [f"/{font} {num(size)} Tf"]
-    for word, (width, space) in zip(line, _widths(line, bottom - top), strict=True):
+    for word, (start, width, space) in zip(line, _layout(line, bottom - top), strict=True):
         ops.append(
             _text_ops_for_word(
                 pdf_codes(word.text),
-                x=word.left * scale,
+                x=start * scale,
                 y=baseline,
                 width=width * scale,
                 size=size,
@@ -179,7 +219,7 @@ def page_content(
     ]
     if lines:
         ops += ["BT", "3 Tr"]
-        for line in lines:
+        for line in merge_close_lines(lines, geometry.scale):
             ops += text_ops_for_line(line, geometry, font)
         ops.append("ET")
     return ("\n".join(ops) + "\n").encode("ascii")
