@@ -25,9 +25,10 @@ from bench.synth import render_document
 # at exec. (getrusage's ru_maxrss does not: Linux carries it over from the forking parent.)
 RUNNER = """
 import re, sys
-from digitize.cli import main
+from digitize.cliutil import entry
+sys.argv = ["digitize", "run", sys.argv[1], "--out", sys.argv[2], "--dossier", "MEM"]
 try:
-    main(["run", sys.argv[1], "--out", sys.argv[2], "--dossier", "MEM"])
+    entry()
 except SystemExit as exc:
     code = exc.code
 status = open("/proc/self/status").read()

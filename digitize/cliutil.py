@@ -27,7 +27,9 @@ def fail(exc: DigitizeError, code: int = 1) -> NoReturn:
 def entry() -> None:
     """The console script: the click group, with unexpected failures turned into a message."""
     from digitize.cli import main
+    from digitize.memory import keep_heap_flat
 
+    keep_heap_flat()
     try:
         main(standalone_mode=True)
     except DigitizeError as exc:
