@@ -172,6 +172,22 @@ def _image_pages(data: bytes, name: str, max_pixels: int) -> Iterator[PageImage]
         raise CorruptFile(f"{name} is damaged after page {index}: {exc}.") from exc
 
 
+def _exif_orientation(im: Image.Image) -> int:
+    """The EXIF orientation tag (1 = as stored), read without decoding any pixels.
+
+    PIL's ``getexif()`` on a PNG decodes the whole image to look for an EXIF chunk after the
+    pixels; a PNG's orientation, when it has one, sits before them and is already in ``info``.
+    """
+    if im.format == "PNG":
+        raw = im.info.get("exif")
+        if not raw:
+            return 1
+        exif = Image.Exif()
+        exif.load(raw)
+        return exif.get(0x0112, 1) or 1
+    return im.getexif().get(0x0112, 1) or 1
+
+
 def _fast_decode(data: bytes, im: Image.Image) -> PageImage | None:
     """Single-frame pages decoded by OpenCV: several times faster than PIL for large scans.
 
@@ -181,7 +197,7 @@ def _fast_decode(data: bytes, im: Image.Image) -> PageImage | None:
     fmt = im.format
     if fmt not in ("JPEG", "PNG", "BMP", "WEBP") or im.mode not in ("RGB", "L", "P"):
         return None
-    if "transparency" in im.info or im.getexif().get(0x0112, 1) not in (None, 1):
+    if "transparency" in im.info or _exif_orientation(im) != 1:
         return None
     if fmt == "PNG" and "icc_profile" in im.info:
         return None
@@ -196,7 +212,7 @@ def _fast_decode(data: bytes, im: Image.Image) -> PageImage | None:
 def _to_page(frame: Image.Image, index: int, name: str) -> PageImage:
     dpi = believable_dpi(frame.info.get("dpi"))
     pristine = True
-    if index == 0 and frame.getexif().get(0x0112, 1) not in (None, 1):  # EXIF orientation
+    if index == 0 and _exif_orientation(frame) != 1:
         frame = ImageOps.exif_transpose(frame)
         pristine = False
     bilevel = frame.mode == "1"
