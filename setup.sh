@@ -72,8 +72,14 @@ fi
 extra=""
 [ "$mode" = test ] && extra="[test]"
 say "Installing digitize${extra} into .venv"
-.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}"
+log=.venv/install.log
+if ! { .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip &&
+       .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}"; } >"$log" 2>&1
+then
+  cat "$log" >&2
+  echo "error: installing the Python packages failed (the log is above, and in $log)." >&2
+  exit 1
+fi
 
 # --- run --------------------------------------------------------------------------------------
 if [ "$mode" = samples ]; then
