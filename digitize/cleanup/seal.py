@@ -41,19 +41,10 @@ def find_seals(bgr: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
     mask = red_mask(small)
     if cv2.countNonZero(mask) < 50:
         return []
-    k = max(3, int(dpi * f * 0.08) | 1)
-    closed = cv2.morphologyEx(
-        mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    )
-    n, _, stats, _ = cv2.connectedComponentsWithStats(closed)
-    lo, hi = MIN_SEAL_IN * dpi * f, MAX_SEAL_IN * dpi * f
     boxes = []
-    for x, y, w, h, _area in stats[1:]:
-        if not (lo <= w <= hi and lo <= h <= hi and 0.6 <= w / h <= 1.6):
-            continue
-        red = cv2.countNonZero(mask[y : y + h, x : x + w])
-        if red < 0.04 * w * h:  # a ring and lettering cover at least this much of the box
-            continue
+    for x, y, w, h in _round_blobs(
+        mask, dpi * f, close_share=0.08, aspect=(0.6, 1.6), min_fill=0.04
+    ):
         # Seals are round: a square around the found part, a little larger, covers the faded
         # arcs the colour test missed.
         side = max(w, h) * 1.2
@@ -67,6 +58,36 @@ def find_seals(bgr: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
             )
         )
     return boxes
+
+
+def _round_blobs(
+    mask: np.ndarray,
+    dpi: float,
+    *,
+    close_share: float,
+    aspect: tuple[float, float],
+    min_fill: float,
+) -> list[tuple[int, int, int, int]]:
+    """Seal-sized, roughly round regions of ``mask`` (at ``dpi``), as boxes in its pixels.
+
+    Strokes are first closed into one region per seal; a region counts when its size is a
+    seal's, its sides are about equal, and the mask covers at least ``min_fill`` of its box (a
+    ring and lettering do; a stray line does not).
+    """
+    k = max(3, int(dpi * close_share) | 1)
+    closed = cv2.morphologyEx(
+        mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    )
+    _, _, stats, _ = cv2.connectedComponentsWithStats(closed)
+    lo, hi = MIN_SEAL_IN * dpi, MAX_SEAL_IN * dpi
+    found = []
+    for x, y, w, h, _area in stats[1:]:
+        if not (lo <= w <= hi and lo <= h <= hi and aspect[0] <= w / h <= aspect[1]):
+            continue
+        if cv2.countNonZero(mask[y : y + h, x : x + w]) < min_fill * w * h:
+            continue
+        found.append((int(x), int(y), int(w), int(h)))
+    return found
 
 
 def scale_boxes(
@@ -111,20 +132,8 @@ def find_grey_seals(flat: np.ndarray, dpi: float) -> list[tuple[int, int, int, i
     """Boxes (page pixels) of seal-like rings of mid-grey strokes on a flattened grey page."""
     small, f = shrink(_ring_strokes(flat), 1000)
     _, small = cv2.threshold(small, 40, 255, cv2.THRESH_BINARY)
-    k = max(3, int(dpi * f * 0.06) | 1)
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, disc)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(closed)
-    lo_px, hi_px = MIN_SEAL_IN * dpi * f, MAX_SEAL_IN * dpi * f
-    boxes = []
-    for x, y, w, h, _area in stats[1:]:
-        if not (lo_px <= w <= hi_px and lo_px <= h <= hi_px and 0.7 <= w / h <= 1.4):
-            continue
-        strokes = cv2.countNonZero(small[y : y + h, x : x + w])
-        if strokes < 0.05 * w * h:
-            continue
-        boxes.append((int(x / f), int(y / f), int(w / f) + 1, int(h / f) + 1))
-    return boxes
+    blobs = _round_blobs(small, dpi * f, close_share=0.06, aspect=(0.7, 1.4), min_fill=0.05)
+    return scale_boxes(blobs, f)
 
 
 def suppress_grey_seals(
