@@ -40,4 +40,12 @@ def classify(pages: list[PageResult]) -> Classification:
     return Classification(guess.to_dict(), {k: v.to_dict() for k, v in found.items()})
 
 
-__all__ = ["Classification", "classify"]
+def warm() -> None:
+    """Load the catalogue and the name lexicon now, so forked workers start with them."""
+    from classifiers import names
+
+    load()
+    names.warm()
+
+
+__all__ = ["Classification", "classify", "warm"]

@@ -52,6 +52,13 @@ def _provinces() -> frozenset[str]:
 _UNIT = re.compile(r"^(tỉnh|thành phố|tp\.?)\s+", re.IGNORECASE)
 
 
+def warm() -> None:
+    """Read the lexicon now (a worker does it once, before forking its jobs)."""
+    _lexicon()
+    _surname_spelling()
+    _provinces()
+
+
 def ends_with_province(address: str) -> bool:
     """Whether an address ends with a province, spelled right: it is complete and sound."""
     last = address.rsplit(",", 1)[-1].strip()

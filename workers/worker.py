@@ -2,9 +2,9 @@
 
 It is a plain ``rq.Worker`` (one forked work horse per job), so ``rq info`` and the other RQ
 tools see it, a crash or a runaway Tesseract costs one job, and the job time limit is enforced
-by killing the horse. Before listening, the parent imports the pipeline and opens (and checks)
-the default store, so every forked horse starts warm: no import time, no bucket check; each
-horse still builds its own S3 client (``S3Store`` rebuilds it after a fork).
+by killing the horse. Before listening, the parent imports the pipeline, checks Tesseract, reads
+the classifiers' data and opens (and checks) the default store, so every forked horse starts
+warm; each horse still builds its own S3 client (``S3Store`` rebuilds it after a fork).
 
 The scheduler runs inside the worker, so retries with a wait (``Retry(interval=...)``) come
 back on their own; in ``--burst`` mode due retries are picked up at start.
@@ -46,6 +46,19 @@ def warm_store(settings: Settings) -> None:
     jobs.register_store(store)
 
 
+def warm_pipeline(settings: Settings) -> None:
+    """Do once in the parent what every job would otherwise redo after its fork: check
+    Tesseract and its languages (two program runs) and read the classifiers' data files."""
+    import classifiers
+    from digitize import tesseract
+
+    try:
+        tesseract.require_languages(settings.lang)
+    except DigitizeError as exc:
+        log.warning("Tesseract not ready (%s); jobs will fail until it is installed", exc.code)
+    classifiers.warm()
+
+
 def build_worker(
     conn: redis.Redis, queues: Sequence[str] = QUEUE_NAMES, *, simple: bool = False
 ) -> Worker:
@@ -66,6 +79,7 @@ def run_worker(
     """Work until stopped (or until the queues are empty with ``burst``); True if any job ran."""
     check_timeouts(settings)
     warm_store(settings)
+    warm_pipeline(settings)
     # Everything imported so far is shared with each forked horse; freezing it keeps the
     # collector from touching (and so copying) those pages in every child.
     gc.collect()
