@@ -143,7 +143,7 @@ def read_page(page: PageImage, *, lang: str, timeout: float, name: str) -> ReadP
             h,
             dpi,
             page.text_layer,
-            page_text(page.text_layer),
+            page_text(page.text_layer, w),
             "text_layer",
             {"rotation": 0, "skew_deg": 0.0, "dpi": round(dpi, 1), "source": "text_layer"},
         )
@@ -172,5 +172,6 @@ def read_page(page: PageImage, *, lang: str, timeout: float, name: str) -> ReadP
                 prep, words, how = turned, turned_words, turn[1]
     ph, pw = prep.display.shape[:2]
     quality = dict(prep.quality, orientation=how, source="ocr")
-    result = PageResult(page.index, pw, ph, prep.dpi, words, page_text(words), "ocr", quality)
+    text = page_text(words, pw)  # column gaps are judged against the page, not the text
+    result = PageResult(page.index, pw, ph, prep.dpi, words, text, "ocr", quality)
     return ReadPage(result, prep.display)
