@@ -82,7 +82,7 @@ def _fake_tesseract(folder: Path, body: str) -> None:
 
 
 def test_crashing_tesseract_becomes_ocr_error(fresh_info, monkeypatch, tmp_path):
-    _fake_tesseract(tmp_path, "cat >/dev/null; echo 'Error: leptonica cannot read' >&2; exit 1\n")
+    _fake_tesseract(tmp_path, "echo 'Error: leptonica cannot read' >&2; exit 1\n")
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
     tesseract.info.cache_clear()
     with pytest.raises(OCRError) as err:
@@ -92,8 +92,20 @@ def test_crashing_tesseract_becomes_ocr_error(fresh_info, monkeypatch, tmp_path)
     assert "leptonica cannot read" in err.value.message
 
 
+def test_page_file_is_private_and_removed(fresh_info, monkeypatch, tmp_path):
+    # The fake reports the mode and path of the page file it was given, then fails.
+    _fake_tesseract(tmp_path, 'echo "Error: mode $(stat -c %a "$1") at $1" >&2; exit 1\n')
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    tesseract.info.cache_clear()
+    with pytest.raises(OCRError) as err:
+        tesseract.recognize(as_array(draw_page()))
+    mode, _, path = err.value.message.partition("mode ")[2].partition(" at ")
+    assert mode == "600"
+    assert not Path(path.strip()).exists()
+
+
 def test_killed_tesseract_says_so(fresh_info, monkeypatch, tmp_path):
-    _fake_tesseract(tmp_path, "cat >/dev/null; kill -9 $$\n")
+    _fake_tesseract(tmp_path, "kill -9 $$\n")
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
     tesseract.info.cache_clear()
     with pytest.raises(OCRError, match="killed by signal 9"):
