@@ -11,6 +11,7 @@ BMP with no decompression. The binary's version and language data are checked on
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import logging
@@ -158,10 +159,8 @@ def _run(args: list[str], image: np.ndarray, *, timeout: float, what: str) -> st
         except OSError as exc:
             raise TesseractMissing(f"Tesseract could not be started: {exc.strerror}.") from exc
     finally:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
-        except FileNotFoundError:
-            pass
     _log_stderr(proc.stderr)
     if proc.returncode != 0:
         detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
