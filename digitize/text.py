@@ -98,8 +98,10 @@ class _Row:
         """Middle of the widest gap between two segments, if the row has two or more."""
         if len(self.segments) < 2:
             return None
-        gaps = [(b[0].left - a[-1].right, (a[-1].right + b[0].left) / 2)
-                for a, b in zip(self.segments, self.segments[1:], strict=False)]
+        gaps = [
+            (b[0].left - a[-1].right, (a[-1].right + b[0].left) / 2)
+            for a, b in zip(self.segments, self.segments[1:], strict=False)
+        ]
         return max(gaps)[1]
 
 
