@@ -38,10 +38,13 @@ langs="$(tesseract --list-langs 2>/dev/null || true)"
 grep -qx vie <<<"$langs" || need+=(tesseract-ocr-vie)
 grep -qx osd <<<"$langs" || need+=(tesseract-ocr-osd)
 if [ "$mode" = test ]; then
-  # Fonts with Vietnamese glyphs draw the synthetic test pages; Redis runs the queue tests.
+  # Fonts with Vietnamese glyphs draw the synthetic test pages; Redis runs the queue tests;
+  # qpdf and poppler's pdftotext check the searchable PDFs as other readers see them.
   have_pkg fonts-dejavu-core || need+=(fonts-dejavu-core)
   have_pkg fonts-liberation2 || need+=(fonts-liberation2)
   command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+  command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
+  command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 fi
 
 if [ "${#need[@]}" -gt 0 ]; then
