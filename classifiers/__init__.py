@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from classifiers.catalogue import load
-from classifiers.checks import cross_check
+from classifiers.checks import confirm_with_mrz, cross_check
 from classifiers.decree30 import read_metadata
 from classifiers.doctype import UNKNOWN, classify_type
 from classifiers.fields import extract_fields
 from classifiers.lines import page_lines
+from classifiers.mrz import read_mrz
 from digitize.models import PageResult
 
 
@@ -34,18 +35,23 @@ def classify(pages: list[PageResult]) -> Classification:
     if guess.code == UNKNOWN.code or doc_type is None:
         return Classification(guess.to_dict(), {})
     found = extract_fields(lines, doc_type, catalogue)
-    for name, value in read_metadata(lines, doc_type.decree30, catalogue).items():
+    metadata = read_metadata(lines, doc_type.decree30, catalogue, doc_type.notation)
+    for name, value in metadata.items():
         found.setdefault(name, value)
+    if doc_type.mrz:
+        confirm_with_mrz(found, read_mrz(lines))
     cross_check(found)
     return Classification(guess.to_dict(), {k: v.to_dict() for k, v in found.items()})
 
 
 def warm() -> None:
-    """Load the catalogue and the name lexicon now, so forked workers start with them."""
-    from classifiers import names
+    """Load the catalogue and the lexicons now, so forked workers start with them."""
+    from classifiers import names, phrases, places
 
     load()
     names.warm()
+    phrases.warm()
+    places.warm()
 
 
 __all__ = ["Classification", "classify", "warm"]

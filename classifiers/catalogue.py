@@ -33,6 +33,8 @@ FIELD_KINDS = {
     "nationality",
     "money",
 }
+MRZ_FORMATS = ("", "td1")
+"""Machine-readable zones a type may carry (ICAO 9303 TD1: the back of a chip ID card)."""
 DECREE30_FIELDS = ("document_number", "issue_date", "issuer", "subject", "signer")
 """Metadata a type may ask to be read from the Decree 30 layout (header, subject, signature)."""
 
@@ -57,6 +59,10 @@ class DocType:
     fields: tuple[FieldSpec, ...]
     decree30: tuple[str, ...] = ()
     subject_prefix: str = ""
+    mrz: str = ""
+    notation: tuple[str, ...] = ()
+    """Type abbreviations of its Decree 30 notation ("QĐ" in ``123/QĐ-UBND``)."""
+    """Machine-readable zone printed on the document (``td1``: chip ID cards), or none."""
 
     @property
     def folded_titles(self) -> tuple[str, ...]:
@@ -126,6 +132,11 @@ def _parse(data: object, source: str) -> Catalogue:
                     f"{source}: decree30 of {code!r} lists {name!r}; "
                     f"use some of {', '.join(DECREE30_FIELDS)}."
                 )
+        mrz = str(raw.get("mrz") or "")
+        if mrz not in MRZ_FORMATS:
+            raise ConfigError(
+                f"{source}: mrz of {code!r} is {mrz!r}; use one of {', '.join(MRZ_FORMATS[1:])}."
+            )
         types.append(
             DocType(
                 code,
@@ -135,6 +146,8 @@ def _parse(data: object, source: str) -> Catalogue:
                 tuple(fields),
                 decree30,
                 str(raw.get("subject_prefix") or ""),
+                mrz,
+                _strings(raw.get("notation"), f"notation of {code!r}", source),
             )
         )
     return Catalogue(

@@ -8,8 +8,10 @@ each reading confirms the others.
 
 from __future__ import annotations
 
-from classifiers.fields import FieldValue
+from classifiers.fields import REVIEW_BELOW, FieldValue
+from classifiers.mrz import MrzData
 from classifiers.validators import id_agrees, sex_from_id
+from classifiers.vntext import fold
 
 AGREEMENT_BONUS = 0.1
 """Added to the confidence of an ID and date of birth that confirm each other."""
@@ -32,6 +34,10 @@ def cross_check(found: dict[str, FieldValue]) -> None:
     if agrees and dob is not None:
         for fv in (ident, dob):
             fv.confidence = min(1.0, fv.confidence + AGREEMENT_BONUS)
+            # Read independently, they confirm each other: a value that passed its own check
+            # and is now sure enough no longer needs a clerk.
+            if fv.valid and fv.confidence >= REVIEW_BELOW:
+                fv.needs_review = False
         if sex is not None and sex.value in ("Nam", "Nữ") and not ident.needs_review:
             # The ID's sex digit, read independently, says the same: the reading is sound.
             sex.confidence = max(sex.confidence, min(ident.confidence, 0.9))
@@ -41,3 +47,45 @@ def cross_check(found: dict[str, FieldValue]) -> None:
         if inferred:
             # Not read from the page: offered, but a clerk confirms it.
             found["sex"] = FieldValue(inferred, 0.6 * ident.confidence, True)
+
+
+MRZ_CONFIRMED = 0.97
+"""Confidence of a printed value that the check-digit-verified MRZ repeats exactly."""
+MRZ_ONLY = 0.9
+"""Confidence of a value read only from the MRZ (its check digit verified it)."""
+MRZ_DISAGREES = 0.6
+"""Confidence of the MRZ value that replaces a printed reading it contradicts (flagged)."""
+
+
+def confirm_with_mrz(found: dict[str, FieldValue], mrz: MrzData | None) -> None:
+    """Confirms, corrects or fills the card's fields from its verified machine-readable zone.
+
+    Two independent readings that agree are sure; when they disagree the printed one is the
+    likelier misread (a misread MRZ digit fails its check), but the disagreement itself is
+    something a clerk must see (it is also what a forged card looks like). The name in the MRZ
+    has no diacritics: it can only confirm the printed name's letters, so a name whose letters
+    differ from it is flagged, never replaced.
+    """
+    if mrz is None:
+        return
+    for name in ("id_number", "date_of_birth", "sex", "expiry_date"):
+        verified = getattr(mrz, name)
+        if verified is None:
+            continue
+        fv = found.get(name)
+        if fv is None or fv.value is None:
+            found[name] = FieldValue(verified, MRZ_ONLY, False)
+        elif fv.value == verified:
+            fv.confidence = max(fv.confidence, MRZ_CONFIRMED)
+            fv.needs_review = False
+        else:
+            found[name] = FieldValue(verified, MRZ_DISAGREES, True, valid=False)
+    person = found.get("full_name")
+    if (
+        person is not None
+        and person.value
+        and mrz.folded_name
+        and fold(person.value).upper() != mrz.folded_name
+    ):
+        person.needs_review = True
+        person.confidence *= 0.5

@@ -12,14 +12,25 @@ from __future__ import annotations
 import re
 
 from classifiers.catalogue import Catalogue
-from classifiers.fields import REVIEW_BELOW, REVIEW_BELOW_LONG, FieldValue, word_confidence
+from classifiers.fields import (
+    REVIEW_BELOW,
+    REVIEW_BELOW_LONG,
+    FieldValue,
+    checked_text,
+    date_confidence,
+    word_confidence,
+)
 from classifiers.lines import Line, below
-from classifiers.names import check_name, is_surname
+from classifiers.names import check_name, doubtful_marks, is_surname
 from classifiers.validators import PLACE_DATE, document_number, parse_date, printed
 from classifiers.vntext import fold, similarity
 
 HEADER_BOTTOM = 0.35
 """The header (organ block, number, place and date) lies in this top share of the page."""
+
+SUBJECT_PITCH = 3.0
+"""A subject's wrapped line lies within this many word heights under the line above it (the
+heights of lower-case words understate the line pitch, and copies enlarge spacing)."""
 
 _NUMBER = re.compile(r"^\W{0,2}S[^\s\d/]{0,2}\s*[:;.]?\s*(\d.*)$", re.IGNORECASE)
 _SUBJECT = re.compile(r"^\W{0,2}(v\s*[/il1|]\s*v|ve viec)\b")
@@ -32,7 +43,7 @@ def _value(
     if value is None:
         return None
     conf = word_confidence(list(words)) * (1.0 if ok else 0.5)
-    return FieldValue(value, conf, conf < limit or not ok)
+    return FieldValue(value, conf, conf < limit or not ok, tuple(words))
 
 
 def _is_header_line(line: Line, catalogue: Catalogue) -> bool:
@@ -65,7 +76,10 @@ def read_issue_date(first: list[Line]) -> FieldValue | None:
         if "," not in ln.text or len(place.split()) > 6 or fold(place).startswith("can cu"):
             continue
         value, ok = parse_date(ln.text)
-        return _value(value, ok, list(ln.words))
+        if value is None or not ok:
+            return _value(value, ok, list(ln.words))
+        conf = date_confidence(ln.words)
+        return FieldValue(value, conf, conf < REVIEW_BELOW, tuple(ln.words))
     return None
 
 
@@ -133,7 +147,11 @@ def read_issuer(first: list[Line], catalogue: Catalogue) -> FieldValue | None:
         block = block[1:]
     words = [w for ln in block for w in ln.words]
     value, ok = printed(" ".join(ln.text for ln in block))
-    return _value(value, ok, words, REVIEW_BELOW_LONG)
+    if value is None:
+        return None
+    value, ok, certain, guessed = checked_text(value, "text")
+    conf = word_confidence(words, certain) * (1.0 if ok else 0.5)
+    return FieldValue(value, conf, conf < REVIEW_BELOW_LONG or not ok or guessed, tuple(words))
 
 
 def read_subject(lines: list[Line], first: list[Line]) -> FieldValue | None:
@@ -147,7 +165,7 @@ def read_subject(lines: list[Line], first: list[Line]) -> FieldValue | None:
         nxt = next(
             (
                 c
-                for c in below(lines, current, max_pitch=2.25)
+                for c in below(lines, current, max_pitch=SUBJECT_PITCH)
                 if abs(c.x - start.x) < 0.08 or abs(c.left - start.left) < 2 * start.height
             ),
             None,
@@ -162,7 +180,11 @@ def read_subject(lines: list[Line], first: list[Line]) -> FieldValue | None:
     text = " ".join(ln.text for ln in parts)
     text = re.sub(r"^\W*[Vv]\s*[/il1|]\s*[vV]\b", "V/v", text)
     value, ok = printed(text)
-    return _value(value, ok, words, REVIEW_BELOW_LONG)
+    if value is None:
+        return None
+    value, ok, certain, guessed = checked_text(value, "text")
+    conf = word_confidence(words, certain) * (1.0 if ok else 0.5)
+    return FieldValue(value, conf, conf < REVIEW_BELOW_LONG or not ok or guessed, tuple(words))
 
 
 def read_signer(first: list[Line]) -> FieldValue | None:
@@ -177,12 +199,51 @@ def read_signer(first: list[Line]) -> FieldValue | None:
         if not all(w[:1].isupper() for w in words) or ln.text.isupper():
             continue
         value, ok = check_name(re.sub(r"[^\w\s]", "", ln.text))
+        ok = ok and not doubtful_marks([(w.text, w.conf) for w in ln.words])
         return _value(value, ok, list(ln.words))
     return None
 
 
+def initials(organ: str) -> str:
+    """ "SỞ KẾ HOẠCH VÀ ĐẦU TƯ" -> "SKHĐT": how a notation abbreviates its issuing organ."""
+    words = [w for w in re.sub(r"[^\w\s]", " ", organ).split() if fold(w) != "va"]
+    return "".join(w[0].upper() for w in words)
+
+
+def confirm_notation(number: FieldValue, issuer: str | None, types: tuple[str, ...]) -> None:
+    """Lets an independently confirmed notation stop deciding the number's confidence.
+
+    Tesseract is often unsure of "QĐ" and "UBND" (the Đ, the small caps) while the digits are
+    clear. A notation group that is this type's abbreviation, or the initials of the start of
+    the issuing organ read from the header ("UBND" for "ỦY BAN NHÂN DÂN ..."), is confirmed by
+    another reading; an OCR word made only of confirmed groups no longer counts. Digits always
+    count, and so does any group nothing explains (a department code such as "VP").
+    """
+    if number.value is None or "/" not in number.value or not number.words:
+        return
+    organ = initials(issuer or "")
+    known = {fold(t) for t in types} | {fold(organ[:n]) for n in range(2, len(organ) + 1)}
+    known.discard("")
+
+    def explained(word_text: str) -> bool:
+        text = word_text.replace("Ð", "Đ").replace("ð", "đ")
+        groups = [g for g in re.split(r"[^\w]+", text) if g]
+        return bool(groups) and all(not re.search(r"\d", g) and fold(g) in known for g in groups)
+
+    counted = [w for w in number.words if not explained(w.text)]
+    if len(counted) == len(number.words) or not counted:
+        return
+    conf = word_confidence(counted)
+    if conf > number.confidence:
+        number.confidence = conf
+        number.needs_review = conf < REVIEW_BELOW or not document_number(number.value)[1]
+
+
 def read_metadata(
-    lines: list[Line], wanted: tuple[str, ...], catalogue: Catalogue
+    lines: list[Line],
+    wanted: tuple[str, ...],
+    catalogue: Catalogue,
+    notation: tuple[str, ...] = (),
 ) -> dict[str, FieldValue]:
     """The Decree 30 metadata fields ``wanted`` found on the first page."""
     if not lines:
@@ -200,4 +261,6 @@ def read_metadata(
         value = readers[name]()
         if value is not None:
             out[name] = value
+    if "document_number" in out and "issuer" in out:
+        confirm_notation(out["document_number"], out["issuer"].value, notation)
     return out

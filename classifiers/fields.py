@@ -6,13 +6,16 @@ nothing follows the label (card layouts, section headings) the value is the line
 Addresses and other text continue over wrapped lines: a line just below, starting at the same
 left edge, that is not itself a label line. Each value's confidence is the confidence of its
 least sure word, lowered when its validator fails; ``needs_review`` is set whenever a clerk
-should look.
+should look. Words that another source confirms (the official list of places, the phrases of
+administrative Vietnamese) no longer count, and are respelled when only their marks were
+misread; well-formed dates and the two words of ``sex`` have a confidence floor, measured on
+the tuning pages (see ``DATE_FLOOR``), because Tesseract doubts them far more than they fail.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from classifiers.catalogue import Catalogue, DocType, FieldSpec
 from classifiers.labels import (
@@ -23,7 +26,11 @@ from classifiers.labels import (
     starts_with_label,
 )
 from classifiers.lines import Line, below
+from classifiers.names import doubtful_marks
+from classifiers.phrases import check_phrases
+from classifiers.places import check_place
 from classifiers.validators import NORMALIZERS, PLACE_DATE, serial
+from classifiers.vntext import fold, tone_key
 from digitize.models import Word
 
 REVIEW_BELOW = 0.85
@@ -43,6 +50,11 @@ class FieldValue:
     value: str | None
     confidence: float
     needs_review: bool
+    words: tuple[Word, ...] = field(default=(), repr=False, compare=False)
+    """The words the value was read from (for checks; not part of the record)."""
+    valid: bool = True
+    """The value passed its validator and was read, not guessed (cross-checks may then clear
+    its flag when another reading confirms it)."""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -52,13 +64,66 @@ class FieldValue:
         }
 
 
-def word_confidence(words: list[Word]) -> float:
-    """The least sure word decides: one misread word makes the whole value wrong."""
+DATE_FLOOR = 0.4
+"""Tesseract is unsure of most printed dates ("29/12/1994" at 0.8) that are right: measured on
+the tuning pages, every date that parsed as a real, zero-padded dd/mm/yyyy was right whatever
+its confidence. Such a date's confidence is therefore ``DATE_FLOOR + (1 - DATE_FLOOR) * OCR``:
+a very unsure reading is still flagged, a merely doubtful one is not."""
+
+SEX_FLOOR = 0.7
+"""Confidence floor of a sex read exactly as one of its two words (see ``_read``)."""
+
+CONFIRMED = 0.97
+"""Confidence of a value every word of which a lexicon or the list of places confirmed."""
+
+
+def word_confidence(words: list[Word] | tuple[Word, ...], certain: set[str] = frozenset()) -> float:
+    """The least sure word decides: one misread word makes the whole value wrong.
+
+    Words in ``certain`` (folded; confirmed by the list of places or a lexicon, letters and
+    marks alike) no longer count: Tesseract's doubt about them was resolved.
+    """
     if not words:
         return 0.0
+    doubtful = [w for w in words if not _confirmed(w, certain)]
+    if not doubtful:
+        return CONFIRMED
+    words = doubtful
     low = min(w.conf for w in words)
     mean = sum(w.conf for w in words) / len(words)
     return 0.7 * low + 0.3 * mean
+
+
+def word_keys(text: str) -> list[str]:
+    """Per-word keys that keep letters and marks (not case, tone placement or punctuation)."""
+    return tone_key(re.sub(r"[^\w\s]", " ", text)).split()
+
+
+def date_confidence(words: list[Word] | tuple[Word, ...]) -> float:
+    """The confidence of a well-formed date from its digit words (see ``DATE_FLOOR``)."""
+    digits = [w for w in words if re.search(r"\d", w.text)] or list(words)
+    return DATE_FLOOR + (1.0 - DATE_FLOOR) * word_confidence(digits)
+
+
+def _confirmed(word: Word, certain: set[str]) -> bool:
+    keys = word_keys(word.text)
+    return bool(keys) and all(k in certain for k in keys)
+
+
+def checked_text(value: str, kind: str) -> tuple[str, bool, set[str], bool]:
+    """An address or organ name checked against the list of places.
+
+    Returns the (respelled) value, whether it passes its kind's validator, the folded words
+    that are now certain, and whether a correction was a guess a clerk should confirm.
+    """
+    phrases = check_phrases(value)
+    place = check_place(phrases.value)
+    if phrases.corrected or place.corrected or (place.matched and place.value != value):
+        value, ok = NORMALIZERS[kind](place.value)
+        value = value or place.value
+    else:
+        ok = NORMALIZERS[kind](value)[1]
+    return value, ok, phrases.certain | place.certain, place.fuzzy > 0
 
 
 def _is_leader(word: Word) -> bool:
@@ -84,6 +149,27 @@ def strip_leaders(words: list[Word]) -> list[Word]:
     return out
 
 
+NOISE_CONF = 0.4
+
+
+def _is_noise(word: Word) -> bool:
+    """A speck at the edge of a value: symbols only, or one or two letters read very unsure."""
+    if not re.search(r"\w", word.text):
+        return word.text not in "()"
+    key = fold(word.text).replace(" ", "")
+    return word.conf < NOISE_CONF and len(key) <= 2 and not re.search(r"\d", word.text)
+
+
+def trim_noise(words: list[Word]) -> list[Word]:
+    """The value without the specks OCR reads off photos, seals and borders at its ends."""
+    start, end = 0, len(words)
+    while start < end and _is_noise(words[start]):
+        start += 1
+    while end > start and _is_noise(words[end - 1]):
+        end -= 1
+    return words[start:end]
+
+
 def _has_text(words: list[Word]) -> bool:
     return any(re.search(r"\w", w.text) for w in words)
 
@@ -93,7 +179,7 @@ def _right_of(lines: list[Line], hits: dict[int, list[Hit]], hit: Hit) -> tuple[
     line_hits = hits.get(hit.line, [])
     stop = min((h.start for h in line_hits if h.start >= hit.end), default=None)
     words = list(lines[hit.line].words[hit.end : stop])
-    return strip_leaders(words), stop is not None
+    return trim_noise(strip_leaders(words)), stop is not None
 
 
 def _continuations(
@@ -131,7 +217,7 @@ def _value_for(
     line = lines[hit.line]
     from_below = False
     if not _has_text(words):
-        if hit.start > 2:
+        if not hit.at_start:
             return None  # a label inside a line has its value beside it or none
         label_words = line.words[hit.start : hit.end] or line.words
         left = min(w.left for w in label_words)
@@ -146,7 +232,7 @@ def _value_for(
         idx = lines.index(under[0])
         if starts_with_label(hits.get(idx)) or looks_like_label_line(lines[idx]):
             return None
-        words = strip_leaders(list(lines[idx].words))
+        words = trim_noise(strip_leaders(list(lines[idx].words)))
         from_below = True
         first, anchor = idx, lines[idx].left
     else:
@@ -154,7 +240,7 @@ def _value_for(
     if spec.kind in WRAPPING_KINDS and (from_below or not cut):
         upper = " ".join(w.text for w in words).isupper()
         for idx in _continuations(lines, hits, first, anchor, upper):
-            words += strip_leaders(list(lines[idx].words))
+            words += trim_noise(strip_leaders(list(lines[idx].words)))
     return (words, from_below) if _has_text(words) else None
 
 
@@ -173,10 +259,22 @@ def _read(lines: list[Line], hits: dict[int, list[Hit]], spec: FieldSpec) -> Fie
         value, ok = NORMALIZERS[spec.kind](raw)
         if value is None:
             continue
-        conf = word_confidence(words) * (1.0 if ok else FAILED_CHECK_FACTOR)
+        certain: set[str] = set()
+        guessed = False
+        if spec.kind in WRAPPING_KINDS:
+            value, ok, certain, guessed = checked_text(value, spec.kind)
+        conf = word_confidence(words, certain) * (1.0 if ok else FAILED_CHECK_FACTOR)
+        if spec.kind == "date" and ok:
+            conf = date_confidence(words)
+        elif spec.kind == "sex" and ok:
+            # Two printed words that share no letter ("Nam", "Nữ"): a reading that is exactly
+            # one of them is that word; Tesseract's doubt is about the marks of "Nữ".
+            conf = SEX_FLOOR + (1.0 - SEX_FLOOR) * conf
         conf *= min(1.0, hit.similarity + 0.1)
         limit = REVIEW_BELOW_LONG if spec.kind in WRAPPING_KINDS else REVIEW_BELOW
-        fv = FieldValue(value, conf, conf < limit or not ok)
+        if spec.kind == "name" and doubtful_marks([(w.text, w.conf) for w in words]):
+            guessed = True
+        fv = FieldValue(value, conf, conf < limit or not ok or guessed, tuple(words), ok)
         if best is None or (ok and best[1].needs_review and conf > best[0]):
             best = (conf, fv)
         if ok:
@@ -192,8 +290,30 @@ def _unlabelled(lines: list[Line], spec: FieldSpec) -> FieldValue | None:
         if re.fullmatch(r"[A-ZĐÐ]{2}\s?\d{6,8}", line.text):
             value, ok = serial(line.text)
             conf = word_confidence(list(line.words))
-            return FieldValue(value, conf, conf < REVIEW_BELOW or not ok)
+            return FieldValue(value, conf, conf < REVIEW_BELOW or not ok, line.words)
     return None
+
+
+def _lone_id(lines: list[Line]) -> FieldValue | None:
+    """The one personal ID printed on the page when its label was not read.
+
+    On a small or damaged card the label is often garbled while the big ID digits read well. A
+    12-digit word with a valid province code and century digit is taken when it is the only
+    one on the page (so it cannot be a parent's or a spouse's ID); without its label it always
+    goes to a clerk.
+    """
+    seen: dict[str, Word] = {}
+    for line in lines:
+        for w in line.words:
+            digits = re.sub(r"\W", "", w.text)
+            if re.fullmatch(r"\d{12}", digits):
+                value, ok = NORMALIZERS["id_number"](digits)
+                if ok and value:
+                    seen.setdefault(value, w)
+    if len(seen) != 1:
+        return None
+    value, word = next(iter(seen.items()))
+    return FieldValue(value, 0.8 * word.conf, True, (word,), False)
 
 
 def extract_fields(lines: list[Line], t: DocType, catalogue: Catalogue) -> dict[str, FieldValue]:
@@ -202,6 +322,8 @@ def extract_fields(lines: list[Line], t: DocType, catalogue: Catalogue) -> dict[
     found: dict[str, FieldValue] = {}
     for spec in t.fields:
         value = _read(lines, hits, spec)
+        if value is None and spec.kind == "id_number":
+            value = _lone_id(lines)
         if value is not None:
             found[spec.name] = value
     return found

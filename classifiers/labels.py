@@ -42,6 +42,8 @@ class Hit:
     """Index of the first word after the label."""
     spec: LabelSpec
     similarity: float
+    at_start: bool = True
+    """The label begins its line (only noise before it): its value may be on the line below."""
 
     @property
     def weight(self) -> float:
@@ -59,16 +61,27 @@ def label_specs(fields: dict[str, tuple[str, ...]], stops: tuple[str, ...]) -> l
     return [s for s in out if s.tokens]
 
 
-def _content_start(tokens: list[str]) -> int:
-    """Index of the first word after list numbering ("5.", "a)") and stray punctuation."""
+JUNK_CONF = 0.4
+"""A word read this unsure at the start of a line is noise (a photo's edge, a card's emblem)."""
+MAX_LEAD = 4
+
+
+def content_start(line: Line) -> int:
+    """Index of the first real word: after list numbering ("5.", "a)"), stray punctuation and
+    the low-confidence specks OCR reads off emblems, photos and page edges to the left of a
+    label ("ƒ rẻ ¬ \\ Quê quán:"), so that the label still counts as starting its line."""
+    tokens = line.tokens
     i = 0
-    while i < len(tokens) and (not tokens[i] or _NUMBERING.match(tokens[i])) and i < 2:
+    while i < min(len(tokens), MAX_LEAD) and (
+        not tokens[i] or (i < 2 and _NUMBERING.match(tokens[i])) or line.words[i].conf < JUNK_CONF
+    ):
         i += 1
-    return i
+    return i if i < len(tokens) else 0
 
 
-def _short_hit(tokens: list[str], spec: LabelSpec) -> tuple[int, int] | None:
-    start = _content_start(tokens)
+def _short_hit(line: Line, spec: LabelSpec) -> tuple[int, int] | None:
+    tokens = line.tokens
+    start = content_start(line)
     acc = ""
     for i in range(start, len(tokens)):
         acc += tokens[i]
@@ -101,16 +114,17 @@ def line_hits(line: Line, index: int, specs: list[LabelSpec]) -> list[Hit]:
     if not joined:
         return []
     found: list[Hit] = []
+    first = content_start(line)
     for spec in specs:
         if len(spec.joined) <= SHORT_LABEL:
-            span = _short_hit(tokens, spec)
+            span = _short_hit(line, spec)
             if span:
                 found.append(Hit(index, span[0], span[1], spec, 1.0))
             continue
         if fuzz.partial_ratio(spec.joined, joined) < 100 * LABEL_MIN_SIMILARITY - 5:
             continue
         s, start, end = best_window(tokens, list(spec.tokens))
-        at_start = start <= _content_start(tokens)
+        at_start = start <= first
         if s < _threshold(len(spec.joined), at_start):
             continue
         # Trailing words that are only punctuation (":") belong to the label.
@@ -122,7 +136,7 @@ def line_hits(line: Line, index: int, specs: list[LabelSpec]) -> list[Hit]:
             end += 1
         if not at_start and not _colon_after(line, end):
             continue  # mid-line, only "Label: value" counts (not the same words in prose)
-        found.append(Hit(index, start, end, spec, s))
+        found.append(Hit(index, start, end, spec, s, at_start))
     chosen: list[Hit] = []
     for hit in sorted(found, key=lambda h: -h.weight):
         if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
@@ -142,7 +156,7 @@ def find_hits(lines: list[Line], specs: list[LabelSpec]) -> dict[int, list[Hit]]
 
 def starts_with_label(hits: list[Hit] | None) -> bool:
     """Whether a line begins with a label (then it is not a continuation of a value)."""
-    return bool(hits) and hits[0].start <= 2
+    return bool(hits) and hits[0].at_start
 
 
 _LABEL_LIKE = re.compile(r"^\W{0,3}[^\W\d][^:]{0,40}:")

@@ -76,6 +76,19 @@ def is_surname(word: str) -> bool:
     return fold(word) in _lexicon()[0]
 
 
+AMBIGUOUS_BELOW = 0.86
+"""A name syllable with several known spellings ("Thùy", "Thủy", "Thúy") read less sure than
+this is flagged: the lexicon cannot tell which mark is right, only the OCR can."""
+
+
+def doubtful_marks(words: list[tuple[str, float]]) -> bool:
+    """Whether a name read as ``(text, confidence)`` words has an unsure, ambiguous syllable."""
+    every = _lexicon()[1]
+    return any(
+        len(every.get(fold(text), ())) > 1 and conf < AMBIGUOUS_BELOW for text, conf in words
+    )
+
+
 def check_name(value: str) -> tuple[str, bool]:
     """The name with an unambiguous surname respelled, and whether it looks right.
 

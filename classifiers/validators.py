@@ -37,7 +37,10 @@ _DIGIT_LOOKALIKES = str.maketrans(
 )
 
 _DATE_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
-_DATE_SLASH_AS_ONE = re.compile(r"(?<!\d)(\d{2})[1lI|](\d{2})[1lI|]((?:19|20)\d{2})(?!\d)")
+_DATE_SLASH_AS_ONE = re.compile(
+    r"(?<!\d)(\d{2})[/.\-1lI|!\\]{1,2}(\d{2})[/.\-1lI|!\\]{1,2}((?:19|20)\d{2})(?!\d)"
+)
+"""dd/mm/yyyy whose slashes OCR read as "1", "I", "l", "|" or "!" (and sometimes doubled)."""
 _DATE_WORDS = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
 PLACE_DATE = re.compile(r"ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}")
 """A "ngày .. tháng .. năm ...." date on a folded line (place-and-date lines)."""
@@ -71,6 +74,10 @@ def parse_date(text: str) -> Result:
     if not m:
         spaced = text.translate(_DIGIT_LOOKALIKES) if re.search(r"\d", text) else text
         m = _DATE_NUMERIC.search(spaced)
+        if m and (len(m.group(1)) < 2 or len(m.group(2)) < 2):
+            # Numeric dates are printed zero-padded (05/07/2021): a one-digit day or month
+            # is most often a digit OCR lost ("12/1/1961" for "12/11/1981").
+            ok = False
         if not m:
             m = _DATE_SLASH_AS_ONE.search(text.replace(" ", ""))
             ok = False  # a slash read as a digit: plausible, but a clerk should look

@@ -56,14 +56,15 @@ def similarity(a: str, b: str) -> float:
 def best_window(tokens: list[str], needle: list[str]) -> tuple[float, int, int]:
     """Where the token sequence ``needle`` best matches inside ``tokens``.
 
-    Returns ``(similarity, start, end)`` over windows of the needle's length, one shorter and one
-    longer (OCR splits and merges words). Similarity compares the strings joined without spaces,
-    so "Số/No." read as one word or as three matches the same.
+    Returns ``(similarity, start, end)`` over windows of one word up to one more than the
+    needle's length: OCR splits words and merges them, sometimes a whole label into one word
+    ("Số/No." for the three tokens of "Số / No."). Similarity compares the strings joined
+    without spaces, so every way of cutting the label matches the same.
     """
     target = "".join(needle)
     best = (0.0, 0, 0)
     n = len(needle)
-    for size in {max(1, n - 1), n, n + 1}:
+    for size in range(1, n + 2):
         for start in range(0, max(1, len(tokens) - size + 1)):
             window = "".join(tokens[start : start + size])
             s = similarity(window, target)

@@ -7,6 +7,7 @@ end reads a few generated pages with real OCR.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 from pathlib import Path
@@ -205,6 +206,194 @@ def test_surname_diacritic_error_is_corrected_or_flagged():
     assert check_name("XYZQ VĂN AN")[1] is False
 
 
+def test_label_read_as_one_word_and_noise_before_a_label():
+    """ "Số/No." is one OCR word for a three-word label; specks left of a label do not hide it."""
+    card = page(
+        [
+            ("CĂN CƯỚC CÔNG DÂN", 800, 500),
+            ("Số/No. 001092012345", 900, 650),
+            ("rẻ Quê quán / Place of origin:", 860, 720),
+            ("Phường Vĩnh Ninh, Thành phố Huế, Tỉnh Thừa Thiên Huế", 900, 780),
+        ]
+    )
+    speck = next(i for i, w in enumerate(card.words) if w.text == "rẻ")
+    card.words[speck] = dataclasses.replace(card.words[speck], conf=0.07)
+    out = classify([card])
+    # Read beside its label, not guessed from the lone 12-digit number (which is flagged).
+    assert out.fields["id_number"]["value"] == "001092012345"
+    assert out.fields["id_number"]["needs_review"] is False
+    assert out.fields["place_of_origin"]["value"].startswith("Phường Vĩnh Ninh")
+
+
+def test_lone_id_without_a_readable_label_is_offered_for_review():
+    card = page(
+        [
+            ("CĂN CƯỚC CÔNG DÂN", 800, 500),
+            ("$ đụh đanh cá nhân _ Porsonaf", 900, 650),
+            ("075081570350", 900, 720),
+            ("Full name", 900, 800),
+        ]
+    )
+    got = classify([card]).fields["id_number"]
+    assert got["value"] == "075081570350"
+    assert got["needs_review"] is True
+
+
+MRZ = [
+    ("IDVNM0920123452001092012345<<<", 600, 2300),
+    ("9203158M3203156VNM<<<<<<<<<<<5", 600, 2360),
+    ("NGUYEN<<VAN<AN<<<<<<<<<<<<<<<<", 600, 2420),
+]
+
+
+def test_mrz_check_digits():
+    from classifiers.mrz import check_digit
+
+    assert check_digit("092012345") == "2"
+    assert check_digit("920315") == "8"
+    assert check_digit("L898902C3") == "6"  # the ICAO 9303 specimen
+    # The composite digit covers the first row and both dates; one changed digit breaks it.
+    covered = "0920123452001092012345<<<" + "9203158" + "3203156" + "<<<<<<<<<<<"
+    assert check_digit(covered) == "5"
+    assert check_digit(covered.replace("2001", "2007")) != "5"
+
+
+def test_mrz_confirms_corrects_and_fills_card_fields():
+    front = [
+        ("CĂN CƯỚC CÔNG DÂN", 800, 400),
+        ("Số / No.: 001092012845", 900, 500),  # one digit misread
+        ("Họ và tên / Full name:", 900, 580),
+        ("NGUYỄN VĂN AN", 900, 640),
+        ("Ngày sinh / Date of birth: 15/03/1992", 900, 720),
+    ]
+    out = classify([page([*front, *MRZ], conf=0.5)])
+    f = out.fields
+    assert f["id_number"]["value"] == "001092012345"  # the verified reading replaces it
+    assert f["id_number"]["needs_review"] is True  # but the disagreement goes to a clerk
+    assert f["date_of_birth"]["value"] == "1992-03-15"
+    assert f["date_of_birth"]["needs_review"] is False  # 0.5 alone would be flagged
+    assert f["expiry_date"]["value"] == "2032-03-15"  # not printed on the front: from the MRZ
+    assert f["sex"]["value"] == "Nam"
+    # A misread MRZ digit fails its check: nothing is taken from that field.
+    broken = [MRZ[0], ("9203168M3203156VNM<<<<<<<<<<<5", 600, 2360), MRZ[2]]
+    out = classify([page([*front, *broken], conf=0.5)])
+    assert "expiry_date" in out.fields  # the expiry's own check still holds
+    assert out.fields["date_of_birth"]["needs_review"] is True
+
+
+def test_mrz_name_letters_disagreeing_flag_the_printed_name():
+    front = [
+        ("CĂN CƯỚC CÔNG DÂN", 800, 400),
+        ("Họ và tên / Full name:", 900, 580),
+        ("NGUYỄN VĂN ÂN", 900, 640),
+    ]
+    ok = classify([page([*front, *MRZ])]).fields["full_name"]
+    assert ok["needs_review"] is False
+    bad = [*front[:2], ("NGUYỄN VĂN AM", 900, 640)]
+    assert classify([page([*bad, *MRZ])]).fields["full_name"]["needs_review"] is True
+
+
+def test_place_names_are_respelled_within_their_district_and_province():
+    from classifiers.places import check_place
+
+    got = check_place("Thôn 3, Xã Ea Kênh, Huyện Krông Pác, Tỉnh Đắk Lắk")
+    assert got.value == "Thôn 3, Xã Ea Kênh, Huyện Krông Pắc, Tỉnh Đắk Lắk"
+    assert (got.matched, got.corrected, got.fuzzy) == (3, 1, 0)
+    card = check_place("Thôn 12, Nghi Thạch, Nghỉ Lộc, Nghệ An")
+    assert card.value == "Thôn 12, Nghi Thạch, Nghi Lộc, Nghệ An"
+    # More than the marks wrong: corrected, but as a guess.
+    assert check_place("Xóm 9, Xã Ea Kênh, Huyện Krông Pắc, Tỉnh Đẳằk Lắk").fuzzy == 1
+    # An organ's unit: the list says "Lạch Tray" is a ward, so "PHƯƠNG" is "PHƯỜNG".
+    assert check_place("ỦY BAN NHÂN DÂN PHƯƠNG LẠCH TRAY").value == (
+        "ỦY BAN NHÂN DÂN PHƯỜNG LẠCH TRAY"
+    )
+    # Abbreviations and lower-case unit words stay as printed.
+    assert check_place("Phường 13, Quận Bình Thạnh, TP. Hồ Chí Minh").corrected == 0
+    assert check_place("phường Tân Định, quận 1, thành phố Hồ Chí Minh").corrected == 0
+    # Names the list does not explain are left alone.
+    assert check_place("Số 5 đường Cấm Bình, Xã Hư Cấu").corrected == 0
+
+
+def test_address_misread_in_a_place_name_is_corrected_and_confirmed():
+    out = classify(
+        [
+            application(
+                ("Họ và tên: Bùi Quang Hải", 300, 700),
+                ("Nơi cư trú: Thôn 3, Xã Ea Kênh, Huyện Krông Pác, Tỉnh Đắk Lắk", 300, 780),
+            )
+        ]
+    )
+    got = out.fields["place_of_residence"]
+    assert got["value"] == "Thôn 3, Xã Ea Kênh, Huyện Krông Pắc, Tỉnh Đắk Lắk"
+    assert got["needs_review"] is False
+
+
+def test_known_phrases_are_respelled_and_single_syllables_are_not():
+    from classifiers.phrases import check_phrases
+
+    got = check_phrases("Về việc thành lập Tố công tác số hóa hồ sơ, kết quá giải quyết")
+    assert got.value == "Về việc thành lập Tổ công tác số hóa hồ sơ, kết quả giải quyết"
+    assert check_phrases("ỦY BẠN NHÂN DÂN HUYỆN CỦ CHI").value == "ỦY BAN NHÂN DÂN HUYỆN CỦ CHI"
+    assert check_phrases("bản đồ").value == "bản đồ"
+    # Punctuation inside the run means it is not the phrase.
+    assert check_phrases("kết, quá").value == "kết, quá"
+
+
+def test_name_syllable_with_several_spellings_read_unsure_is_flagged():
+    rows = [("Họ và tên: TRỊNH THỦY LAN", 300, 700)]
+    sure = classify([application(*rows)]).fields["full_name"]
+    assert sure == {"value": "TRỊNH THỦY LAN", "confidence": 0.95, "needs_review": False}
+    unsure = page([*HEADER, ("ĐƠN ĐỀ NGHỊ CẤP BẢN SAO", 700, 420), *rows])
+    unsure.words[-2] = dataclasses.replace(unsure.words[-2], conf=0.84)
+    assert unsure.words[-2].text == "THỦY"
+    assert classify([unsure]).fields["full_name"]["needs_review"] is True
+
+
+def test_well_formed_date_and_sex_tolerate_ocr_doubt_but_not_much():
+    rows = [("Ngày, tháng, năm sinh: 29/12/1994 Giới tính: Nữ", 300, 700)]
+    doubtful = classify([page([*HEADER, ("ĐƠN ĐỀ NGHỊ", 700, 420), *rows], conf=0.8)])
+    assert doubtful.fields["date_of_birth"]["needs_review"] is False
+    assert doubtful.fields["sex"]["needs_review"] is False
+    unsure = classify([page([*HEADER, ("ĐƠN ĐỀ NGHỊ", 700, 420), *rows], conf=0.4)])
+    assert unsure.fields["date_of_birth"]["needs_review"] is True
+    assert unsure.fields["sex"]["needs_review"] is True
+    # A date that needed a repair stays flagged however sure the OCR was.
+    repaired = [("Ngày, tháng, năm sinh: 29I12I1994", 300, 700)]
+    assert classify([application(*repaired)]).fields["date_of_birth"]["needs_review"] is True
+
+
+def test_notation_confirmed_by_type_and_issuer_leaves_the_digits_to_decide():
+    from classifiers.decree30 import initials
+
+    assert initials("SỞ KẾ HOẠCH VÀ ĐẦU TƯ") == "SKHĐT"
+    rows = [
+        ("BỘ TÀI CHÍNH", 250, 200),
+        *HEADER,
+        ("Số: 1038 /QĐ-BTC", 260, 360),
+        ("Hà Nội, ngày 05 tháng 7 năm 2021", 1300, 360),
+        ("QUYẾT ĐỊNH", 1000, 600),
+        ("Căn cứ Luật Tổ chức chính quyền địa phương;", 300, 930),
+    ]
+    doc = page(rows)
+    for i, w in enumerate(doc.words):
+        if w.text in ("/QĐ-BTC", "1038"):
+            doc.words[i] = dataclasses.replace(w, conf=0.75 if w.text != "1038" else 0.95)
+    number = classify([doc]).fields["document_number"]
+    assert number["value"] == "1038/QĐ-BTC"
+    assert number["needs_review"] is False
+    # Unsure digits stay flagged, however well the notation is confirmed.
+    for i, w in enumerate(doc.words):
+        if w.text == "1038":
+            doc.words[i] = dataclasses.replace(w, conf=0.6)
+    assert classify([doc]).fields["document_number"]["needs_review"] is True
+    # A notation the issuer does not explain keeps its own doubt.
+    other = page([("SỞ TƯ PHÁP", 250, 200), *rows[1:]])
+    for i, w in enumerate(other.words):
+        if w.text == "/QĐ-BTC":
+            other.words[i] = dataclasses.replace(w, conf=0.75)
+    assert classify([other]).fields["document_number"]["needs_review"] is True
+
+
 # --- validators ------------------------------------------------------------------------------
 
 
@@ -217,6 +406,8 @@ def test_surname_diacritic_error_is_corrected_or_flagged():
         ("2O/O9/1992", "1992-09-20", True),
         ("31/02/2020", "2020-02-31", False),
         ("27I06I1987", "1987-06-27", False),
+        ("24!09/1969", "1969-09-24", False),
+        ("12/1/1961", "1961-01-12", False),  # a one-digit month: a digit was likely lost
     ],
 )
 def test_dates(text, iso, ok):

@@ -1,0 +1,137 @@
+"""The machine-readable zone (MRZ) on the back of a chip citizen ID card (ICAO 9303, TD1).
+
+A card scanned front and back on one page carries most of its fields twice: printed on the
+front in a small Vietnamese font, and on the back in the OCR-B MRZ, three lines of 30
+characters whose numbers carry check digits::
+
+    IDVNM0920123453001092012345<<<     type, issuer, document number (the ID's last 9 digits),
+                                       its check digit, then the full 12-digit ID
+    9203154M3203157VNM<<<<<<<<<<<6     birth date YYMMDD + check, sex, expiry + check,
+                                       nationality, composite check over both lines
+    NGUYEN<<VAN<AN<<<<<<<<<<<<<<<<     name without diacritics
+
+A single misread digit always breaks its check digit, so a value that passes is an
+independent, verified second reading: when it agrees with the printed one the value is sure,
+when they disagree one of them is misread (or the card is forged) and a clerk looks, and when
+the front was not read at all the MRZ fills the gap. Nothing here trusts an MRZ value whose
+check fails.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from classifiers.lines import Line
+
+_WEIGHTS = (7, 3, 1)
+_TO_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2"})
+_TO_DIGIT.update(str.maketrans({"S": "5", "B": "8", "G": "6", "T": "7"}))
+_FILLER = re.compile(r"[<«‹(\[{]|[Kk](?=[<«K]{2})")
+"""What OCR makes of the filler '<' (guillemets, brackets, a run of K)."""
+
+
+@dataclass(frozen=True)
+class MrzData:
+    """Values of a TD1 MRZ whose check digits verified (``None`` when not verified)."""
+
+    id_number: str | None
+    date_of_birth: str | None
+    sex: str | None
+    expiry_date: str | None
+    folded_name: str | None
+    """Surname and given names, upper-case ASCII, single spaces (no diacritics)."""
+
+
+def check_digit(text: str) -> str:
+    """ICAO 9303 check digit: digits count as themselves, A-Z as 10-35, '<' as 0."""
+    total = 0
+    for i, c in enumerate(text):
+        if c.isdigit():
+            v = int(c)
+        elif "A" <= c <= "Z":
+            v = ord(c) - 55
+        else:
+            v = 0
+        total += v * _WEIGHTS[i % 3]
+    return str(total % 10)
+
+
+def _clean(text: str) -> str:
+    """An OCR line as MRZ characters: spaces dropped, filler look-alikes read as '<'."""
+    s = re.sub(r"\s+", "", text).upper()
+    s = _FILLER.sub("<", s)
+    return re.sub(r"[^A-Z0-9<]", "", s)
+
+
+def _digits(text: str) -> str:
+    return text.translate(_TO_DIGIT)
+
+
+def candidate_lines(lines: list[Line]) -> list[str]:
+    """The MRZ rows of the page, top to bottom: long runs of capitals, digits and '<'."""
+    rows = []
+    for ln in sorted(lines, key=lambda x: (x.page, x.top)):
+        raw = re.sub(r"\s+", "", ln.text)
+        s = _clean(ln.text)
+        if 24 <= len(s) <= 34 and "<" in s and len(s) >= 0.9 * len(raw):
+            rows.append(s)
+    return rows
+
+
+def _yymmdd(text: str, century: int) -> str | None:
+    try:
+        return date(century + int(text[:2]), int(text[2:4]), int(text[4:6])).isoformat()
+    except ValueError:
+        return None
+
+
+def _birth_century(id_number: str | None, yy: str) -> int:
+    """The century a YYMMDD birth date belongs to: the ID's 4th digit says, else the date."""
+    if id_number and len(id_number) == 12 and id_number[3] in "012345":
+        return 1900 + 100 * (int(id_number[3]) // 2)
+    return 1900 if int(yy) > date.today().year % 100 else 2000
+
+
+def parse_td1(rows: list[str]) -> MrzData | None:
+    """The verified values of the first TD1 zone (three rows, the first starting "I")."""
+    for i in range(len(rows) - 1):
+        first, second = rows[i], rows[i + 1]
+        if not first.startswith(("I", "1")) or len(first) < 28:
+            continue
+        first = first[:30].ljust(30, "<")
+        second = second[:30].ljust(30, "<")
+        doc, doc_check = _digits(first[5:14]), _digits(first[14])
+        optional = first[15:30]
+        born, born_check = _digits(second[0:6]), _digits(second[6])
+        sex_char = second[7]
+        expiry, expiry_check = _digits(second[8:14]), _digits(second[14])
+        composite = _digits(second[29])
+        doc_ok = doc.isdigit() and check_digit(doc) == doc_check
+        id_number = None
+        full = re.match(r"\d{12}", _digits(optional.replace("<", " ")))
+        # The composite check covers the whole first row after the issuer and both dates.
+        covered = _digits(first[5:30]) + born + born_check + expiry + expiry_check + second[18:29]
+        composite_ok = check_digit(covered) == composite
+        if doc_ok and full and full.group(0).endswith(doc) and composite_ok:
+            id_number = full.group(0)
+        born_ok = born.isdigit() and check_digit(born) == born_check
+        dob = _yymmdd(born, _birth_century(id_number, born[:2])) if born_ok else None
+        exp_ok = expiry.isdigit() and check_digit(expiry) == expiry_check
+        expiry_iso = _yymmdd(expiry, 2000) if exp_ok else None
+        sex = {"M": "Nam", "F": "Nữ"}.get(sex_char) if (born_ok and exp_ok) else None
+        name = None
+        if i + 2 < len(rows) and "<<" in rows[i + 2]:
+            parts = [p for p in re.split(r"<+", rows[i + 2]) if p]
+            if parts and all(p.isalpha() for p in parts):
+                name = " ".join(parts)
+        if not (id_number or dob or expiry_iso):
+            continue
+        return MrzData(id_number, dob, sex, expiry_iso, name)
+    return None
+
+
+def read_mrz(lines: list[Line]) -> MrzData | None:
+    """The verified MRZ values of a card page, or ``None`` when no zone reads cleanly."""
+    return parse_td1(candidate_lines(lines))

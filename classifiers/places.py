@@ -1,0 +1,189 @@
+"""Administrative place names checked against the official list of units (``places.json``).
+
+Addresses and organ names end with a ward, a district and a province ("Thôn 3, Xã Ea Kênh,
+Huyện Krông Pắc, Tỉnh Đắk Lắk", or on cards "Ea Kênh, Krông Pắc, Đắk Lắk"). OCR's usual error
+there is a swapped or dropped tone mark ("Cẩm" read "Cấm", "Nghi" read "Nghỉ"): the letters are
+right, the marks are not, and nothing in the word's own confidence says so. The official list
+(the General Statistics Office's, before the 2025 reorganization: old dossiers name old units)
+says which spellings exist and which ward lies in which district of which province, so:
+
+- a part whose letters are those of the expected unit (the ward of that district of that
+  province) is certain: it is respelled as officially written when only its marks differ;
+- a part one or two letters off the only close unit there is corrected, but flagged;
+- a part the list does not know (a street, a house number, a unit renamed since) is left to the
+  OCR confidence.
+
+The hierarchy is what makes a correction safe: "Cam Binh" is one ward of Cẩm Xuyên district, not
+any of the dozens of places in the country whose folded names collide.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from classifiers.vntext import fold, levenshtein, tone_key
+
+PLACES_PATH = Path(__file__).with_name("places.json")
+
+UNIT_WORDS = ("Thành phố", "Thị trấn", "Thị xã", "Tỉnh", "Quận", "Huyện", "Phường", "Xã")
+"""Unit words as officially written (longest first, so "Thị trấn" is not "Thị")."""
+UNIT_ABBREVIATIONS = {"tp": "Thành phố", "tx": "Thị xã", "tt": "Thị trấn"}
+PROVINCE_ALIASES = {"Tỉnh Thừa Thiên Huế": "Thành phố Huế"}
+"""Former names still printed on older papers, mapped to the unit in the list."""
+
+
+@dataclass
+class Unit:
+    full: str
+    """Official name with its unit word: "Phường Điện Biên"."""
+    unit: str
+    name: str
+    children: list[Unit] = field(default_factory=list, repr=False)
+
+    @property
+    def forms(self) -> dict[str, str]:
+        """Folded spellings a part may have -> the official text it stands for."""
+        out = {fold(self.full): self.full, fold(self.name): self.name}
+        for abbr, word in UNIT_ABBREVIATIONS.items():
+            if self.unit == word:
+                out[f"{abbr} {fold(self.name)}"] = f"{abbr.upper()}. {self.name}"
+        return out
+
+
+def _split_unit(full: str) -> tuple[str, str]:
+    for word in UNIT_WORDS:
+        if full.startswith(word + " "):
+            return word, full[len(word) + 1 :]
+    return "", full
+
+
+@lru_cache(maxsize=1)
+def _provinces() -> list[Unit]:
+    data = json.loads(PLACES_PATH.read_text(encoding="utf-8"))
+    out = []
+    for pname, districts in data["provinces"].items():
+        province = Unit(pname, *_split_unit(pname))
+        for dname, wards in districts.items():
+            district = Unit(dname, *_split_unit(dname))
+            district.children = [Unit(w, *_split_unit(w)) for w in wards]
+            province.children.append(district)
+        out.append(province)
+    by_full = {p.full: p for p in out}
+    for old, new in PROVINCE_ALIASES.items():
+        if new in by_full:
+            alias = Unit(old, *_split_unit(old))
+            alias.children = by_full[new].children
+            out.append(alias)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _all_units() -> dict[str, list[Unit]]:
+    """Every unit of every level by folded form (for parts with no known parent)."""
+    index: dict[str, list[Unit]] = {}
+    for p in _provinces():
+        for u in [p, *p.children, *(w for d in p.children for w in d.children)]:
+            for form in u.forms:
+                index.setdefault(form, []).append(u)
+    return index
+
+
+def warm() -> None:
+    """Read the list now (a worker does it once, before forking its jobs)."""
+    _all_units()
+
+
+@dataclass
+class PlaceCheck:
+    value: str
+    certain: set[str] = field(default_factory=set)
+    """Folded words the list confirmed: their OCR confidence no longer decides."""
+    matched: int = 0
+    corrected: int = 0
+    fuzzy: int = 0
+    """Parts corrected from a near spelling (more than the marks differed): a clerk looks."""
+
+
+def _recase(official: str, read: str) -> str:
+    """The official spelling in the read text's case (capitals, or a lower-case unit word)."""
+    letters = [c for c in read if c.isalpha()]
+    if letters and all(c.isupper() for c in letters):
+        return official.upper()
+    unit, name = _split_unit(official)
+    if unit and read[:1].islower():
+        return f"{unit.lower()} {name}"
+    return official
+
+
+def _match(part: str, candidates: list[Unit]) -> tuple[Unit, str, bool] | None:
+    """The unit ``part`` names among ``candidates``: (unit, official text, exact letters)."""
+    key = fold(part)
+    if not key:
+        return None
+    exact = [(u, u.forms[key]) for u in candidates if key in u.forms]
+    if exact:
+        spellings = {tone_key(text) for _, text in exact}
+        if len(spellings) == 1:
+            return exact[0][0], exact[0][1], True
+        return None
+    near = []
+    for u in candidates:
+        for form, text in u.forms.items():
+            limit = 1 if len(form) < 10 else 2
+            if abs(len(form) - len(key)) <= limit and levenshtein(form, key, limit) <= limit:
+                near.append((u, text))
+    if len({u.full for u, _ in near}) == 1 and fold(near[0][1]).count(" ") == key.count(" "):
+        return near[0][0], near[0][1], False
+    return None
+
+
+_ORGAN = re.compile(
+    r"^(ủy ban nhân dân|uỷ ban nhân dân|hội đồng nhân dân|công an|ubnd)\s+", re.IGNORECASE
+)
+
+
+def check_place(value: str) -> PlaceCheck:
+    """``value`` with its administrative parts checked (and respelled) against the list.
+
+    Parts are read from the end: the province, then a district of it, then a ward of that
+    district. A part the hierarchy does not explain stops the walk; the parts before it keep
+    their OCR reading.
+    """
+    parts = [p.strip() for p in re.split(r"\s*[,;]\s*", value)]
+    if not parts or not _provinces():
+        return PlaceCheck(value)
+    out = PlaceCheck(value)
+    level: list[Unit] | None = _provinces()
+    for i in range(len(parts) - 1, -1, -1):
+        part = parts[i]
+        organ = _ORGAN.match(part) if i == 0 else None
+        body = part[organ.end() :] if organ else part
+        candidates = level if level is not None else []
+        got = _match(body, candidates) if candidates else None
+        if got is None and len(parts) == 1:
+            # An organ's name with one unit ("ỦY BAN NHÂN DÂN PHƯỜNG LẠCH TRAY"): any level,
+            # exact letters only, and only when every unit of that name is spelled alike.
+            units = _all_units().get(fold(body), [])
+            got = _match(body, units) if units else None
+            got = got if got and got[2] else None
+        if got is None:
+            if out.matched and i < len(parts) - 1:
+                break
+            level = None
+            continue
+        unit, official, exact = got
+        text = _recase(official, body)
+        out.matched += 1
+        if tone_key(text) != tone_key(body):
+            out.corrected += 1
+            out.fuzzy += not exact
+        if exact:
+            out.certain.update(tone_key(re.sub(r"[^\w\s]", " ", text)).split())
+        parts[i] = (part[: organ.end()] if organ else "") + text
+        level = unit.children or None
+    out.value = ", ".join(parts)
+    return out
