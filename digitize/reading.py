@@ -1,12 +1,17 @@
 """Reading one page: cleanup, orientation, OCR (or the PDF's own text layer).
 
 Orientation is decided with as little reading as possible. The cleanup survey tells from the
-text lines' direction, for free, whether a page is sideways. An upright-looking page is read
-once; only when that reading is poor (upright text reads at a mean word confidence around 0.9,
-upside-down or sideways text around 0.5) is orientation checked. A sideways page, or a poor
-reading, asks Tesseract's orientation detector; where the detector is unsure, a strip of text
-is read both ways and the surer reading wins. A turned page is kept only when its full reading
-beats the upright one, so a page with little text is never flipped on a guess.
+text lines' direction, for free, whether a page is sideways; a sideways page is given a quarter
+turn. Which way up the finished page is then follows from the shape of its lines, also for
+free: print carries more ink above its x-height band (capitals, ascenders, Vietnamese tone
+marks) than below it, so a page whose lines lean down is turned over before it is read. That
+test decides only with many, nearly unanimous lines; where it is unsure (little text, tables),
+Tesseract's orientation detector is asked for a sideways page, and an upright-looking page is
+checked only when its reading is poor (upright text reads at a mean word confidence around
+0.9, upside-down or sideways text around 0.5). Where the detector is unsure too, a strip of
+text is read both ways and the surer reading wins. A page turned on OCR evidence is kept only
+when its full reading beats the first one, so a page with little text is never flipped on a
+guess.
 """
 
 from __future__ import annotations
@@ -83,7 +88,13 @@ def _strip_choice(
     a, b = band
     strip = s.gray[a:b] if lines_across else s.gray[:, a:b]
     strip = stretch(flatten_background(strip))
-    scale = ocr_scale(s.text_px, s.dpi, dpi_stated=cleanup.dpi_trusted(s), size_dpi=s.size_dpi)
+    scale = ocr_scale(
+        s.text_px,
+        s.dpi,
+        dpi_stated=cleanup.dpi_trusted(s),
+        size_dpi=s.size_dpi,
+        target_dpi=cleanup.ocr_target(s),
+    )
     if scale != 1.0:
         strip = cv2.resize(strip, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     scores = {}
@@ -106,13 +117,19 @@ def _strip_choice(
     return None
 
 
-def _sideways_turn(s: cleanup.Survey, *, lang: str, timeout: float, what: str) -> tuple[int, str]:
-    """Which quarter turn makes a sideways page upright, and how it was decided."""
+def _sideways_turn(
+    s: cleanup.Survey, prep: cleanup.Prepared, *, lang: str, timeout: float, what: str
+) -> tuple[cleanup.Prepared, str]:
+    """A sideways page, given a quarter turn whose line shape was unsure, turned by OCR."""
     osd = _osd(s.gray, timeout=timeout, what=what)
     if osd is not None and osd.rotate in (90, 270):
-        return osd.rotate, "osd"
-    turn = _strip_choice(s, (90, 270), lang=lang, timeout=timeout, what=what)
-    return (turn, "strip") if turn is not None else (0, "unsure")
+        turn, how = osd.rotate, "osd"
+    else:
+        turn = _strip_choice(s, (90, 270), lang=lang, timeout=timeout, what=what)
+        if turn is None:
+            return prep, "unsure"
+        how = "strip"
+    return (prep if turn == prep.quality["rotation"] else cleanup.half_turn(prep)), how
 
 
 def _recheck(
@@ -122,13 +139,19 @@ def _recheck(
     osd = _osd(prep.ocr, timeout=timeout, what=what)
     if osd is not None and osd.rotate:
         return osd.rotate, "osd"
-    if osd is None and s.axis.across:
-        # Lines run across but the detector is unsure: upside down is the one doubt left.
+    if osd is None and (s.axis.across or s.axis.sideways):
+        # The lines' direction is clear but the detector is unsure: upside down is the doubt.
         here = prep.quality["rotation"]
         turn = _strip_choice(s, (here, (here + 180) % 360), lang=lang, timeout=timeout, what=what)
         if turn is not None and turn != here:
             return 180, "strip"
     return None
+
+
+def _turned(s: cleanup.Survey, prep: cleanup.Prepared, turn: int) -> cleanup.Prepared:
+    if turn == 180:
+        return cleanup.half_turn(prep)
+    return cleanup.finish(s, (prep.quality["rotation"] + turn) % 360)
 
 
 def read_page(page: PageImage, *, lang: str, timeout: float, name: str) -> ReadPage:
@@ -150,15 +173,25 @@ def read_page(page: PageImage, *, lang: str, timeout: float, name: str) -> ReadP
         return ReadPage(result, page.image)
 
     s = cleanup.survey(page.image, page.dpi)
-    rotation, how = 0, "upright"
-    if s.axis.sideways:
-        rotation, how = _sideways_turn(s, lang=lang, timeout=timeout, what=what)
-    prep = cleanup.finish(s, rotation)
+    prep = cleanup.finish(s, 90 if s.axis.sideways else 0)
+    upside_down = prep.lines.upside_down
+    how = "upright"
+    if upside_down is not None:
+        how = "lines"
+        if upside_down:
+            prep = cleanup.half_turn(prep)
+    elif s.axis.sideways:
+        prep, how = _sideways_turn(s, prep, lang=lang, timeout=timeout, what=what)
     words = _ocr(prep, lang=lang, timeout=timeout, what=what)
-    if _mean_conf(words) < POOR_READING_CONF and how in ("upright", "unsure"):
-        turn = _recheck(s, prep, lang=lang, timeout=timeout, what=what)
+    if _mean_conf(words) < POOR_READING_CONF:
+        turn = None
+        if how in ("upright", "unsure"):
+            turn = _recheck(s, prep, lang=lang, timeout=timeout, what=what)
+        elif upside_down:
+            # Turned over on line shape alone and read poorly: the other way must read worse.
+            turn = 180, "unsure"
         if turn is not None:
-            turned = cleanup.finish(s, (rotation + turn[0]) % 360)
+            turned = _turned(s, prep, turn[0])
             turned_words = _ocr(turned, lang=lang, timeout=timeout, what=what)
             log.debug(
                 "%s: turn %d (%s) scores %.1f against %.1f",

@@ -2,12 +2,13 @@
 
 Two images leave this package for every page: the *display* image (colour, as scanned, only
 flattened out of a photo's perspective, turned upright and straightened, for the searchable
-PDF: Decree 30 wants the colour page) and the *OCR* image (binary, lit evenly, seals, speckle,
-rules and dark margins removed, at a resolution Tesseract likes). Cleanup runs in two steps so
-that orientation can be decided in between: :func:`survey` (perspective, grey, analysis image,
-text size, line direction) and :func:`finish` (quarter turn, deskew, illumination,
-resolution, binarization, despeckle). Each step reports what it did into the page's
-``quality`` dict, which ends up in ``record.quality``.
+PDF: Decree 30 wants the colour page) and the *OCR* image (grey ink on white paper, lit
+evenly, seals, speckle, rules and dark margins removed, enlarged only where its text is small).
+Cleanup runs in two steps so that orientation can be decided in between: :func:`survey`
+(perspective, grey, analysis image, text size, line direction) and :func:`finish` (quarter
+turn, deskew, illumination, resolution, binarization, despeckle, and the line shape that tells
+an upside-down page; :func:`half_turn` turns a finished page over). Each step reports what it
+did into the page's ``quality`` dict, which ends up in ``record.quality``.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ from digitize.cleanup.geometry import (
 )
 from digitize.cleanup.illumination import flatten_background
 from digitize.cleanup.ocrimage import ocr_image
-from digitize.cleanup.orientation import Axis, text_axis
-from digitize.cleanup.resolution import dpi_from_text, text_height
+from digitize.cleanup.orientation import Axis, LineShape, page_line_shape, text_axis
+from digitize.cleanup.resolution import TEXT_HEIGHT_IN, dpi_from_text, target_dpi, text_height
 from digitize.cleanup.seal import (
     find_grey_seals,
     find_seals,
@@ -68,6 +69,8 @@ class Prepared:
     """OCR image pixels per display image pixel."""
     dpi: float
     quality: dict[str, Any] = field(default_factory=dict)
+    lines: LineShape = LineShape(0, 0)
+    """Which way the OCR image's text lines lean: whether it is upside down, when that is clear."""
 
 
 @dataclass
@@ -88,6 +91,9 @@ class Survey:
     size_dpi: float
     """The dpi the page would have as A4 (a floor for enlarging pages of unknown dpi)."""
     quality: dict[str, Any] = field(default_factory=dict)
+    camera: bool = False
+    """A phone photo: a page found by its outline, or a colour picture that states no dpi (a
+    card on the desk). Its soft print is enlarged more than a scan's."""
 
 
 def _colourless(small: np.ndarray) -> bool:
@@ -107,6 +113,7 @@ def survey(image: np.ndarray, dpi: float | None) -> Survey:
     """
     t0 = time.perf_counter()
     quality: dict[str, Any] = {}
+    camera = dpi is None and image.ndim == 3
     display = image
     small, f = shrink(image, ANALYSIS_LONG_SIDE)
     quad = find_page_quad(small) if image.ndim == 3 else None
@@ -141,7 +148,9 @@ def survey(image: np.ndarray, dpi: float | None) -> Survey:
         quality["dpi_source"] = "text_height" if text_px else "default"
     if "dpi_source" in quality:
         quality["dpi_estimated"] = True
-    if not red and _colourless(small):
+    colourless = _colourless(small)
+    camera = quad is not None or (camera and not colourless)
+    if not red and colourless:
         # A photocopy shows the seal grey; print is darker than it, so it can still go.
         flat = flatten_background(gray)
         grey = find_grey_seals(flat, dpi)
@@ -151,14 +160,28 @@ def survey(image: np.ndarray, dpi: float | None) -> Survey:
             ink = ink_mask(flatten_background(shrink(gray, ANALYSIS_LONG_SIDE)[0]))
             quality["seal_removed"] = len(grey)
     axis = text_axis(ink)
+    if axis.sideways:
+        text_px = text_height(ink, f, lines_down=True) or text_px
+        if quality.get("dpi_source") == "text_height" and text_px:
+            dpi = dpi_from_text(text_px)
     size_dpi = max(image.shape[:2]) / A4_LONG_IN  # the whole picture, as the file came
     seconds = time.perf_counter() - t0
-    return Survey(display, gray, ink, f, dpi, text_px, axis, seconds, size_dpi, quality)
+    return Survey(display, gray, ink, f, dpi, text_px, axis, seconds, size_dpi, quality, camera)
 
 
 def dpi_trusted(s: Survey) -> bool:
     """A stated dpi, or one measured from a photographed page's outline, beats the text size."""
     return not s.quality.get("dpi_estimated") or s.quality.get("dpi_source") == "page_outline"
+
+
+def ocr_target(s: Survey) -> float:
+    """The print size, in dpi, a surveyed page's small text is enlarged towards for OCR."""
+    h, w = s.gray.shape
+    return target_dpi(
+        camera=s.camera,
+        outline=bool(s.quality.get("perspective")),
+        area_sqin=h * w / s.dpi**2,
+    )
 
 
 def finish(s: Survey, rotation: int = 0) -> Prepared:
@@ -178,8 +201,10 @@ def finish(s: Survey, rotation: int = 0) -> Prepared:
         s.dpi,
         dpi_stated=dpi_trusted(s),
         size_dpi=s.size_dpi,
+        target_dpi=ocr_target(s),
         sharpen=bool(s.quality.get("perspective")),
     )
+    lines = page_line_shape(ocr, (s.text_px or s.dpi * TEXT_HEIGHT_IN) * scale)
     seconds = s.seconds + time.perf_counter() - t0
     quality = {
         "rotation": rotation % 360,
@@ -190,7 +215,20 @@ def finish(s: Survey, rotation: int = 0) -> Prepared:
         **notes,
         "cleanup_s": round(seconds, 3),
     }
-    return Prepared(display, ocr, scale, s.dpi, quality)
+    return Prepared(display, ocr, scale, s.dpi, quality, lines)
+
+
+def half_turn(prep: Prepared) -> Prepared:
+    """The finished page turned upside down, without a second cleanup.
+
+    Deskewing rotates about the page centre, and so does a half turn, so the two commute:
+    turning the finished images gives what :func:`finish` would make of the opposite turn, for
+    the cost of two pixel copies instead of a third of a second.
+    """
+    quality = dict(prep.quality, rotation=(prep.quality["rotation"] + 180) % 360)
+    lines = LineShape(prep.lines.below, prep.lines.above)
+    display, ocr = rotate_quarter(prep.display, 180), rotate_quarter(prep.ocr, 180)
+    return Prepared(display, ocr, prep.scale, prep.dpi, quality, lines)
 
 
 def prepare(image: np.ndarray, dpi: float | None, *, rotation: int = 0) -> Prepared:
@@ -207,6 +245,7 @@ __all__ = [
     "find_page_quad",
     "finish",
     "flatten_background",
+    "half_turn",
     "paper_colour",
     "prepare",
     "rotate_by",

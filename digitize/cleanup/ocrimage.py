@@ -1,4 +1,4 @@
-"""The image Tesseract reads: lit evenly, enlarged, cleaned, paper pure white.
+"""The image Tesseract reads: lit evenly, enlarged where its text is small, cleaned, paper white.
 
 Tesseract's LSTM recognizer reads the grey levels of a line, not only its binary shape, so a
 hard black-and-white page costs it the anti-aliased edges that tell "ổ" from "ố" at 150 dpi
@@ -17,7 +17,7 @@ import numpy as np
 
 from digitize.cleanup.despeckle import remove_rules, remove_specks
 from digitize.cleanup.illumination import binarize, stretch, threshold_surface
-from digitize.cleanup.resolution import TEXT_HEIGHT_IN, ocr_scale
+from digitize.cleanup.resolution import SCAN_OCR_DPI, TEXT_HEIGHT_IN, ocr_scale
 
 SHARPEN_AMOUNT = 0.6
 """Unsharp-mask strength on enlarged phone photos (tuning pages: recall +0.01)."""
@@ -36,17 +36,20 @@ def ocr_image(
     *,
     dpi_stated: bool,
     size_dpi: float | None = None,
+    target_dpi: float = SCAN_OCR_DPI,
     sharpen: bool = False,
 ) -> tuple[np.ndarray, float, dict[str, Any]]:
     """The OCR image of an upright, straightened grey page, its scale and what was done.
 
     ``size_dpi`` is the resolution the page would have if it were A4, for pages whose dpi is
-    unknown (see :func:`~digitize.cleanup.resolution.ocr_scale`). ``sharpen`` is for phone
-    photos, whose focus blur and perspective warp leave strokes soft; on scans the same mask
-    breaks thin strokes (a slash in a date) more often than it mends them.
+    unknown (see :func:`~digitize.cleanup.resolution.ocr_scale`). ``target_dpi`` is the print
+    size small text is enlarged towards (see :func:`~digitize.cleanup.resolution.target_dpi`).
+    ``sharpen`` is for photographed pages flattened out of their perspective, whose warp
+    softens them further; on scans the same mask breaks thin strokes (a slash in a date) more
+    often than it mends them.
     """
     notes: dict[str, Any] = {}
-    scale = ocr_scale(text_px, dpi, dpi_stated=dpi_stated, size_dpi=size_dpi)
+    scale = ocr_scale(text_px, dpi, dpi_stated=dpi_stated, size_dpi=size_dpi, target_dpi=target_dpi)
     text = text_px or dpi * TEXT_HEIGHT_IN
     surface, bg = threshold_surface(gray, int(text * 2))
     if scale != 1.0:
