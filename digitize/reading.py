@@ -17,6 +17,8 @@ guess.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -154,8 +156,27 @@ def _turned(s: cleanup.Survey, prep: cleanup.Prepared, turn: int) -> cleanup.Pre
     return cleanup.finish(s, (prep.quality["rotation"] + turn) % 360)
 
 
-def read_page(page: PageImage, *, lang: str, timeout: float, name: str) -> ReadPage:
-    """Read one page; ``name`` (the file name) is used only in error messages."""
+@dataclass
+class PreparedPage:
+    """A page cleaned and turned the way its lines say, ready for its full reading."""
+
+    page: PageImage
+    what: str
+    survey: cleanup.Survey | None = None
+    prep: cleanup.Prepared | None = None
+    how: str = "upright"
+    upside_down: bool | None = None
+    done: ReadPage | None = None
+    """Set when nothing is left to read (a page with a usable text layer)."""
+
+
+def prepare_page(page: PageImage, *, lang: str, timeout: float, name: str) -> PreparedPage:
+    """Everything before the page's full reading: cleanup and the orientation decision.
+
+    This half costs CPU in this process; :func:`complete_page` mostly waits for Tesseract.
+    Keeping them apart lets a document's next page be prepared while this one is read (see
+    :func:`prepared_pages`). ``name`` (the file name) is used only in error messages.
+    """
     what = f"page {page.index + 1} of {name}"
     h, w = page.image.shape[:2]
     if page.text_layer is not None:
@@ -170,7 +191,7 @@ def read_page(page: PageImage, *, lang: str, timeout: float, name: str) -> ReadP
             "text_layer",
             {"rotation": 0, "skew_deg": 0.0, "dpi": round(dpi, 1), "source": "text_layer"},
         )
-        return ReadPage(result, page.image)
+        return PreparedPage(page, what, done=ReadPage(result, page.image))
 
     s = cleanup.survey(page.image, page.dpi)
     prep = cleanup.finish(s, 90 if s.axis.sideways else 0)
@@ -182,12 +203,21 @@ def read_page(page: PageImage, *, lang: str, timeout: float, name: str) -> ReadP
             prep = cleanup.half_turn(prep)
     elif s.axis.sideways:
         prep, how = _sideways_turn(s, prep, lang=lang, timeout=timeout, what=what)
+    return PreparedPage(page, what, s, prep, how, upside_down)
+
+
+def complete_page(ready: PreparedPage, *, lang: str, timeout: float) -> ReadPage:
+    """The full reading of a prepared page, turning it once more if that reading is poor."""
+    if ready.done is not None:
+        return ready.done
+    s, prep, how, what = ready.survey, ready.prep, ready.how, ready.what
+    assert s is not None and prep is not None
     words = _ocr(prep, lang=lang, timeout=timeout, what=what)
     if _mean_conf(words) < POOR_READING_CONF:
         turn = None
         if how in ("upright", "unsure"):
             turn = _recheck(s, prep, lang=lang, timeout=timeout, what=what)
-        elif upside_down:
+        elif ready.upside_down:
             # Turned over on line shape alone and read poorly: the other way must read worse.
             turn = 180, "unsure"
         if turn is not None:
@@ -206,5 +236,40 @@ def read_page(page: PageImage, *, lang: str, timeout: float, name: str) -> ReadP
     ph, pw = prep.display.shape[:2]
     quality = dict(prep.quality, orientation=how, source="ocr")
     text = page_text(words, pw)  # column gaps are judged against the page, not the text
-    result = PageResult(page.index, pw, ph, prep.dpi, words, text, "ocr", quality)
+    result = PageResult(ready.page.index, pw, ph, prep.dpi, words, text, "ocr", quality)
     return ReadPage(result, prep.display)
+
+
+def read_page(page: PageImage, *, lang: str, timeout: float, name: str) -> ReadPage:
+    """Read one page; ``name`` (the file name) is used only in error messages."""
+    ready = prepare_page(page, lang=lang, timeout=timeout, name=name)
+    return complete_page(ready, lang=lang, timeout=timeout)
+
+
+def prepared_pages(
+    pages: Iterable[PageImage], *, lang: str, timeout: float, name: str
+) -> Iterator[PreparedPage]:
+    """Pages decoded and prepared one ahead, on a second thread, while the caller reads.
+
+    While Tesseract reads page *n* in its own process, this process would sit idle; instead
+    a helper thread decodes and cleans page *n + 1* (OpenCV and NumPy release the interpreter
+    lock), so a document costs about its OCR time plus one page's cleanup, not the sum of all.
+    One page is held ahead, never more, so memory stays flat however long the document is.
+    Errors of the decoding or preparing (a corrupt page, say) reach the caller in page order.
+    """
+    source = iter(pages)
+
+    def next_ready() -> PreparedPage | None:
+        page = next(source, None)
+        if page is None:
+            return None
+        return prepare_page(page, lang=lang, timeout=timeout, name=name)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare") as pool:
+        ahead: Future[PreparedPage | None] = pool.submit(next_ready)
+        while True:
+            ready = ahead.result()
+            if ready is None:
+                return
+            ahead = pool.submit(next_ready)
+            yield ready
