@@ -143,6 +143,7 @@ def run(
 
 
 def _run_files(files, dossier, store, settings, as_json, force, show_progress) -> tuple[int, int]:
+    from digitize.intake import UnreadableFile
     from digitize.pipeline import process_document
 
     done = failed = 0
@@ -151,19 +152,20 @@ def _run_files(files, dossier, store, settings, as_json, force, show_progress) -
         if show_progress:
             click.echo(f"[{n}/{len(files)}] {file.name} ...", err=True)
         try:
-            data = file.read_bytes()
-        except OSError as exc:
-            click.secho(f"error: cannot read {file}: {exc.strerror}", fg="red", err=True)
+            # The path, not the bytes: a 300-page scan is read page by page, never whole.
+            outcome = process_document(
+                file,
+                source_name=file.name,
+                dossier_code=code,
+                store=store,
+                settings=settings,
+                force=force,
+            )
+        except UnreadableFile as exc:
+            click.secho(f"error: {file}: {exc.message}", fg="red", err=True)
+            click.echo(f"  what to do: {exc.hint}", err=True)
             failed += 1
             continue
-        outcome = process_document(
-            data,
-            source_name=file.name,
-            dossier_code=code,
-            store=store,
-            settings=settings,
-            force=force,
-        )
         rec = outcome.record
         failed += rec["status"] != "done"
         done += rec["status"] == "done"

@@ -86,14 +86,9 @@ def submit(
     printed: set[str] = set()
     for file in files:
         try:
-            data = file.read_bytes()
-        except OSError as exc:
-            click.secho(f"error: cannot read {file}: {exc.strerror}", fg="red", err=True)
-            failed += 1
-            continue
-        try:
+            # The path, not the bytes: the file is hashed and stored in pieces.
             sub = submit_document(
-                data,
+                file,
                 source_name=file.name,
                 dossier_code=dossier,
                 store=store,

@@ -51,6 +51,13 @@ class CorruptFile(InputError):
     hint = "The file is damaged or truncated; copy or scan it again and resubmit it."
 
 
+class UnreadableFile(InputError):
+    """The file is there but cannot be read (permissions, a vanished network share)."""
+
+    code = "unreadable_file"
+    hint = "Check that the file exists and can be read by this user, then submit it again."
+
+
 class EmptyFile(InputError):
     code = "empty_file"
     hint = "The file has no content; check that the scanner or the copy finished."

@@ -7,19 +7,29 @@ so a 500-page TIFF or PDF never sits in memory at once.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import math
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import cv2
 import numpy as np
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from digitize import pdfsource
-from digitize.errors import CorruptFile, EmptyFile, InputError, TooLarge, UnsupportedFormat
+from digitize.errors import (
+    CorruptFile,
+    EmptyFile,
+    InputError,
+    TooLarge,
+    UnreadableFile,
+    UnsupportedFormat,
+)
 from digitize.models import PageImage
 
 log = logging.getLogger(__name__)
@@ -61,15 +71,32 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+HEAD_BYTES = 1024
+"""Bytes read to decide a file's kind (a PDF's header may follow some junk)."""
+
+HASH_CHUNK = 1 << 20
+"""Bytes read at a time when a file is hashed: a 300-page scan is never read whole."""
+
+
 @dataclass
 class Document:
-    """An opened submission: its bytes' kind and a way to walk its pages."""
+    """An opened submission: its kind and a way to walk its pages.
+
+    The content is either in memory (``data``) or in the file at ``path`` (``data`` is
+    ``None``). A file is read only as its pages are needed, so a 300-page scan never sits in
+    memory whole; ``name`` is what messages call it (a queued job's private copy of a file
+    still reports the name the desk submitted).
+    """
 
     path: Path
     kind: str
-    data: bytes
+    data: bytes | None
     max_pixels: int = 120_000_000
     pdf_dpi: int = 300
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        self.name = self.name or self.path.name
 
     @property
     def ext(self) -> str:
@@ -79,23 +106,91 @@ class Document:
     def content_type(self) -> str:
         return KINDS[self.kind][1]
 
+    @property
+    def in_memory(self) -> bool:
+        return self.data is not None
+
+    def read_bytes(self) -> bytes:
+        """The whole content: for single-image files only.
+
+        Their one page is decoded whole anyway, so holding the file as well costs at most its
+        compressed size; a PDF or a multi-page TIFF is read through :meth:`pages` instead.
+        """
+        if self.data is not None:
+            return self.data
+        try:
+            return self.path.read_bytes()
+        except OSError as exc:
+            raise _unreadable(self.path, self.name, exc) from exc
+
     def pages(self) -> Iterator[PageImage]:
-        if self.kind == "pdf":
-            yield from pdfsource.pages(self.data, name=self.path.name, render_dpi=self.pdf_dpi)
-        else:
-            yield from _image_pages(self.data, self.path.name, self.max_pixels)
+        source: bytes | Path = self.data if self.data is not None else self.path
+        if self.kind != "pdf":
+            yield from _image_pages(source, self.name, self.max_pixels)
+            return
+        try:
+            yield from pdfsource.pages(source, name=self.name, render_dpi=self.pdf_dpi)
+        except OSError as exc:  # the file vanished or became unreadable while being read
+            raise _unreadable(self.path, self.name, exc) from exc
 
 
-def open_document(path: Path, data: bytes, *, max_pixels: int, pdf_dpi: int) -> Document:
-    """Check the bytes and decide the kind; raise a typed :class:`InputError` when unusable."""
-    if not data:
-        raise EmptyFile(f"{path.name} is empty (0 bytes).", path=str(path))
-    kind = sniff(data[:1024])
+def open_document(
+    path: Path,
+    data: bytes | None = None,
+    *,
+    max_pixels: int,
+    pdf_dpi: int,
+    name: str | None = None,
+) -> Document:
+    """Check the content and decide the kind; raise a typed :class:`InputError` when unusable.
+
+    With ``data`` the content is those bytes and ``path`` only names them. Without it the
+    content is the file at ``path``, of which only the first kilobyte is read here.
+    """
+    label = name or path.name
+    head, size = (data[:HEAD_BYTES], len(data)) if data is not None else _head(path, label)
+    if not size:
+        raise EmptyFile(f"{label} is empty (0 bytes).", path=str(path))
+    kind = sniff(head)
     if kind is None:
         raise UnsupportedFormat(
-            f"{path.name} is not a JPEG, PNG, TIFF, BMP, WebP or PDF file.", path=str(path)
+            f"{label} is not a JPEG, PNG, TIFF, BMP, WebP or PDF file.", path=str(path)
         )
-    return Document(path, kind, data, max_pixels=max_pixels, pdf_dpi=pdf_dpi)
+    return Document(path, kind, data, max_pixels=max_pixels, pdf_dpi=pdf_dpi, name=label)
+
+
+def head_of(path: Path, *, name: str | None = None) -> bytes:
+    """The first bytes of a file, enough for :func:`sniff` to tell its kind."""
+    return _head(path, name or path.name)[0]
+
+
+def _head(path: Path, name: str) -> tuple[bytes, int]:
+    try:
+        with open(path, "rb") as f:
+            return f.read(HEAD_BYTES), os.fstat(f.fileno()).st_size
+    except OSError as exc:
+        raise _unreadable(path, name, exc) from exc
+
+
+def sha256_of_file(path: Path, *, name: str | None = None) -> str:
+    """The SHA-256 of a file, read in chunks: the same digest as of its bytes in memory.
+
+    The document id is derived from it, so a file processed from disk and the same file
+    received as bytes are one document.
+    """
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(HASH_CHUNK):
+                digest.update(chunk)
+    except OSError as exc:
+        raise _unreadable(path, name or path.name, exc) from exc
+    return digest.hexdigest()
+
+
+def _unreadable(path: Path, name: str, exc: OSError) -> UnreadableFile:
+    reason = exc.strerror or type(exc).__name__
+    return UnreadableFile(f"{name} could not be read: {reason}.", path=str(path))
 
 
 _IJG_LUMA_MEAN = 57.625
@@ -141,14 +236,22 @@ def estimate_dpi(width: int, height: int) -> float:
     return max(width, height) / A4_LONG_SIDE_IN
 
 
-def _image_pages(data: bytes, name: str, max_pixels: int) -> Iterator[PageImage]:
+def _image_pages(source: bytes | Path, name: str, max_pixels: int) -> Iterator[PageImage]:
     # PIL's own bomb guard is a process-wide setting; the limit is checked here per frame, from
     # the header, before any pixel is decoded.
     Image.MAX_IMAGE_PIXELS = None
+    # BytesIO shares the bytes (no copy); a file is read frame by frame as PIL seeks.
+    if isinstance(source, bytes):
+        fp: BinaryIO = io.BytesIO(source)
+    else:
+        try:
+            fp = open(source, "rb")  # noqa: SIM115 - PIL closes it with the image
+        except OSError as exc:
+            raise _unreadable(source, name, exc) from exc
     try:
-        # BytesIO shares the bytes (no copy); only the formats we accept are tried.
-        im = Image.open(io.BytesIO(data), formats=PIL_FORMATS)
+        im = Image.open(fp, formats=PIL_FORMATS)  # only the formats we accept are tried
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        fp.close()
         raise CorruptFile(f"{name} could not be decoded as an image: {exc}.") from exc
     index = 0
     try:
@@ -159,7 +262,7 @@ def _image_pages(data: bytes, name: str, max_pixels: int) -> Iterator[PageImage]
                     f"more than the {max_pixels:,} accepted."
                 )
             single = getattr(im, "n_frames", 1) == 1
-            fast = _fast_decode(data, frame) if index == 0 and single else None
+            fast = _fast_decode(source, frame) if index == 0 and single else None
             if fast is not None:
                 yield fast
             else:
@@ -170,6 +273,9 @@ def _image_pages(data: bytes, name: str, max_pixels: int) -> Iterator[PageImage]
         if index == 0:
             raise CorruptFile(f"{name} could not be decoded as an image: {exc}.") from exc
         raise CorruptFile(f"{name} is damaged after page {index}: {exc}.") from exc
+    finally:
+        im.close()
+        fp.close()
 
 
 def _exif_orientation(im: Image.Image) -> int:
@@ -188,7 +294,7 @@ def _exif_orientation(im: Image.Image) -> int:
     return im.getexif().get(0x0112, 1) or 1
 
 
-def _fast_decode(data: bytes, im: Image.Image) -> PageImage | None:
+def _fast_decode(source: bytes | Path, im: Image.Image) -> PageImage | None:
     """Single-frame pages decoded by OpenCV: several times faster than PIL for large scans.
 
     Only the plain cases: no transparency, no EXIF turn, no ICC profile in a PNG (libpng would
@@ -203,7 +309,13 @@ def _fast_decode(data: bytes, im: Image.Image) -> PageImage | None:
         return None
     grey = im.mode == "L" or (im.mode == "P" and _palette_is_grey(im))
     flags = (cv2.IMREAD_GRAYSCALE if grey else cv2.IMREAD_COLOR) | cv2.IMREAD_IGNORE_ORIENTATION
-    arr = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
+    # One frame is decoded whole anyway: reading its file into memory costs its compressed size.
+    data = (
+        np.frombuffer(source, np.uint8)
+        if isinstance(source, bytes)
+        else np.fromfile(source, np.uint8)
+    )
+    arr = cv2.imdecode(data, flags)
     if arr is None or arr.shape[:2] != (im.height, im.width):
         return None
     return PageImage(0, arr, believable_dpi(im.info.get("dpi")), False)
@@ -264,9 +376,12 @@ __all__ = [
     "Document",
     "InputError",
     "KINDS",
+    "UnreadableFile",
     "believable_dpi",
     "estimate_dpi",
+    "head_of",
     "open_document",
+    "sha256_of_file",
     "sniff",
     "walk",
 ]

@@ -4,7 +4,8 @@ Pages are large, short-lived buffers (a 300-dpi A4 page is 8-26 MB). glibc serve
 buffer of that size from its heap once its adaptive threshold has risen, and the heap then
 fragments: a 200-page document ends up holding hundreds of megabytes it no longer uses. A
 fixed threshold keeps every buffer over 1 MB in its own mapping, returned to the system as
-soon as it is freed.
+soon as it is freed. The page-preparing helper thread would otherwise get an arena of its own
+from glibc, which keeps its freed small blocks apart from the main thread's: two arenas suffice.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ log = logging.getLogger(__name__)
 M_MMAP_THRESHOLD = -3
 """glibc's mallopt parameter number for the mmap threshold."""
 
+M_ARENA_MAX = -8
+"""glibc's mallopt parameter number for the most malloc arenas a process may create."""
+
 MMAP_THRESHOLD_BYTES = 1 << 20
+
+ARENAS = 2
+"""The main thread's arena and one for the thread that prepares the next page."""
 
 
 def keep_heap_flat() -> bool:
@@ -33,5 +40,6 @@ def keep_heap_flat() -> bool:
     except (OSError, AttributeError):  # musl and others: nothing to tune
         return False
     ok = bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES))
-    log.debug("mmap threshold fixed at %d bytes: %s", MMAP_THRESHOLD_BYTES, ok)
+    ok = bool(mallopt(M_ARENA_MAX, ARENAS)) and ok
+    log.debug("mmap threshold %d bytes, at most %d arenas: %s", MMAP_THRESHOLD_BYTES, ARENAS, ok)
     return ok

@@ -14,6 +14,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pdfplumber
@@ -115,50 +116,123 @@ def _words_from_layer(page: pdfplumber.page.Page, scale: float) -> list[Word]:
     return words
 
 
-def _open(data: bytes, name: str) -> tuple[pdfium.PdfDocument, pdfplumber.PDF]:
+PDFIUM_PAGES_PER_OPEN = 4
+"""Pages rendered before PDFium's document is closed and opened again.
+
+PDFium keeps what it parsed of a document, the image streams of the pages it rendered
+included, until the document is closed: about the size of each page's scan, so a 200-page
+scanned PDF grew by 90 MB. Opening the document again takes about 7 ms (200-page file), so it
+is done every few pages and what PDFium holds stays a few pages' worth.
+"""
+
+PLUMBER_PAGES_PER_OPEN = 16
+"""Text-layer pages read before pdfplumber's document is opened again.
+
+pdfminer, under pdfplumber, caches every object it parses, the scan under an OCRed scanner
+PDF's text included (0.5 MB a page); opening again costs about 0.25 s on a 200-page file,
+so it is done less often than PDFium's.
+"""
+
+Source = bytes | Path
+"""A PDF in memory, or the path of a PDF file (read by the parsers as they need it)."""
+
+
+def _open_pdfium(source: Source, name: str) -> pdfium.PdfDocument:
     try:
-        doc = pdfium.PdfDocument(data)
+        return pdfium.PdfDocument(source)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
             raise EncryptedPDF(f"{name} is protected by a password.") from exc
         raise CorruptFile(f"{name} could not be opened as a PDF: {exc}.") from exc
+
+
+def _open_plumber(source: Source, name: str) -> pdfplumber.PDF:
     try:
-        plumber = pdfplumber.open(io.BytesIO(data))
+        return pdfplumber.open(io.BytesIO(source) if isinstance(source, bytes) else source)
     except PDFPasswordIncorrect as exc:
-        doc.close()
         raise EncryptedPDF(f"{name} is protected by a password.") from exc
+    except OSError:
+        raise  # the file itself could not be read: the caller names it
     except Exception as exc:  # pdfminer raises many kinds on damaged files
-        doc.close()
         raise CorruptFile(f"{name} could not be opened as a PDF: {exc}.") from exc
-    return doc, plumber
 
 
-def page_count(data: bytes, name: str) -> int:
-    doc, plumber = _open(data, name)
-    try:
+def page_count(source: Source, name: str) -> int:
+    with _open_pdfium(source, name) as doc:
         return len(doc)
-    finally:
-        plumber.close()
-        doc.close()
 
 
-def pages(data: bytes, *, name: str, render_dpi: int = 300) -> Iterator[PageImage]:
-    """Each page rendered in colour, with its trusted text-layer words when it has them."""
-    doc, plumber = _open(data, name)
+class _Reader:
+    """The two parsers of one PDF, each opened when first needed and reopened now and then.
+
+    PDFium renders every page and reads its text; pdfplumber is only opened for pages whose
+    text layer is used (their words and boxes), so a scanned PDF never pays for it. Each is
+    closed and opened again after a number of pages (see ``PDFIUM_PAGES_PER_OPEN``), which
+    keeps their caches from growing with the page count.
+    """
+
+    def __init__(self, source: Source, name: str) -> None:
+        self.source, self.name = source, name
+        self.doc: pdfium.PdfDocument | None = _open_pdfium(source, name)
+        self.count = len(self.doc)
+        self.doc_pages = 0
+        self.plumber: pdfplumber.PDF | None = None
+        self.plumber_pages = 0
+        self.plumber_failed = False
+
+    def pdfium(self) -> pdfium.PdfDocument:
+        if self.doc is not None and self.doc_pages >= PDFIUM_PAGES_PER_OPEN:
+            self.doc.close()
+            self.doc = None
+        if self.doc is None:
+            self.doc, self.doc_pages = _open_pdfium(self.source, self.name), 0
+        self.doc_pages += 1
+        return self.doc
+
+    def layer_words(self, index: int, dpi: float) -> list[Word] | None:
+        """The page's words from its text layer, or ``None`` when they cannot be read."""
+        if self.plumber is not None and self.plumber_pages >= PLUMBER_PAGES_PER_OPEN:
+            self.plumber.close()
+            self.plumber = None
+        if self.plumber is None and not self.plumber_failed:
+            try:
+                self.plumber, self.plumber_pages = _open_plumber(self.source, self.name), 0
+            except (EncryptedPDF, CorruptFile) as exc:
+                # PDFium read the file: its pages are OCRed rather than the document refused.
+                log.warning("text layer unreadable (%s); pages are OCRed", exc.code)
+                self.plumber_failed = True
+        if self.plumber is None:
+            return None
+        self.plumber_pages += 1
+        return _layer_words(self.plumber, index, dpi)
+
+    def close(self) -> None:
+        if self.plumber is not None:
+            self.plumber.close()
+            self.plumber = None
+        if self.doc is not None:
+            self.doc.close()
+            self.doc = None
+
+
+def pages(source: Source, *, name: str, render_dpi: int = 300) -> Iterator[PageImage]:
+    """Each page rendered in colour, with its trusted text-layer words when it has them.
+
+    ``source`` is the PDF's bytes or its path; from a path the file is read as pages need
+    it, never whole.
+    """
+    reader = _Reader(source, name)
     try:
-        if len(doc) == 0:
+        if reader.count == 0:
             raise CorruptFile(f"{name} has no pages.")
-        for index in range(len(doc)):
-            yield _page(doc, plumber, index, name, render_dpi)
+        for index in range(reader.count):
+            yield _page(reader, index, name, render_dpi)
     finally:
-        plumber.close()
-        doc.close()
+        reader.close()
 
 
-def _page(
-    doc: pdfium.PdfDocument, plumber: pdfplumber.PDF, index: int, name: str, render_dpi: int
-) -> PageImage:
-    page = doc[index]
+def _page(reader: _Reader, index: int, name: str, render_dpi: int) -> PageImage:
+    page = reader.pdfium()[index]
     try:
         usable = text_layer_is_usable(_layer_text(page))
         native = _native_dpi(page)
@@ -172,7 +246,7 @@ def _page(
         raise CorruptFile(f"{name} page {index + 1} could not be rendered: {exc}.") from exc
     finally:
         page.close()
-    words = _layer_words(plumber, index, dpi) if usable else None
+    words = reader.layer_words(index, dpi) if usable else None
     if image.ndim == 3 and _is_grey(image):
         image = np.ascontiguousarray(image[:, :, 0])
     return PageImage(

@@ -2,8 +2,10 @@
 
 ``process_document`` is the single call that both ``digitize run`` and the queue workers make,
 so in-process and queued runs cannot drift apart. Pages stream through one at a time (intake,
-cleanup, OCR, PDF page) so memory stays flat however long the document is. Whatever goes wrong
-with one document ends as a failed record for that document; it never costs the others.
+cleanup, OCR, PDF page, words file) so memory stays flat however long the document is; given a
+path rather than bytes, the file itself is never held whole either (it is hashed, stored and
+read in pieces). Whatever goes wrong with one document ends as a failed record for that
+document; it never costs the others.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,10 +25,10 @@ from typing import Any
 import classifiers
 from digitize import PIPELINE_VERSION
 from digitize.errors import DigitizeError, StorageError
-from digitize.intake import KINDS, jpeg_quality, open_document
+from digitize.intake import KINDS, Document, jpeg_quality, open_document, sha256_of_file
 from digitize.models import PageResult
 from digitize.pdfwriter import SearchablePDF
-from digitize.reading import read_page
+from digitize.reading import complete_page, prepared_pages
 from digitize.settings import Settings
 from digitize.text import document_text
 from storage import Store, layout, upsert_manifest_entry
@@ -49,8 +53,19 @@ def now_iso() -> str:
     return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
 
+Source = bytes | os.PathLike[str]
+"""A submitted file: its bytes, or its path (read in pieces, never whole)."""
+
+
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def sha256_of_source(source: Source, name: str) -> str:
+    """The SHA-256 of a submitted file, the same whether it is given as bytes or as a path."""
+    if isinstance(source, bytes):
+        return sha256_of(source)
+    return sha256_of_file(Path(source), name=name)
 
 
 def _base_record(dossier_code: str, source_name: str, sha: str) -> dict[str, Any]:
@@ -91,7 +106,7 @@ def existing_record(store: Store, dossier_code: str, doc_id: str) -> dict[str, A
 
 
 def process_document(
-    data: bytes,
+    source: Source,
     *,
     source_name: str,
     dossier_code: str,
@@ -102,14 +117,20 @@ def process_document(
 ) -> Outcome:
     """Process one submitted file and store everything under its dossier.
 
-    The original is stored first, so nothing submitted is ever lost, even when the pipeline
-    then fails on it. A document already finished (same bytes, same dossier) is not redone
-    unless ``force`` is set. ``original_stored_as`` is the key of an original that is already
-    in the store (a queued job stored it at submission): it is linked, not written again.
+    ``source`` is the file's bytes or its path. From a path the file is never held in memory
+    whole (a 200-page scan is 80 MB): it is hashed in chunks, stored by streaming, and its
+    pages are read one at a time; the file must not change while it is processed. The original
+    is stored first, so nothing submitted is ever lost, even when the pipeline then fails on
+    it. A document already finished (same bytes, same dossier) is not redone unless ``force``
+    is set. ``original_stored_as`` is the key of an original that is already in the store (a
+    queued job stored it at submission): it is linked, not written again.
+
+    A path that cannot be read raises :class:`~digitize.intake.UnreadableFile` before anything
+    is stored: without its bytes the file has no document id to file a record under.
     """
     started = time.monotonic()
     layout.validate_dossier_code(dossier_code)
-    sha = sha256_of(data)
+    sha = sha256_of_source(source, source_name)
     record = _base_record(dossier_code, source_name, sha)
     doc_id = record["doc_id"]
     if not force:
@@ -121,12 +142,10 @@ def process_document(
     meta = _object_metadata(record)
     original_key = original_stored_as
     try:
-        doc = open_document(
-            Path(source_name), data, max_pixels=settings.max_pixels, pdf_dpi=settings.pdf_render_dpi
-        )
+        doc = _open(source, source_name, settings)
         if original_stored_as is None:
             original_key = key(f"original.{doc.ext}")
-            store.put_bytes(original_key, data, content_type=doc.content_type, metadata=meta)
+            put_source(store, original_key, source, content_type=doc.content_type, meta=meta)
         with tempfile.TemporaryDirectory(prefix="digitize-") as tmp:
             pdf_path = Path(tmp) / "searchable.pdf"
             pages = _read_pages(doc, pdf_path, record, store, settings)
@@ -151,7 +170,7 @@ def process_document(
         record["error"] = exc.to_dict()
         log.info("%s failed: %s", doc_id, exc.code)
         if original_key is None and not isinstance(exc, StorageError):
-            original_key = _store_unreadable_original(store, key, data, meta)
+            original_key = _store_unreadable_original(store, key, source, meta)
     except Exception as exc:  # a bug must cost this document only, and never show a traceback
         log.debug("unexpected failure on %s", doc_id, exc_info=True)
         record["status"] = "failed"
@@ -164,25 +183,55 @@ def process_document(
     return Outcome(record, False, time.monotonic() - started)
 
 
-def _store_unreadable_original(store: Store, key, data: bytes, meta: dict[str, str]) -> str | None:
+def _open(source: Source, source_name: str, settings: Settings) -> Document:
+    opts = {"max_pixels": settings.max_pixels, "pdf_dpi": settings.pdf_render_dpi}
+    if isinstance(source, bytes):
+        return open_document(Path(source_name), source, **opts)
+    return open_document(Path(source), None, name=source_name, **opts)
+
+
+def put_source(
+    store: Store, key: str, source: Source, *, content_type: str, meta: dict[str, str]
+) -> None:
+    """Store a submitted file: bytes as they are, a path streamed from the disk."""
+    if isinstance(source, bytes):
+        store.put_bytes(key, source, content_type=content_type, metadata=meta)
+    else:
+        store.put_file(key, source, content_type=content_type, metadata=meta)
+
+
+def _store_unreadable_original(
+    store: Store, key: Callable[[str], str], source: Source, meta: dict[str, str]
+) -> str | None:
     """Keep even a file we cannot read: nothing a desk submitted may be lost."""
     try:
         k = key("original.bin")
-        store.put_bytes(k, data, content_type="application/octet-stream", metadata=meta)
+        put_source(store, k, source, content_type="application/octet-stream", meta=meta)
         return k
     except DigitizeError:
         return None
 
 
-def _read_pages(doc, pdf_path: Path, record: dict[str, Any], store: Store, settings: Settings):
+def _read_pages(
+    doc: Document, pdf_path: Path, record: dict[str, Any], store: Store, settings: Settings
+) -> list[PageResult]:
+    """Every page read, written to the searchable PDF and its words file as it comes.
+
+    Only the small per-page results are kept (the classifier and the record need every page's
+    words and text); page images are dropped as soon as their PDF page is written. The next
+    page is decoded and cleaned on a helper thread while Tesseract reads this one.
+    """
     pages: list[PageResult] = []
     dossier, doc_id = record["dossier_code"], record["doc_id"]
-    source_quality = jpeg_quality(doc.data) if doc.kind == "jpeg" else None
+    # A JPEG is one page, decoded whole anyway: its bytes are reused for the PDF page.
+    jpeg_data = doc.read_bytes() if doc.kind == "jpeg" else None
+    source_quality = jpeg_quality(jpeg_data) if jpeg_data is not None else None
     with SearchablePDF(pdf_path, title=record["source_name"]) as pdf:
-        for page in doc.pages():
-            read = read_page(
-                page, lang=settings.lang, timeout=settings.ocr_timeout_s, name=record["source_name"]
-            )
+        lang, timeout = settings.lang, settings.ocr_timeout_s
+        ahead = prepared_pages(doc.pages(), lang=lang, timeout=timeout, name=record["source_name"])
+        for ready in ahead:
+            page = ready.page
+            read = complete_page(ready, lang=lang, timeout=timeout)
             result = read.result
             pristine_jpeg = doc.kind == "jpeg" and read.display is page.image and page.pristine
             pdf.add_page(
@@ -190,7 +239,7 @@ def _read_pages(doc, pdf_path: Path, record: dict[str, Any], store: Store, setti
                 dpi=result.dpi,
                 words=result.words,
                 bilevel=page.bilevel,
-                jpeg_bytes=doc.data if pristine_jpeg else None,
+                jpeg_bytes=jpeg_data if pristine_jpeg else None,
                 jpeg_quality=source_quality,
             )
             store.put_bytes(
@@ -203,9 +252,11 @@ def _read_pages(doc, pdf_path: Path, record: dict[str, Any], store: Store, setti
     return pages
 
 
-def _choose_pdf(doc, pages: list[PageResult], built: Path) -> Path:
+def _choose_pdf(doc: Document, pages: list[PageResult], built: Path) -> Path:
     """A born-digital PDF whose every page has real text is already searchable: keep it."""
     if doc.kind == "pdf" and pages and all(p.source == "text_layer" for p in pages):
+        if doc.data is None:
+            return doc.path
         original = built.with_name("original.pdf")
         original.write_bytes(doc.data)
         return original
@@ -272,4 +323,13 @@ def _save(store: Store, record: dict[str, Any], original_key: str | None, meta) 
         record["error"] = record["error"] or exc.to_dict()
 
 
-__all__ = ["KINDS", "Outcome", "UNASSIGNED", "process_document", "sha256_of"]
+__all__ = [
+    "KINDS",
+    "Outcome",
+    "Source",
+    "UNASSIGNED",
+    "process_document",
+    "put_source",
+    "sha256_of",
+    "sha256_of_source",
+]

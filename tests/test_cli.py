@@ -148,3 +148,22 @@ def test_an_unexpected_failure_prints_one_line_not_a_traceback(tmp_path):
     assert proc.returncode in (1, 2)
     assert "Traceback" not in proc.stderr
     assert "error" in proc.stderr.lower()
+
+
+def test_run_reads_a_pdf_from_disk_and_stores_it_unchanged(tmp_path):
+    import hashlib
+
+    from tests.pages import LINES
+
+    pages = [draw_page((*LINES[:3], f"Trang {i + 1}"), dpi=150) for i in range(2)]
+    pdf = tmp_path / "hồ sơ.pdf"
+    pages[0].save(pdf, "PDF", save_all=True, append_images=pages[1:], resolution=150)
+    out = tmp_path / "store"
+    proc = cli("run", str(pdf), "--out", str(out), "--json", "--dossier", "HS-0042")
+    assert proc.returncode == 0, proc.stderr
+    (rec,) = [json.loads(line) for line in proc.stdout.splitlines()]
+    data = pdf.read_bytes()
+    assert rec["pages"] == 2 and rec["source_name"] == "hồ sơ.pdf"
+    assert rec["sha256"] == hashlib.sha256(data).hexdigest()
+    assert rec["doc_id"] == rec["sha256"][:16]
+    assert (out / rec["links"]["original"]).read_bytes() == data

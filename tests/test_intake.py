@@ -165,3 +165,124 @@ def test_walk_skips_non_documents_in_folders_but_not_named_files(tmp_path):
     found = [f.name for f, _ in intake.walk([tmp_path])]
     assert found == ["a.png", "b.PDF"]
     assert [f.name for f, root in intake.walk([tmp_path / "notes.txt"])] == ["notes.txt"]
+
+
+# --- from a path: the file is read as pages need it ----------------------------------------------
+
+
+def _open_path(path: Path, **kw) -> intake.Document:
+    opts = {"max_pixels": 120_000_000, "pdf_dpi": 300, **kw}
+    return intake.open_document(path, None, **opts)
+
+
+def _scanned_pdf(path: Path, widths_in: list[float]) -> Path:
+    """A scanned PDF whose pages differ in width, so their order can be checked."""
+    pages = [draw_page((f"Trang {i + 1}",), dpi=150, width_in=w) for i, w in enumerate(widths_in)]
+    pages[0].save(path, "PDF", save_all=True, append_images=pages[1:], resolution=150)
+    return path
+
+
+def test_multipage_tiff_opens_from_its_path(tmp_path):
+    frames = [draw_page((f"Trang {i}",), width_in=3 + i).convert("1") for i in range(3)]
+    path = tmp_path / "hs.tif"
+    frames[0].save(path, save_all=True, append_images=frames[1:], compression="group4")
+    doc = _open_path(path, name="hồ sơ.tif")
+    assert doc.kind == "tiff" and not doc.in_memory and doc.name == "hồ sơ.tif"
+    pages = list(doc.pages())
+    assert [p.image.shape[1] for p in pages] == [f.width for f in frames]
+    assert all(p.bilevel for p in pages)
+
+
+def test_single_image_from_its_path_matches_its_bytes(tmp_path):
+    data = encode(draw_page(colour=True), "PNG")
+    path = tmp_path / "scan.png"
+    path.write_bytes(data)
+    from_path = next(_open_path(path).pages())
+    from_bytes = next(_open("scan.png", data).pages())
+    assert np.array_equal(from_path.image, from_bytes.image)
+    assert from_path.dpi == from_bytes.dpi
+
+
+def test_empty_and_missing_files_are_typed_errors_naming_the_file(tmp_path):
+    empty = tmp_path / "trống.pdf"
+    empty.write_bytes(b"")
+    with pytest.raises(EmptyFile, match="trống.pdf"):
+        _open_path(empty)
+    with pytest.raises(intake.UnreadableFile, match="gone.pdf") as info:
+        _open_path(tmp_path / "gone.pdf")
+    assert info.value.code == "unreadable_file" and "read" in info.value.hint
+    with pytest.raises(intake.UnreadableFile, match="gone.pdf"):
+        intake.sha256_of_file(tmp_path / "gone.pdf")
+
+
+@pytest.mark.parametrize("suffix", ["pdf", "png"])
+def test_file_vanishing_before_its_pages_are_read_is_a_typed_error(tmp_path, suffix):
+    path = _scanned_pdf(tmp_path / "scan.pdf", [3.0])
+    if suffix == "png":
+        path = tmp_path / "scan.png"
+        path.write_bytes(encode(draw_page(), "PNG"))
+    doc = _open_path(path, name=f"hồ sơ.{suffix}")
+    path.unlink()
+    with pytest.raises(intake.UnreadableFile, match=f"hồ sơ.{suffix}"):
+        list(doc.pages())
+
+
+def test_file_hash_is_the_hash_of_its_bytes_whatever_the_chunk(tmp_path, monkeypatch):
+    import hashlib
+
+    data = bytes(range(256)) * 1000
+    path = tmp_path / "x.bin"
+    path.write_bytes(data)
+    monkeypatch.setattr(intake, "HASH_CHUNK", 1000)  # many chunks, the last one short
+    assert intake.sha256_of_file(path) == hashlib.sha256(data).hexdigest()
+
+
+def test_long_pdf_reopens_its_parsers_and_keeps_every_page_in_order(tmp_path, monkeypatch):
+    import pypdfium2
+
+    from digitize import pdfsource
+
+    opened = []
+    real = pypdfium2.PdfDocument
+
+    def counting(source, *a, **kw):
+        opened.append(source)
+        return real(source, *a, **kw)
+
+    monkeypatch.setattr(pdfsource.pdfium, "PdfDocument", counting)
+    monkeypatch.setattr(pdfsource, "PDFIUM_PAGES_PER_OPEN", 2)
+    widths = [2.0, 3.0, 4.0, 5.0, 6.0]
+    path = _scanned_pdf(tmp_path / "long.pdf", widths)
+    pages = list(_open_path(path).pages())
+    assert [p.index for p in pages] == [0, 1, 2, 3, 4]
+    assert [p.image.shape[1] for p in pages] == pytest.approx([w * 150 for w in widths], abs=2)
+    assert len(opened) == 3 and all(s == path for s in opened)  # pages 1-2, 3-4, 5
+
+
+def test_text_layer_words_survive_reopening_pdfplumber(tmp_path, monkeypatch):
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    from digitize import pdfsource
+
+    monkeypatch.setattr(pdfsource, "PLUMBER_PAGES_PER_OPEN", 2)
+    opened = []
+    real = pdfsource.pdfplumber.open
+    monkeypatch.setattr(
+        pdfsource.pdfplumber, "open", lambda src, **kw: opened.append(src) or real(src, **kw)
+    )
+    ttf = next(p for p in Path("/usr/share/fonts/truetype").rglob("DejaVuSans.ttf"))
+    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("DejaVuSans", str(ttf)))
+    path = tmp_path / "digital.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    for n in range(5):
+        c.setFont("DejaVuSans", 12)
+        c.drawString(72, 770, f"Cộng hòa xã hội chủ nghĩa Việt Nam, trang số {n + 1}")
+        c.showPage()
+    c.save()
+    pages = list(_open_path(path, pdf_dpi=100).pages())
+    assert [p.source for p in pages] == ["text_layer"] * 5
+    assert [p.text_layer[-1].text for p in pages] == ["1", "2", "3", "4", "5"]
+    assert len(opened) == 3  # pages 1-2, 3-4, 5

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import tracemalloc
 
 import pdfplumber
 import pytest
 
 from digitize.pipeline import process_document
 from storage import layout
-from tests.pages import draw_page, encode
+from tests.pages import LINES, draw_page, encode
 
 RECORD_KEYS = {
     "doc_id",
@@ -143,3 +146,81 @@ def test_born_digital_pdf_is_read_from_its_text_layer(evaldata, local_store, set
     assert rec["quality"]["page_sources"] == ["text_layer", "text_layer"]
     ref = (evaldata / "vie" / "vietsample1.pdf.textlayer.txt").read_text(encoding="utf-8")
     assert " ".join(rec["text"].split()) == " ".join(ref.split())
+
+
+# --- a document given by its path ---------------------------------------------------------------
+
+
+def _scanned_pdf(path, pages: int = 3):
+    images = [draw_page((*LINES[:3], f"Trang {i + 1}"), dpi=150) for i in range(pages)]
+    images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=150)
+    return path
+
+
+def test_a_pdf_given_by_its_path_is_the_same_document_as_its_bytes(local_store, settings, tmp_path):
+    path = _scanned_pdf(tmp_path / "hồ sơ.pdf")
+    data = path.read_bytes()
+    rec = _run(path, local_store, settings, name=path.name).record
+    assert rec["status"] == "done" and rec["pages"] == 3
+    assert rec["sha256"] == hashlib.sha256(data).hexdigest()
+    assert rec["doc_id"] == layout.doc_id_for(rec["sha256"])
+    assert "Trang 3" in rec["text"]
+    prefix = layout.document_prefix(DOSSIER, rec["doc_id"])
+    assert local_store.get_bytes(f"{prefix}original.pdf") == data
+    assert local_store.exists(f"{prefix}pages/3.words.json")
+    again = _run(data, local_store, settings, name="copy.pdf")
+    assert again.skipped and again.record["doc_id"] == rec["doc_id"]
+
+
+def test_a_file_given_by_its_path_is_never_read_whole(local_store, settings, tmp_path):
+    """Python never holds the file: hashing, storing and reading go in pieces.
+
+    The PDF carries 24 MB that no page uses (as a long scan's other pages would be); the
+    Python heap's peak while the document is processed stays well under that.
+    """
+    pikepdf = pytest.importorskip("pikepdf")
+    small = _scanned_pdf(tmp_path / "one.pdf", pages=1)
+    path = tmp_path / "padded.pdf"
+    with pikepdf.open(small) as pdf:
+        pdf.Root.Padding = pikepdf.Stream(pdf, os.urandom(24 << 20))
+        pdf.save(path, compress_streams=False)
+    size = path.stat().st_size
+    assert size > 24 << 20
+    tracemalloc.start()
+    try:
+        rec = _run(path, local_store, settings, name="padded.pdf").record
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert rec["status"] == "done" and rec["pages"] == 1
+    assert rec["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    prefix = layout.document_prefix(DOSSIER, rec["doc_id"])
+    assert local_store.stat(f"{prefix}original.pdf").size == size
+    assert peak < size / 2, f"peak {peak / 2**20:.1f} MB for a {size / 2**20:.1f} MB file"
+
+
+def test_a_born_digital_pdf_by_path_is_stored_as_its_own_searchable_pdf(
+    evaldata, local_store, settings
+):
+    path = evaldata / "vie" / "vietsample1.pdf"
+    rec = _run(path, local_store, settings, name=path.name).record
+    assert rec["quality"]["page_sources"] == ["text_layer", "text_layer"]
+    prefix = layout.document_prefix(DOSSIER, rec["doc_id"])
+    assert local_store.get_bytes(f"{prefix}searchable.pdf") == path.read_bytes()
+
+
+def test_an_unreadable_path_is_a_typed_error_and_nothing_is_stored(local_store, settings, tmp_path):
+    from digitize.intake import UnreadableFile
+
+    with pytest.raises(UnreadableFile, match="gone.pdf"):
+        _run(tmp_path / "gone.pdf", local_store, settings, name="gone.pdf")
+    assert list(local_store.list("")) == []
+
+
+def test_a_path_into_s3_stores_the_original_streamed(s3_store, settings, tmp_path):
+    path = _scanned_pdf(tmp_path / "scan.pdf", pages=2)
+    rec = _run(path, s3_store, settings, name=path.name).record
+    assert rec["status"] == "done" and rec["pages"] == 2
+    prefix = layout.document_prefix(DOSSIER, rec["doc_id"])
+    assert s3_store.get_bytes(f"{prefix}original.pdf") == path.read_bytes()
+    assert s3_store.stat(f"{prefix}original.pdf").metadata.get("sha256") == rec["sha256"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 import threading
@@ -252,3 +253,57 @@ def test_webhook_once_per_dossier_with_a_valid_signature(hooks, local_store, red
     assert bodies[0]["counts"] == {"total": 2, "done": 2, "failed": 0}
     assert bodies[1]["counts"] == {"total": 2, "done": 1, "failed": 1}
     assert "text" not in json.dumps(bodies[1]["documents"][0])
+
+
+def test_a_job_reads_its_original_from_a_private_temporary_file_it_removes(
+    monkeypatch, env, s3_settings, redis_conn
+):
+    use_s3(monkeypatch, s3_settings)
+    store = open_store(get_settings())
+    seen = []
+    real = jobs.process_document
+
+    def spy(source, **kw):
+        path = Path(source)
+        mode = stat.S_IMODE(path.stat().st_mode)
+        folder_mode = stat.S_IMODE(path.parent.stat().st_mode)
+        seen.append((path, mode, folder_mode, path.read_bytes()))
+        return real(source, **kw)
+
+    monkeypatch.setattr(jobs, "process_document", spy)
+    data = scan(21)
+    sub = submit(data, store, redis_conn, "scan.png")
+    work(redis_conn)
+    ((path, mode, folder_mode, content),) = seen
+    assert content == data
+    assert mode == 0o600 and folder_mode == 0o700
+    assert not path.exists() and not path.parent.exists()
+    (rec,) = records(store)
+    assert rec["status"] == "done" and rec["doc_id"] == sub.doc_id
+    assert rec["source_name"] == "scan.png"
+
+
+def test_a_pdf_submitted_by_its_path_is_stored_whole_and_processed(
+    env, local_store, redis_conn, tmp_path
+):
+    images = [draw_page((*LINES[:3], f"Trang {i + 1}"), dpi=150) for i in range(2)]
+    path = tmp_path / "hồ sơ.pdf"
+    images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=150)
+    data = path.read_bytes()
+    sub = submit(path, local_store, redis_conn, path.name)
+    assert sub.state == "queued" and sub.doc_id == layout.doc_id_for(sha256_of(data))
+    original = layout.original_key(DOSSIER, sub.doc_id, "pdf")
+    assert local_store.get_bytes(original) == data
+    assert submit(data, local_store, redis_conn, "copy.pdf").state == "already_queued"
+    work(redis_conn)
+    (rec,) = records(local_store)
+    assert rec["status"] == "done" and rec["pages"] == 2
+    assert rec["links"]["original"] == original
+
+
+def test_submitting_an_unreadable_path_is_a_typed_error(env, local_store, redis_conn, tmp_path):
+    from digitize.intake import UnreadableFile
+
+    with pytest.raises(UnreadableFile, match="gone.pdf"):
+        submit(tmp_path / "gone.pdf", local_store, redis_conn, "gone.pdf")
+    assert Queue(DESK, connection=redis_conn).count == 0

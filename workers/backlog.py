@@ -27,7 +27,7 @@ from rq.job import Job, JobStatus
 
 from digitize import intake
 from digitize.errors import DigitizeError, InvalidName
-from digitize.pipeline import existing_record, process_document, sha256_of
+from digitize.pipeline import existing_record, process_document, sha256_of_source
 from digitize.settings import Settings
 from storage import Store, layout, read_manifest
 
@@ -147,16 +147,16 @@ def run_in_process(
                 break
             row = Row(code, path.name, str(path))
             try:
-                data = path.read_bytes()
-            except OSError as exc:
-                row.status, row.error_code = "failed", "unreadable_file"
-                row.error_message = f"cannot read {path}: {exc.strerror}; check the file."
+                # The path, not the bytes: a long scan is read page by page, never whole.
+                outcome = process_document(
+                    path, source_name=path.name, dossier_code=code, store=store, settings=settings
+                )
+            except intake.UnreadableFile as exc:
+                row.status, row.error_code = "failed", exc.code
+                row.error_message = f"{exc.message} {exc.hint}"
                 result.rows.append(row)
                 progress.advance(worked=False)
                 continue
-            outcome = process_document(
-                data, source_name=path.name, dossier_code=code, store=store, settings=settings
-            )
             row.fill_from(outcome.record, "skipped" if outcome.skipped else None)
             result.rows.append(row)
             if not outcome.skipped:
@@ -221,9 +221,8 @@ def run_queued(
                 break
             row = Row(code, path.name, str(path))
             try:
-                data = path.read_bytes()
                 sub = submit_document(
-                    data,
+                    path,
                     source_name=path.name,
                     dossier_code=code,
                     store=store,
@@ -231,13 +230,14 @@ def run_queued(
                     settings=settings,
                     queue_name=BACKLOG,
                 )
-            except OSError as exc:
-                row.status, row.error_code = "failed", "unreadable_file"
-                row.error_message = f"cannot read {path}: {exc.strerror}; check the file."
+            except intake.UnreadableFile as exc:
+                row.status, row.error_code = "failed", exc.code
+                row.error_message = f"{exc.message} {exc.hint}"
             except DigitizeError as exc:
                 if exc.code == "queue_unavailable":
                     raise
-                row.doc_id = layout.doc_id_for(sha256_of(data))
+                with contextlib.suppress(DigitizeError):  # the file was read a moment ago
+                    row.doc_id = layout.doc_id_for(sha256_of_source(path, path.name))
                 row.status, row.error_code, row.error_message = "failed", exc.code, exc.message
             else:
                 row.doc_id, row.job_id = sub.doc_id, sub.job_id or ""

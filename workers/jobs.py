@@ -4,7 +4,9 @@ A job takes keys, never bytes: ``(dossier_code, doc_id, original_key, source_nam
 where ``store`` is where the original lives (a local folder or ``s3://bucket/prefix``, as
 :meth:`Store.describe` gives it). The S3 endpoint and credentials come from the worker's own
 environment, so no secret ever travels through Redis. The job is a thin shell around the same
-:func:`~digitize.pipeline.process_document` call that ``digitize run`` makes.
+:func:`~digitize.pipeline.process_document` call that ``digitize run`` makes. The original is
+downloaded to a private temporary file (removed when the job ends) and processed from there,
+so a 300-page scan is never held in the work horse's memory whole.
 
 Failures follow one rule: a failed record is a result, not an exception. A bad scan ends as a
 ``failed`` record and a finished job, never retried (the same bytes fail the same way). Only
@@ -17,6 +19,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import redis
@@ -77,15 +82,16 @@ def process_stored_document(
     job = get_current_job()
     try:
         target = store_for(store, settings)
-        data = target.get_bytes(original_key)
-        outcome = process_document(
-            data,
-            source_name=source_name,
-            dossier_code=dossier_code,
-            store=target,
-            settings=settings,
-            original_stored_as=original_key,
-        )
+        with tempfile.TemporaryDirectory(prefix="digitize-job-") as tmp:
+            local = _download(target, original_key, Path(tmp))
+            outcome = process_document(
+                local,
+                source_name=source_name,
+                dossier_code=dossier_code,
+                store=target,
+                settings=settings,
+                original_stored_as=original_key,
+            )
         record = outcome.record
     except DigitizeError as exc:
         if exc.retryable and _retries_left(job):
@@ -110,6 +116,18 @@ def process_stored_document(
         "skipped": bool(outcome and outcome.skipped),
         "seconds": round(outcome.seconds, 4) if outcome else None,
     }
+
+
+def _download(store: Store, key: str, folder: Path) -> Path:
+    """The stored original as a file only this user can read, in ``folder`` (itself 0700).
+
+    The name is fixed, not the submitted one (a file name chosen by a desk must not become a
+    path here); intake decides the format from the content anyway.
+    """
+    local = folder / "original"
+    store.get_file(key, local)
+    os.chmod(local, 0o600)
+    return local
 
 
 def _retries_left(job: Job | None) -> bool:

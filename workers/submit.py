@@ -4,6 +4,7 @@ The original goes into the store first (``dossiers/<code>/documents/<doc_id>/ori
 so nothing a desk scanned is lost even if no worker runs for hours, and the job only carries
 keys. The doc_id comes from the bytes, so submitting the same file twice to the same dossier is
 one document and one job; a document already done is not queued again; a failed one is.
+A file given by its path is hashed and stored in pieces, never held in memory whole.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import redis
@@ -19,8 +21,8 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
 from digitize.errors import ConfigError, QueueUnavailable
-from digitize.intake import KINDS, sniff
-from digitize.pipeline import existing_record, sha256_of
+from digitize.intake import HEAD_BYTES, KINDS, head_of, sniff
+from digitize.pipeline import Source, existing_record, put_source, sha256_of_source
 from digitize.settings import Settings
 from storage import Store, layout
 
@@ -57,7 +59,7 @@ def check_timeouts(settings: Settings) -> None:
 
 
 def submit_document(
-    data: bytes,
+    source: Source,
     *,
     source_name: str,
     dossier_code: str,
@@ -66,9 +68,14 @@ def submit_document(
     settings: Settings,
     queue_name: str = DESK,
 ) -> Submission:
-    """Store the original and queue its job, unless it is already queued or done."""
+    """Store the original and queue its job, unless it is already queued or done.
+
+    ``source`` is the file's bytes or its path; a path that cannot be read raises
+    :class:`~digitize.intake.UnreadableFile`.
+    """
     layout.validate_dossier_code(dossier_code)
-    doc_id = layout.doc_id_for(sha256_of(data))
+    sha = sha256_of_source(source, source_name)
+    doc_id = layout.doc_id_for(sha)
     job_id = job_id_for(dossier_code, doc_id)
 
     def result(state: State, jid: str | None) -> Submission:
@@ -80,7 +87,7 @@ def submit_document(
     try:
         if tracking.is_pending(conn, dossier_code, doc_id) and _active(conn, job_id):
             return result("already_queued", job_id)
-        original = _store_original(store, dossier_code, doc_id, data)
+        original = _store_original(store, dossier_code, doc_id, sha, source, source_name)
         newly = tracking.mark_submitted(conn, dossier_code, doc_id)
         if not newly and _active(conn, job_id):
             return result("already_queued", job_id)
@@ -108,14 +115,23 @@ def submit_document(
     return result("queued", job_id)
 
 
-def _store_original(store: Store, dossier_code: str, doc_id: str, data: bytes) -> str:
+def _store_original(
+    store: Store, dossier_code: str, doc_id: str, sha: str, source: Source, source_name: str
+) -> str:
     """Put the original under its contract key; an unreadable file is kept as ``.bin``."""
-    kind = sniff(data[:1024])
+    kind = sniff(_head(source, source_name))
     ext, content_type = KINDS[kind] if kind else ("bin", "application/octet-stream")
     key = layout.original_key(dossier_code, doc_id, ext)
-    meta = {"dossier_code": dossier_code, "doc_id": doc_id, "sha256": sha256_of(data)}
-    store.put_bytes(key, data, content_type=content_type, metadata=meta)
+    meta = {"dossier_code": dossier_code, "doc_id": doc_id, "sha256": sha}
+    put_source(store, key, source, content_type=content_type, meta=meta)
     return key
+
+
+def _head(source: Source, source_name: str) -> bytes:
+    """The first kilobyte, which decides the kind."""
+    if isinstance(source, bytes):
+        return source[:HEAD_BYTES]
+    return head_of(Path(source), name=source_name)
 
 
 def _active(conn: redis.Redis, job_id: str) -> bool:
