@@ -34,12 +34,13 @@ def classify(pages: list[PageResult]) -> Classification:
     doc_type = catalogue.get(guess.code)
     if guess.code == UNKNOWN.code or doc_type is None:
         return Classification(guess.to_dict(), {})
-    found = extract_fields(lines, doc_type, catalogue)
+    labelled: set[str] = set()
+    found = extract_fields(lines, doc_type, catalogue, labelled)
     metadata = read_metadata(lines, doc_type.decree30, catalogue, doc_type.notation)
     for name, value in metadata.items():
         found.setdefault(name, value)
     if doc_type.mrz:
-        confirm_with_mrz(found, read_mrz(lines))
+        confirm_with_mrz(found, read_mrz(lines), labelled)
     cross_check(found)
     return Classification(guess.to_dict(), {k: v.to_dict() for k, v in found.items()})
 

@@ -8,7 +8,7 @@ each reading confirms the others.
 
 from __future__ import annotations
 
-from classifiers.fields import REVIEW_BELOW, FieldValue
+from classifiers.fields import REVIEW_BELOW, FieldValue, confirm_date
 from classifiers.mrz import MrzData
 from classifiers.validators import id_agrees, sex_from_id
 from classifiers.vntext import fold
@@ -32,6 +32,8 @@ def cross_check(found: dict[str, FieldValue]) -> None:
                 fv.confidence *= 0.5
         return
     if agrees and dob is not None:
+        # The ID's century and birth-year digits, read apart from the date, vouch for it.
+        confirm_date(dob)
         for fv in (ident, dob):
             fv.confidence = min(1.0, fv.confidence + AGREEMENT_BONUS)
             # Read independently, they confirm each other: a value that passed its own check
@@ -57,12 +59,17 @@ MRZ_DISAGREES = 0.6
 """Confidence of the MRZ value that replaces a printed reading it contradicts (flagged)."""
 
 
-def confirm_with_mrz(found: dict[str, FieldValue], mrz: MrzData | None) -> None:
+def confirm_with_mrz(
+    found: dict[str, FieldValue], mrz: MrzData | None, labelled: set[str] | None = None
+) -> None:
     """Confirms, corrects or fills the card's fields from its verified machine-readable zone.
 
     Two independent readings that agree are sure; when they disagree the printed one is the
     likelier misread (a misread MRZ digit fails its check), but the disagreement itself is
-    something a clerk must see (it is also what a forged card looks like). The name in the MRZ
+    something a clerk must see (it is also what a forged card looks like). A value the MRZ
+    alone gives for a field the card prints no label of (the expiry of a 2024 card, printed
+    on a side not scanned, or not at all) is offered flagged: nothing on the page shows the
+    clerk what it should be, and it may not belong in the record. The name in the MRZ
     has no diacritics: it can only confirm the printed name's letters, so a name whose letters
     differ from it is flagged, never replaced.
     """
@@ -74,7 +81,8 @@ def confirm_with_mrz(found: dict[str, FieldValue], mrz: MrzData | None) -> None:
             continue
         fv = found.get(name)
         if fv is None or fv.value is None:
-            found[name] = FieldValue(verified, MRZ_ONLY, False)
+            printed = labelled is None or name in labelled
+            found[name] = FieldValue(verified, MRZ_ONLY, not printed)
         elif fv.value == verified:
             fv.confidence = max(fv.confidence, MRZ_CONFIRMED)
             fv.needs_review = False

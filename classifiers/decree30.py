@@ -21,9 +21,10 @@ from classifiers.fields import (
     word_confidence,
 )
 from classifiers.lines import Line, below
-from classifiers.names import check_name, doubtful_marks, is_surname
+from classifiers.names import check_name, doubtful_marks, is_surname, surname_respelled
 from classifiers.validators import PLACE_DATE, document_number, parse_date, printed
 from classifiers.vntext import fold, similarity
+from digitize.models import Word
 
 HEADER_BOTTOM = 0.35
 """The header (organ block, number, place and date) lies in this top share of the page."""
@@ -187,20 +188,106 @@ def read_subject(lines: list[Line], first: list[Line]) -> FieldValue | None:
     return FieldValue(value, conf, conf < REVIEW_BELOW_LONG or not ok or guessed, tuple(words))
 
 
+CENTRE_TOLERANCE = 0.8
+"""How far (in text heights) a signer's name may sit from the centre of the title block above
+it. Decree 30 centres the name under the signing authority's lines; measured on the tuning
+pages, whole names sit within 0.4 heights of it, while a name whose first syllables the seal
+wiped out ("ữu Tùng" for "Cao Hữu Tùng") sits 1.2 heights or more to the right."""
+
+TITLE_ABOVE = 14.0
+"""The signing authority's lines lie within this many text heights above the name (the
+signature and the seal are between them)."""
+
+
+def _unglue(text: str) -> str:
+    """A space where a lower-case letter is followed by a capital inside one word ("ĐìnhAn"):
+    two syllables of a title-case name that OCR joined."""
+    out = []
+    for i, c in enumerate(text):
+        if i and c.isupper() and text[i - 1].islower():
+            out.append(" ")
+        out.append(c)
+    return "".join(out)
+
+
+def _letters(text: str) -> int:
+    return sum(c.isalpha() for c in text)
+
+
+def _name_words(ln: Line) -> tuple[list[str], list[Word], bool]:
+    """The name syllables of a candidate line, the words they came from, and whether they
+    needed a repair (a space OCR lost: "ĐìnhAn", "Tạ-Bảo").
+
+    Specks of the seal or signature at either end (words without letters, a lone unsure
+    letter) are left out of both the value and its confidence.
+    """
+    words = list(ln.words)
+    while words and (_letters(words[0].text) == 0 or _is_speck(words[0])):
+        words.pop(0)
+    while words and (_letters(words[-1].text) == 0 or _is_speck(words[-1])):
+        words.pop()
+    text = re.sub(r"[^\w\s-]", "", " ".join(w.text for w in words))
+    repaired = re.sub(r"(?<=\w)-(?=\w)", " ", text)
+    repaired = _unglue(repaired)
+    return repaired.split(), words, repaired != text
+
+
+def _is_speck(word: Word) -> bool:
+    """A lone letter read unsure: a stroke of the signature or a bit of the seal."""
+    return _letters(word.text) <= 1 and word.conf < 0.6
+
+
+def _title_centre(first: list[Line], name: Line) -> float | None:
+    """The horizontal centre of the best-read line of the signing authority above ``name``.
+
+    The title lines ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH") are capitals in the right half, a few
+    text heights above the name; the one with the most confidently read letters is taken,
+    because the seal often eats the ends of the others.
+    """
+    reach = TITLE_ABOVE * name.height
+    titles = [
+        ln
+        for ln in first
+        if ln.x >= 0.5
+        and ln.bottom <= name.top
+        and name.top - ln.bottom <= reach
+        and ln.text.isupper()
+        and _letters(ln.text) >= 4
+        and ln.conf >= 0.8
+    ]
+    if not titles:
+        return None
+    best = max(titles, key=lambda ln: _letters(ln.text) * ln.conf)
+    return (best.left + best.right) / 2
+
+
 def read_signer(first: list[Line]) -> FieldValue | None:
-    """The lowest name-like line in the right half of the lower page: the signer's name."""
+    """The lowest name-like line in the right half of the lower page: the signer's name.
+
+    A line that starts with a common surname, in title case, is the name. The seal often wipes
+    out its first syllables, and what is left ("Hoàng Nam" of "Chu Hoàng Nam") can still start
+    with a surname; such a fragment no longer sits centred under the signing authority's
+    lines, so a name off that centre is flagged.
+    """
     for ln in sorted(first, key=lambda x: -x.top):
         if ln.y < 0.3 or ln.x < 0.5:
             continue
-        words = ln.text.split()
-        if not 2 <= len(words) <= 6 or not is_surname(words[0]):
+        names, words, repaired = _name_words(ln)
+        if not 2 <= len(names) <= 6 or not is_surname(names[0]):
             continue
         # Decree 30 prints the signer's name in title case; capitals are titles and positions.
-        if not all(w[:1].isupper() for w in words) or ln.text.isupper():
+        if not all(w[:1].isupper() and not (w.isupper() and len(w) > 1) for w in names):
             continue
-        value, ok = check_name(re.sub(r"[^\w\s]", "", ln.text))
-        ok = ok and not doubtful_marks([(w.text, w.conf) for w in ln.words])
-        return _value(value, ok, list(ln.words))
+        value, ok = check_name(" ".join(names))
+        respelled = surname_respelled(" ".join(names), value)
+        ok = ok and not doubtful_marks([(w.text, w.conf) for w in words], respelled)
+        centre = _title_centre(first, ln)
+        mid = (min(w.left for w in words) + max(w.right for w in words)) / 2
+        off_centre = centre is not None and abs(mid - centre) > CENTRE_TOLERANCE * ln.height
+        found = _value(value, ok, words)
+        if found is not None and (repaired or off_centre):
+            found.needs_review = True
+        return found
     return None
 
 

@@ -26,7 +26,7 @@ from classifiers.labels import (
     starts_with_label,
 )
 from classifiers.lines import Line, below
-from classifiers.names import doubtful_marks
+from classifiers.names import doubtful_marks, surname_respelled
 from classifiers.phrases import check_phrases
 from classifiers.places import check_place
 from classifiers.validators import NORMALIZERS, PLACE_DATE, serial
@@ -65,10 +65,19 @@ class FieldValue:
 
 
 DATE_FLOOR = 0.4
-"""Tesseract is unsure of most printed dates ("29/12/1994" at 0.8) that are right: measured on
-the tuning pages, every date that parsed as a real, zero-padded dd/mm/yyyy was right whatever
-its confidence. Such a date's confidence is therefore ``DATE_FLOOR + (1 - DATE_FLOOR) * OCR``:
-a very unsure reading is still flagged, a merely doubtful one is not."""
+"""Confidence floor of a well-formed date that another reading confirms.
+
+Tesseract is unsure of most printed dates ("29/12/1994" at 0.8) that are right: measured on
+the tuning pages, nearly every date that parsed as a real, zero-padded dd/mm/yyyy was right
+whatever its confidence. Nearly is not always: a digit misread into another valid date
+("1994" read "1984") parses just as well. So the generous floor only applies when something
+else on the page vouches for the date (the personal ID's century and birth-year digits, see
+``checks.cross_check``; the MRZ replaces the confidence outright); such a date's confidence
+is ``DATE_FLOOR + (1 - DATE_FLOOR) * OCR``."""
+
+DATE_FLOOR_ALONE = 0.2
+"""The floor of a well-formed date nothing else confirms: enough that a date read at 0.82 or
+better is not sent to a clerk, while a doubtful reading is."""
 
 SEX_FLOOR = 0.7
 """Confidence floor of a sex read exactly as one of its two words (see ``_read``)."""
@@ -99,10 +108,24 @@ def word_keys(text: str) -> list[str]:
     return tone_key(re.sub(r"[^\w\s]", " ", text)).split()
 
 
-def date_confidence(words: list[Word] | tuple[Word, ...]) -> float:
+def date_confidence(words: list[Word] | tuple[Word, ...], confirmed: bool = False) -> float:
     """The confidence of a well-formed date from its digit words (see ``DATE_FLOOR``)."""
     digits = [w for w in words if re.search(r"\d", w.text)] or list(words)
-    return DATE_FLOOR + (1.0 - DATE_FLOOR) * word_confidence(digits)
+    floor = DATE_FLOOR if confirmed else DATE_FLOOR_ALONE
+    return floor + (1.0 - floor) * word_confidence(digits)
+
+
+def confirm_date(fv: FieldValue) -> None:
+    """Re-rates a read date that another reading on the page vouches for (``DATE_FLOOR``).
+
+    The confidence is scaled rather than recomputed, so whatever else lowered it (a label read
+    unsure) still counts. A date that failed its check or was not read from words is left.
+    """
+    if not fv.valid or not fv.words:
+        return
+    alone = date_confidence(fv.words)
+    if alone > 0:
+        fv.confidence = min(1.0, fv.confidence * date_confidence(fv.words, True) / alone)
 
 
 def _confirmed(word: Word, certain: set[str]) -> bool:
@@ -123,7 +146,7 @@ def checked_text(value: str, kind: str) -> tuple[str, bool, set[str], bool]:
         value = value or place.value
     else:
         ok = NORMALIZERS[kind](value)[1]
-    return value, ok, phrases.certain | place.certain, place.fuzzy > 0
+    return value, ok, phrases.certain | place.certain, place.fuzzy > 0 or place.doubtful > 0
 
 
 def _is_leader(word: Word) -> bool:
@@ -183,16 +206,26 @@ def _right_of(lines: list[Line], hits: dict[int, list[Hit]], hit: Hit) -> tuple[
 
 
 def _continuations(
-    lines: list[Line], hits: dict[int, list[Hit]], first: int, anchor_left: int, upper: bool
+    lines: list[Line], hits: dict[int, list[Hit]], first: int, anchors: tuple[int, ...], upper: bool
 ) -> list[int]:
-    """Indexes of the wrapped lines that continue a value begun on line ``first``."""
+    """Indexes of the wrapped lines that continue a value begun on line ``first``.
+
+    A wrapped line starts back at the left edge of the label (forms, household books) or under
+    the value's first word (cards, where labels stand in their own column). Distances are
+    measured in the taller of the line's own height and the page's usual one: on a poor copy
+    a line of digits and small letters can measure half the height of the text around it.
+    """
     out: list[int] = []
     current = lines[first]
+    typical = _typical_height(lines, current.page)
     for _ in range(MAX_WRAPS):
         nxt = None
-        for cand in below(lines, current, max_pitch=2.25):
+        h = max(current.height, typical)
+        for cand in _under(lines, current, h):
+            if not trim_noise(list(cand.words)):
+                continue  # specks of a border or a photo, not a line of text
             idx = lines.index(cand)
-            if abs(cand.left - anchor_left) <= 2.0 * current.height and idx not in out:
+            if any(abs(cand.left - a) <= 2.0 * h for a in anchors) and idx not in out:
                 nxt = idx
                 break
         if nxt is None:
@@ -207,6 +240,31 @@ def _continuations(
         out.append(nxt)
         current = cand
     return out
+
+
+def _under(lines: list[Line], line: Line, h: float) -> list[Line]:
+    """Lines just under ``line`` that share some of its width, nearest first.
+
+    "Just under" is a top at most 2.25 text heights below its top, or at most one height
+    below its bottom: a long line on a skewed photo spans more than its text height, and
+    its top says little about where its last words sit.
+    """
+    out = [
+        c
+        for c in lines
+        if c.page == line.page
+        and c is not line
+        and c.top > line.top + 0.6 * h
+        and (c.top - line.top <= 2.25 * h or c.top - line.bottom <= h)
+        and min(c.right, line.right) > max(c.left, line.left)
+    ]
+    return sorted(out, key=lambda c: c.top)
+
+
+def _typical_height(lines: list[Line], page: int) -> float:
+    """The median text height of the lines of one page."""
+    hs = sorted(ln.height for ln in lines if ln.page == page)
+    return hs[len(hs) // 2] if hs else 1.0
 
 
 def _value_for(
@@ -234,12 +292,12 @@ def _value_for(
             return None
         words = trim_noise(strip_leaders(list(lines[idx].words)))
         from_below = True
-        first, anchor = idx, lines[idx].left
+        first, anchors = idx, (lines[idx].left,)
     else:
-        first, anchor = hit.line, line.words[max(0, hit.start)].left
+        first, anchors = hit.line, (line.words[max(0, hit.start)].left, words[0].left)
     if spec.kind in WRAPPING_KINDS and (from_below or not cut):
         upper = " ".join(w.text for w in words).isupper()
-        for idx in _continuations(lines, hits, first, anchor, upper):
+        for idx in _continuations(lines, hits, first, anchors, upper):
             words += trim_noise(strip_leaders(list(lines[idx].words)))
     return (words, from_below) if _has_text(words) else None
 
@@ -272,7 +330,9 @@ def _read(lines: list[Line], hits: dict[int, list[Hit]], spec: FieldSpec) -> Fie
             conf = SEX_FLOOR + (1.0 - SEX_FLOOR) * conf
         conf *= min(1.0, hit.similarity + 0.1)
         limit = REVIEW_BELOW_LONG if spec.kind in WRAPPING_KINDS else REVIEW_BELOW
-        if spec.kind == "name" and doubtful_marks([(w.text, w.conf) for w in words]):
+        if spec.kind == "name" and doubtful_marks(
+            [(w.text, w.conf) for w in words], surname_respelled(raw, value)
+        ):
             guessed = True
         fv = FieldValue(value, conf, conf < limit or not ok or guessed, tuple(words), ok)
         if best is None or (ok and best[1].needs_review and conf > best[0]):
@@ -316,9 +376,19 @@ def _lone_id(lines: list[Line]) -> FieldValue | None:
     return FieldValue(value, 0.8 * word.conf, True, (word,), False)
 
 
-def extract_fields(lines: list[Line], t: DocType, catalogue: Catalogue) -> dict[str, FieldValue]:
+def extract_fields(
+    lines: list[Line], t: DocType, catalogue: Catalogue, seen: set[str] | None = None
+) -> dict[str, FieldValue]:
+    """The fields of type ``t`` read next to their labels.
+
+    ``seen``, when given, receives the names of the fields whose label is printed on the page
+    (read or not): a value from elsewhere (the MRZ) for a field with no printed label is
+    something the clerk cannot compare with the paper, so it is offered, not trusted.
+    """
     specs = label_specs({f.name: f.labels for f in t.fields}, catalogue.stop_labels)
     hits = find_hits(lines, specs)
+    if seen is not None:
+        seen.update(h.spec.field for hs in hits.values() for h in hs)
     found: dict[str, FieldValue] = {}
     for spec in t.fields:
         value = _read(lines, hits, spec)

@@ -81,12 +81,23 @@ AMBIGUOUS_BELOW = 0.86
 this is flagged: the lexicon cannot tell which mark is right, only the OCR can."""
 
 
-def doubtful_marks(words: list[tuple[str, float]]) -> bool:
-    """Whether a name read as ``(text, confidence)`` words has an unsure, ambiguous syllable."""
+def doubtful_marks(words: list[tuple[str, float]], marks_misread: bool = False) -> bool:
+    """Whether a name read as ``(text, confidence)`` words has an unsure, ambiguous syllable.
+
+    With ``marks_misread`` (OCR already got a mark of this name wrong, e.g. the surname had to
+    be respelled: "CHỦ MINH ANH" for "CHU MINH ÁNH") its sureness about the other marks means
+    nothing, and every ambiguous syllable is doubtful.
+    """
     every = _lexicon()[1]
-    return any(
-        len(every.get(fold(text), ())) > 1 and conf < AMBIGUOUS_BELOW for text, conf in words
-    )
+    below = 1.01 if marks_misread else AMBIGUOUS_BELOW
+    return any(len(every.get(fold(text), ())) > 1 and conf < below for text, conf in words)
+
+
+def surname_respelled(read: str, value: str) -> bool:
+    """Whether ``check_name`` respelled the surname of ``read`` (its marks were misread)."""
+    first_read = re.sub(r"[^\w\s]", "", read).split()[:1]
+    first_value = value.split()[:1]
+    return bool(first_read and first_value) and tone_key(first_read[0]) != tone_key(first_value[0])
 
 
 def check_name(value: str) -> tuple[str, bool]:

@@ -81,10 +81,13 @@ def check_phrases(text: str) -> PhraseCheck:
             i += 1
             continue
         n, words = hit
+        # A phrase printed in capitals with one word read in lower case ("CÔNG TY cổ PHẦN"):
+        # OCR's error, the capitals are what was printed.
+        capitals = sum(parts[i + j][1].isupper() for j in range(n)) * 2 > n
         for j, official in enumerate(words):
             lead, core, trail = parts[i + j]
-            if tone_key(core) != tone_key(official):
-                core = _recase(official, core)
+            if tone_key(core) != tone_key(official) or (capitals and not core.isupper()):
+                core = official.upper() if capitals else _recase(official, core)
                 out.corrected += 1
                 tokens[i + j] = lead + core + trail
             out.certain.add(tone_key(core))

@@ -106,6 +106,10 @@ class PlaceCheck:
     corrected: int = 0
     fuzzy: int = 0
     """Parts corrected from a near spelling (more than the marks differed): a clerk looks."""
+    doubtful: int = 0
+    """Syllables of a part the list does not know, spelled with other marks than the same
+    letters have in the units around it ("Xã Cấm Vịnh" in Cẩm Xuyên district, whose wards are
+    all "Cẩm ..."): a misread mark, or a unit renamed since; either way a clerk looks."""
 
 
 def _recase(official: str, read: str) -> str:
@@ -114,7 +118,7 @@ def _recase(official: str, read: str) -> str:
     if letters and all(c.isupper() for c in letters):
         return official.upper()
     unit, name = _split_unit(official)
-    if unit and read[:1].islower():
+    if unit and letters and letters[0].islower():
         return f"{unit.lower()} {name}"
     return official
 
@@ -146,6 +150,21 @@ _ORGAN = re.compile(
 )
 
 
+def _odd_marks(part: str, around: list[Unit]) -> int:
+    """Syllables of ``part`` whose letters occur in the names of ``around`` (the units that
+    could stand where it stands) only with other marks (see ``PlaceCheck.doubtful``)."""
+    spellings: dict[str, set[str]] = {}
+    for u in around:
+        for syllable in u.name.split():
+            spellings.setdefault(fold(syllable), set()).add(tone_key(syllable))
+    _, name = _split_unit(part)
+    odd = 0
+    for syllable in re.sub(r"[^\w\s]", " ", name).split():
+        known = spellings.get(fold(syllable))
+        odd += bool(known) and tone_key(syllable) not in known
+    return odd
+
+
 def check_place(value: str) -> PlaceCheck:
     """``value`` with its administrative parts checked (and respelled) against the list.
 
@@ -172,11 +191,17 @@ def check_place(value: str) -> PlaceCheck:
             got = got if got and got[2] else None
         if got is None:
             if out.matched and i < len(parts) - 1:
+                if level:  # a unit was expected here: a ward of that district, ...
+                    out.doubtful += _odd_marks(body, level)
                 break
             level = None
             continue
         unit, official, exact = got
         text = _recase(official, body)
+        if tone_key(text) == tone_key(body):
+            # Right as read: keep the printed tone placement ("Thủy", the list has "Thuỷ") and
+            # case; only specks of punctuation OCR put before it go.
+            text = re.sub(r"^[^\w(]+", "", body)
         out.matched += 1
         if tone_key(text) != tone_key(body):
             out.corrected += 1

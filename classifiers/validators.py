@@ -199,9 +199,18 @@ def printed(text: str) -> Result:
     value = clean_line(text).strip(" :;,-_…|")
     value = re.sub(r"^[^\w(]+|[.…\s]+$", "", value)
     value = re.sub(r"\s+([,;])", r"\1", value)
+    value = re.sub(r"([,;])(?:\s*[,;])+", r"\1", value)  # "Thôn 7,, Xã": a doubled comma
     # A dot inside a word or after a lower-case word ("ỦY.BAN", "Phường. Tân") is OCR noise.
     noisy = re.search(r"\w\.\w|[a-zà-ỹđ]\.\s", value)
-    return (value or None), bool(value) and not noisy
+    return (value or None), bool(value) and not noisy and not _lower_among_capitals(value)
+
+
+def _lower_among_capitals(value: str) -> bool:
+    """A lower-case word inside a value printed in capitals ("CÔNG TY cổ PHẦN"): OCR misread
+    that word (a case error often hides a mark error too)."""
+    words = re.findall(r"[^\W\d_]{2,}", value)
+    upper = sum(w.isupper() for w in words)
+    return len(words) >= 3 and 3 * upper >= 2 * len(words) and any(w.islower() for w in words)
 
 
 def address(text: str) -> Result:

@@ -144,6 +144,18 @@ def test_wrapped_address_is_joined_and_stops_at_the_next_label():
     )
 
 
+def test_wrapped_value_back_at_the_label_edge_on_a_skewed_line():
+    """A household book prints the address beside its label and wraps it back to the label's
+    left edge; on a skewed photo the long first line is much taller than its text."""
+    rows = [("SỔ HỘ KHẨU", 900, 200), ("Địa chỉ: Số 138, ngõ 121 đại lộ Lê Lợi, Tỉnh", 160, 300)]
+    book = page([*rows, ("Thanh Hóa", 160, 430), ("Họ và tên chủ hộ: TRỊNH QUỐC LONG", 160, 520)])
+    line = [i for i, w in enumerate(book.words) if w.top == 300]
+    for k, i in enumerate(line):  # the line climbs 8 px a word: 3 text heights from top to end
+        book.words[i] = dataclasses.replace(book.words[i], top=300 + 8 * k)
+    out = classify([book])
+    assert out.fields["address"]["value"] == "Số 138, ngõ 121 đại lộ Lê Lợi, Tỉnh Thanh Hóa"
+
+
 def test_value_on_the_line_below_a_card_label():
     card = page(
         [
@@ -273,6 +285,14 @@ def test_mrz_confirms_corrects_and_fills_card_fields():
     assert f["date_of_birth"]["value"] == "1992-03-15"
     assert f["date_of_birth"]["needs_review"] is False  # 0.5 alone would be flagged
     assert f["expiry_date"]["value"] == "2032-03-15"  # not printed on the front: from the MRZ
+    assert f["expiry_date"]["needs_review"] is True  # no label on the page to compare it with
+    labelled = [*front, ("Có giá trị đến / Date of expiry:", 900, 800)]
+    out = classify([page([*labelled, *MRZ], conf=0.5)])
+    assert out.fields["expiry_date"] == {
+        "value": "2032-03-15",
+        "confidence": 0.9,
+        "needs_review": False,
+    }
     assert f["sex"]["value"] == "Nam"
     # A misread MRZ digit fails its check: nothing is taken from that field.
     broken = [MRZ[0], ("9203168M3203156VNM<<<<<<<<<<<5", 600, 2360), MRZ[2]]
@@ -312,6 +332,36 @@ def test_place_names_are_respelled_within_their_district_and_province():
     assert check_place("phường Tân Định, quận 1, thành phố Hồ Chí Minh").corrected == 0
     # Names the list does not explain are left alone.
     assert check_place("Số 5 đường Cấm Bình, Xã Hư Cấu").corrected == 0
+    # Right as read: the printed tone placement and case stay ("Thủy", the list says "Thuỷ").
+    assert check_place("Lưu Kiếm, Thủy Nguyên, Hải Phòng").value == (
+        "Lưu Kiếm, Thủy Nguyên, Hải Phòng"
+    )
+    organ = "Ủy ban nhân dân phường An Hải Bắc,.quận Sơn Trà, thành phố Đà Nẵng"
+    assert check_place(organ).value == (
+        "Ủy ban nhân dân phường An Hải Bắc, quận Sơn Trà, thành phố Đà Nẵng"
+    )
+
+
+def test_unknown_ward_spelled_unlike_its_neighbours_is_doubtful():
+    """The list lacks "Cẩm Vịnh" (merged since); "Cấm" where every ward around is "Cẩm ..."
+    is a misread mark the OCR was sure of, so a clerk must look."""
+    from classifiers.places import check_place
+
+    misread = check_place("Thôn 10, Xã Cấm Vịnh, Huyện Cẩm Xuyên, Tỉnh Hà Tĩnh")
+    assert misread.doubtful == 1
+    assert check_place("Thôn 10, Xã Cẩm Vịnh, Huyện Cẩm Xuyên, Tỉnh Hà Tĩnh").doubtful == 0
+    row = ("Nơi cư trú: Thôn 10, Xã Cấm Vịnh, Huyện Cẩm Xuyên, Tỉnh Hà Tĩnh", 300, 780)
+    assert classify([application(row)]).fields["place_of_residence"]["needs_review"] is True
+
+
+def test_case_errors_in_capitals():
+    from classifiers.phrases import check_phrases
+    from classifiers.validators import printed
+
+    assert check_phrases("CÔNG TY cổ PHẦN XÂY DỰNG").value == "CÔNG TY CỔ PHẦN XÂY DỰNG"
+    assert printed("CÔNG TY TNHH vận TẢI MINH AN") == ("CÔNG TY TNHH vận TẢI MINH AN", False)
+    assert printed("Số 12 đường Lê Lợi, Phường 13") == ("Số 12 đường Lê Lợi, Phường 13", True)
+    assert printed("Thôn 7,, Xã Minh Tân") == ("Thôn 7, Xã Minh Tân", True)
 
 
 def test_address_misread_in_a_place_name_is_corrected_and_confirmed():
@@ -351,7 +401,8 @@ def test_name_syllable_with_several_spellings_read_unsure_is_flagged():
 
 def test_well_formed_date_and_sex_tolerate_ocr_doubt_but_not_much():
     rows = [("Ngày, tháng, năm sinh: 29/12/1994 Giới tính: Nữ", 300, 700)]
-    doubtful = classify([page([*HEADER, ("ĐƠN ĐỀ NGHỊ", 700, 420), *rows], conf=0.8)])
+    agreeing = [*rows, ("Số định danh cá nhân: 001194012345", 300, 780)]
+    doubtful = classify([page([*HEADER, ("ĐƠN ĐỀ NGHỊ", 700, 420), *agreeing], conf=0.8)])
     assert doubtful.fields["date_of_birth"]["needs_review"] is False
     assert doubtful.fields["sex"]["needs_review"] is False
     unsure = classify([page([*HEADER, ("ĐƠN ĐỀ NGHỊ", 700, 420), *rows], conf=0.4)])
@@ -360,6 +411,20 @@ def test_well_formed_date_and_sex_tolerate_ocr_doubt_but_not_much():
     # A date that needed a repair stays flagged however sure the OCR was.
     repaired = [("Ngày, tháng, năm sinh: 29I12I1994", 300, 700)]
     assert classify([application(*repaired)]).fields["date_of_birth"]["needs_review"] is True
+
+
+def test_doubtful_date_needs_another_reading_to_pass():
+    """A valid-looking date read at 0.8 is only trusted when the ID's birth year vouches."""
+    rows = [("Ngày, tháng, năm sinh: 29/12/1994", 300, 700)]
+    alone = classify([page([*HEADER, ("ĐƠN ĐỀ NGHỊ", 700, 420), *rows], conf=0.8)])
+    assert alone.fields["date_of_birth"]["needs_review"] is True
+    other_year = [*rows, ("Số định danh cá nhân: 001184012345", 300, 780)]
+    disagree = classify([page([*HEADER, ("ĐƠN ĐỀ NGHỊ", 700, 420), *other_year], conf=0.8)])
+    assert disagree.fields["date_of_birth"]["needs_review"] is True
+    same_year = [*rows, ("Số định danh cá nhân: 001194012345", 300, 780)]
+    agree = classify([page([*HEADER, ("ĐƠN ĐỀ NGHỊ", 700, 420), *same_year], conf=0.8)])
+    assert agree.fields["date_of_birth"]["needs_review"] is False
+    assert agree.fields["date_of_birth"]["confidence"] > alone.fields["date_of_birth"]["confidence"]
 
 
 def test_notation_confirmed_by_type_and_issuer_leaves_the_digits_to_decide():
@@ -456,6 +521,41 @@ def test_document_number_with_spaces_around_the_slash():
         "Về việc thành lập Tổ công tác số hóa hồ sơ, kết quả giải quyết thủ tục hành chính"
     )
     assert f["signer"] == "Nguyễn Công Bình"
+
+
+def _signed(*bottom: tuple[str, int, int]) -> dict[str, dict]:
+    rows = [
+        ("ỦY BAN NHÂN DÂN", 250, 200),
+        ("PHƯỜNG AN BIÊN", 260, 270),
+        *HEADER,
+        ("Số: 3114/QĐ-UBND", 260, 360),
+        ("QUYẾT ĐỊNH", 1000, 600),
+        ("TM. ỦY BAN NHÂN DÂN", 1545, 2330),
+        ("CHỦ TỊCH", 1650, 2400),
+        *bottom,
+    ]
+    return classify([page(rows)]).fields
+
+
+def test_signer_fragment_left_by_the_seal_is_flagged():
+    """The seal ate "Chu": what is left starts with a surname but sits off the block's centre."""
+    whole = _signed(("Chu Hoàng Nam", 1599, 2700))["signer"]
+    assert whole["value"] == "Chu Hoàng Nam"
+    assert whole["needs_review"] is False
+    fragment = _signed(("Hoàng Nam", 1679, 2700))["signer"]
+    assert fragment["value"] == "Hoàng Nam"
+    assert fragment["needs_review"] is True
+    # A syllable cut at its start ("ữu Tùng") is no name at all.
+    assert "signer" not in _signed(("ữu Tùng", 1700, 2700))
+
+
+def test_signer_line_with_seal_specks_and_a_lost_space():
+    noisy = _signed(("— Trần Gia Hùng", 1565, 2700))["signer"]
+    assert noisy["value"] == "Trần Gia Hùng"
+    assert noisy["needs_review"] is False
+    glued = _signed(("Trần ĐìnhAn", 1620, 2700))["signer"]
+    assert glued["value"] == "Trần Đình An"
+    assert glued["needs_review"] is True  # a repair: a clerk confirms it
 
 
 # --- catalogue -------------------------------------------------------------------------------
