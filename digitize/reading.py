@@ -129,7 +129,12 @@ def _sideways_turn(
     else:
         turn = _strip_choice(s, (90, 270), lang=lang, timeout=timeout, what=what)
         if turn is None:
-            return prep, "unsure"
+            # Neither quarter turn reads: rules or a dark margin may have faked the lines'
+            # direction (Tesseract then reads the page sideways, words right, places wrong).
+            upright = _strip_choice(s, (0, 180), lang=lang, timeout=timeout, what=what)
+            if upright is None:
+                return prep, "unsure"
+            return cleanup.finish(s, upright), "strip"
         how = "strip"
     return (prep if turn == prep.quality["rotation"] else cleanup.half_turn(prep)), how
 

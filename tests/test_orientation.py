@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -126,3 +127,22 @@ def test_phototest_turns_follow_from_line_shape(evaldata, name, turn):
     prep = cleanup.finish(s, 90 if s.axis.sideways else 0)
     assert prep.lines.upside_down is not None
     assert (prep.quality["rotation"] + 180 * prep.lines.upside_down) % 360 == turn
+
+
+def test_an_upright_page_that_looks_sideways_is_read_upright():
+    # A grey photocopy with dark margins and a seal whose line-direction test says "sideways";
+    # neither quarter turn reads, so the strip test must bring it back upright rather than
+    # leave it turned (Tesseract would read it sideways: words right, places wrong).
+    from bench.classify_data import _encode
+    from bench.synth import degrade, render_document
+
+    rng = random.Random("3100/poor/marriage_certificate/0")
+    page = render_document("marriage_certificate", rng, 300)
+    damaged = degrade(page, "poor", rng)
+    assert damaged.params["rotation"] == 0
+    data, name = _encode(damaged.image, damaged.dpi, "poor")
+    (image,) = open_document(Path(name), data, max_pixels=120_000_000, pdf_dpi=300).pages()
+    assert cleanup.survey(image.image, image.dpi).axis.sideways  # the misleading evidence
+    read = read_page(image, lang="vie", timeout=60, name=name)
+    assert read.result.quality["rotation"] == 0
+    assert "KẾT HÔN" in read.result.text
