@@ -138,7 +138,10 @@ def make_pages(folder: Path, n: int, profiles: list[str], seed: int) -> list[tup
 def bind_documents(
     folder: Path, pages: list[tuple[str, Path]], per_doc: int
 ) -> list[tuple[str, Path, int]]:
-    """Bind every ``per_doc`` pages of a profile into one multi-page TIFF (Deflate, 300 dpi)."""
+    """Bind every ``per_doc`` pages of a profile into one multi-page TIFF (Deflate).
+
+    Like the single-page files, the TIFF states no resolution: both readers judge it alike.
+    """
     docs: list[tuple[str, Path, int]] = []
     by_profile: dict[str, list[Path]] = {}
     for profile, path in pages:
