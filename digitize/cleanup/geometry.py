@@ -7,6 +7,8 @@ hundredth of the time.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
@@ -76,17 +78,42 @@ def analysis_image(gray: np.ndarray) -> tuple[np.ndarray, float]:
     return ink_mask(flatten_background(small)), f
 
 
-def _profile_score(ink: np.ndarray, angle: float) -> float:
-    h, w = ink.shape
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    rot = cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
-    rows = rot.sum(axis=1, dtype=np.float64)
-    return float(np.square(np.diff(rows)).sum())
+@dataclass(frozen=True)
+class _InkPoints:
+    """The inked pixels of an analysis image, centred, for projecting at many angles."""
+
+    x: np.ndarray
+    y: np.ndarray
+    weight: np.ndarray
+    """The pixel's ink (255 on a binary image, less on its area-averaged half-size copy)."""
+    height: int
+
+    @classmethod
+    def of(cls, ink: np.ndarray) -> _InkPoints:
+        h, w = ink.shape
+        ys, xs = np.nonzero(ink)
+        weight = ink[ys, xs].astype(np.float64)
+        return cls(xs.astype(np.float32) - w / 2, ys.astype(np.float32) - h / 2, weight, h)
 
 
-def _search(ink: np.ndarray, centre: float, span: float, step: float) -> tuple[float, float]:
+def _profile_score(points: _InkPoints, angle: float) -> float:
+    """Row-profile sharpness of the ink turned counter-clockwise by ``angle`` degrees.
+
+    The ink is projected point by point (each inked pixel's row after the turn, counted) rather
+    than by warping the whole image: a page's ink is a few percent of its pixels, so this is
+    several times cheaper at the same answer, and skew search tries about fifty angles a page.
+    """
+    a = np.deg2rad(angle)
+    rows = points.y * np.float32(np.cos(a)) - points.x * np.float32(np.sin(a))
+    index = np.rint(rows + points.height / 2).astype(np.int32)
+    inside = (index >= 0) & (index < points.height)
+    profile = np.bincount(index[inside], points.weight[inside], minlength=points.height)
+    return float(np.square(np.diff(profile)).sum())
+
+
+def _search(points: _InkPoints, centre: float, span: float, step: float) -> tuple[float, float]:
     candidates = np.arange(centre - span, centre + span + step / 2, step)
-    scores = [_profile_score(ink, float(a)) for a in candidates]
+    scores = [_profile_score(points, float(a)) for a in candidates]
     i = int(np.argmax(scores))
     return float(candidates[i]), scores[i]
 
@@ -102,11 +129,12 @@ def skew_of_ink(ink: np.ndarray, *, refine: bool = True) -> tuple[float, float]:
     if ink.mean() < 0.5:  # blank page: nothing to align
         return 0.0, 0.0
     half = cv2.resize(ink, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-    best, score = _search(half, 0.0, MAX_SKEW_DEG, 1.0)
+    best, score = _search(_InkPoints.of(half), 0.0, MAX_SKEW_DEG, 1.0)
     if not refine:
         return best, score
-    best, _ = _search(ink, best, 1.0, 0.2)
-    best, _ = _search(ink, best, 0.2, 0.05)
+    points = _InkPoints.of(ink)
+    best, _ = _search(points, best, 1.0, 0.2)
+    best, _ = _search(points, best, 0.2, 0.05)
     return float(round(best, 2)), score
 
 

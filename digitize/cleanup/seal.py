@@ -109,9 +109,11 @@ def suppress_seals(
         x1, y1 = min(W, x + w), min(H, y + h)
         if x1 <= x0 or y1 <= y0:
             continue
-        region = bgr[y0:y1, x0:x1]
-        chroma = region.max(axis=2).astype(np.int16) - region.min(axis=2)
-        gray[y0:y1, x0:x1] = np.where(chroma > CHROMA_INK, 255, region[:, :, 2])
+        b, g, r = cv2.split(bgr[y0:y1, x0:x1])
+        # Channel spread, the way OpenCV computes it: NumPy's max over the colour axis is a
+        # strided reduction ten times slower on a seal-sized region.
+        chroma = cv2.subtract(cv2.max(cv2.max(b, g), r), cv2.min(cv2.min(b, g), r))
+        gray[y0:y1, x0:x1] = np.where(chroma > CHROMA_INK, 255, r)
 
 
 GREY_SEAL_LEVELS = (0.52, 0.88)
