@@ -267,7 +267,7 @@ def read_signer(first: list[Line]) -> FieldValue | None:
     A line that starts with a common surname, in title case, is the name. The seal often wipes
     out its first syllables, and what is left ("Hoàng Nam" of "Chu Hoàng Nam") can still start
     with a surname; such a fragment no longer sits centred under the signing authority's
-    lines, so a name off that centre is flagged.
+    lines, so a name off that centre, or with no such lines read above it, is flagged.
     """
     for ln in sorted(first, key=lambda x: -x.top):
         if ln.y < 0.3 or ln.x < 0.5:
@@ -283,9 +283,10 @@ def read_signer(first: list[Line]) -> FieldValue | None:
         ok = ok and not doubtful_marks([(w.text, w.conf) for w in words], respelled)
         centre = _title_centre(first, ln)
         mid = (min(w.left for w in words) + max(w.right for w in words)) / 2
-        off_centre = centre is not None and abs(mid - centre) > CENTRE_TOLERANCE * ln.height
+        # No authority's lines read above it: nothing vouches that this is the whole name.
+        unplaced = centre is None or abs(mid - centre) > CENTRE_TOLERANCE * ln.height
         found = _value(value, ok, words)
-        if found is not None and (repaired or off_centre):
+        if found is not None and (repaired or unplaced):
             found.needs_review = True
         return found
     return None

@@ -549,6 +549,21 @@ def test_signer_fragment_left_by_the_seal_is_flagged():
     assert "signer" not in _signed(("ữu Tùng", 1700, 2700))
 
 
+def test_signer_without_the_authority_lines_above_is_flagged():
+    """Seal and signature hid the authority's lines: nothing places the name, so review it."""
+    rows = [
+        ("ỦY BAN NHÂN DÂN", 250, 200),
+        ("PHƯỜNG AN BIÊN", 260, 270),
+        *HEADER,
+        ("Số: 3114/QĐ-UBND", 260, 360),
+        ("QUYẾT ĐỊNH", 1000, 600),
+        ("Chu Hoàng Nam", 1599, 2700),
+    ]
+    signer = classify([page(rows)]).fields["signer"]
+    assert signer["value"] == "Chu Hoàng Nam"
+    assert signer["needs_review"] is True
+
+
 def test_signer_line_with_seal_specks_and_a_lost_space():
     noisy = _signed(("— Trần Gia Hùng", 1565, 2700))["signer"]
     assert noisy["value"] == "Trần Gia Hùng"
