@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import cv2
 import numpy as np
 
 from digitize.cleanup.borders import (
@@ -39,7 +40,7 @@ from digitize.cleanup.geometry import (
     skew_of_ink,
     to_gray,
 )
-from digitize.cleanup.illumination import flatten_background
+from digitize.cleanup.illumination import flatten_background, percentiles_u8
 from digitize.cleanup.ocrimage import ocr_image
 from digitize.cleanup.orientation import Axis, LineShape, page_line_shape, text_axis
 from digitize.cleanup.resolution import TEXT_HEIGHT_IN, dpi_from_text, target_dpi, text_height
@@ -100,8 +101,9 @@ def _colourless(small: np.ndarray) -> bool:
     """True for grey pages (photocopies), stored as grey or as three equal channels."""
     if small.ndim == 2:
         return True
-    spread = small.max(axis=2).astype(np.int16) - small.min(axis=2)
-    return float(np.percentile(spread, 99.5)) < 24
+    b, g, r = cv2.split(small)
+    spread = cv2.subtract(cv2.max(cv2.max(b, g), r), cv2.min(cv2.min(b, g), r))
+    return percentiles_u8(spread, (99.5,))[0] < 24
 
 
 def survey(image: np.ndarray, dpi: float | None) -> Survey:

@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from digitize.cleanup.geometry import shrink, to_gray
+from digitize.cleanup.illumination import percentiles_u8
 
 QUAD_LONG_SIDE = 800
 """Long side, in pixels, of the copy the page outline is searched on."""
@@ -103,7 +104,7 @@ def dark_margins(small_gray: np.ndarray) -> np.ndarray | None:
     as very dark masses that touch an edge and stay close to it, so a shadowed corner of lit
     paper, which is far less dark, is never taken for one.
     """
-    paper = float(np.percentile(small_gray, 90))
+    paper = percentiles_u8(small_gray, (90,))[0]
     dark = (small_gray < MARGIN_DARKNESS * paper).astype(np.uint8) * 255
     n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
     H, W = small_gray.shape
@@ -125,5 +126,5 @@ def paint_margins(gray: np.ndarray, small_mask: np.ndarray) -> np.ndarray:
     """A copy of ``gray`` with the (small) margin mask painted in the page's paper colour."""
     mask = cv2.resize(small_mask, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
     out = gray.copy()
-    out[mask > 0] = int(np.percentile(gray[::8, ::8], 90))
+    out[mask > 0] = int(percentiles_u8(gray[::8, ::8], (90,))[0])
     return out
