@@ -46,6 +46,11 @@ OSD_LONG_SIDE = 1600
 STRIP_MARGIN = 1.15
 """A strip reading must beat the other way's by this factor to turn the page."""
 
+MIN_STRIP_SCORE = 6.0
+"""Confidence mass a strip reading must reach to count at all. A strip the right way up reads
+dozens of sure words (40-70 on A4 pages); turned wrong, a few scraps of noise (1-3), whose
+ratio means nothing."""
+
 
 @dataclass
 class ReadPage:
@@ -112,9 +117,9 @@ def _strip_choice(
         scores[turn] = _score(words)
     first, second = candidates
     log.debug("%s: strip scores %s", what, scores)
-    if scores[first] > STRIP_MARGIN * scores[second] and scores[first] > 1:
+    if scores[first] > STRIP_MARGIN * scores[second] and scores[first] >= MIN_STRIP_SCORE:
         return first
-    if scores[second] > STRIP_MARGIN * scores[first] and scores[second] > 1:
+    if scores[second] > STRIP_MARGIN * scores[first] and scores[second] >= MIN_STRIP_SCORE:
         return second
     return None
 

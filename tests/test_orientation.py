@@ -146,3 +146,16 @@ def test_an_upright_page_that_looks_sideways_is_read_upright():
     read = read_page(image, lang="vie", timeout=60, name=name)
     assert read.result.quality["rotation"] == 0
     assert "KẾT HÔN" in read.result.text
+
+
+def test_scraps_read_from_a_wrong_turn_do_not_decide_it(tmp_path):
+    # An upright photocopy whose lines look vertical (seals, dark margins): read sideways, the
+    # strip gives only scraps both ways (about 1 and 3), which must not pick a turn.
+    from bench.bench_ocr import make_page
+
+    path, _, meta = make_page("poor", "9402-poor", tmp_path, 2)
+    assert meta["rotation"] == 0
+    (image,) = open_document(path, max_pixels=120_000_000, pdf_dpi=300).pages()
+    assert cleanup.survey(image.image, image.dpi).axis.sideways  # the misleading evidence
+    read = read_page(image, lang="vie", timeout=60, name=path.name)
+    assert read.result.quality["rotation"] == 0
