@@ -54,28 +54,18 @@ def _synth_pages() -> list:
 def write_born_digital_pdf(path: Path, synth: list, pages: int) -> None:
     """``pages`` pages of vector text with embedded fonts, each page its own content stream.
 
-    The same drawing operations as ``bench.synth.pdf.write_born_digital``, in one multi-page
+    The same drawing as ``bench.synth.pdf.write_born_digital``, in one multi-page
     file: what an agency's word processor exports. No page is OCRed, so 200 pages take seconds.
     """
     from reportlab.pdfgen import canvas as rl_canvas
 
-    from bench.synth.pdf import PT_PER_MM, _font_name
+    from bench.synth.pdf import PT_PER_MM, draw_page
 
     first = synth[0]
     width, height = first.size_mm[0] * PT_PER_MM, first.size_mm[1] * PT_PER_MM
     c = rl_canvas.Canvas(str(path), pagesize=(width, height), invariant=1)
     for n in range(pages):
-        page = synth[n % len(synth)]
-        k = 72.0 / page.dpi
-        for op in page.ops:
-            if op.kind == "text":
-                c.setFont(_font_name(op.font_path), op.size_px * k)
-                c.setFillColorRGB(*(v / 255 for v in op.fill))
-                c.drawString(op.x * k, height - op.y * k, op.text)
-            elif op.kind == "line":
-                c.setStrokeColorRGB(*(v / 255 for v in op.fill))
-                c.setLineWidth(op.width * k)
-                c.line(op.x * k, height - op.y * k, op.x1 * k, height - op.y1 * k)
+        draw_page(c, synth[n % len(synth)], height)
         c.drawString(width / 2, 20, f"Trang {n + 1}")  # distinct text on every page
         c.showPage()
     c.save()

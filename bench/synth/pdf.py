@@ -40,13 +40,9 @@ def _ink_to_rgba(layer: Image.Image) -> Image.Image:
     return Image.fromarray(rgba, "RGBA")
 
 
-def write_born_digital(page: SynthPage, path: str, title: str | None = None) -> None:
-    """Replays the page's drawing operations as vector PDF text with embedded fonts."""
-    width, height = page.size_mm[0] * PT_PER_MM, page.size_mm[1] * PT_PER_MM
+def draw_page(c: rl_canvas.Canvas, page: SynthPage, height: float) -> None:
+    """Replays the page's drawing operations on the canvas's current page (``height`` in pt)."""
     k = 72.0 / page.dpi
-    c = rl_canvas.Canvas(path, pagesize=(width, height), invariant=1)
-    if title:
-        c.setTitle(title)
     for op in page.ops:
         if op.kind == "text":
             c.setFont(_font_name(op.font_path), op.size_px * k)
@@ -60,6 +56,15 @@ def write_born_digital(page: SynthPage, path: str, title: str | None = None) -> 
             img = _ink_to_rgba(op.image) if op.text == "multiply" else op.image.convert("RGB")
             w, h = op.image.width * k, op.image.height * k
             c.drawImage(ImageReader(img), op.x * k, height - op.y * k - h, w, h, mask="auto")
+
+
+def write_born_digital(page: SynthPage, path: str, title: str | None = None) -> None:
+    """Replays the page's drawing operations as vector PDF text with embedded fonts."""
+    width, height = page.size_mm[0] * PT_PER_MM, page.size_mm[1] * PT_PER_MM
+    c = rl_canvas.Canvas(path, pagesize=(width, height), invariant=1)
+    if title:
+        c.setTitle(title)
+    draw_page(c, page, height)
     c.showPage()
     c.save()
 

@@ -17,7 +17,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import cv2
 import numpy as np
 
 from digitize.cleanup.borders import (
@@ -31,6 +30,7 @@ from digitize.cleanup.geometry import (
     ANALYSIS_LONG_SIDE,
     MAX_SKEW_DEG,
     MIN_SKEW_DEG,
+    channel_spread,
     estimate_skew,
     ink_mask,
     paper_colour,
@@ -101,9 +101,7 @@ def _colourless(small: np.ndarray) -> bool:
     """True for grey pages (photocopies), stored as grey or as three equal channels."""
     if small.ndim == 2:
         return True
-    b, g, r = cv2.split(small)
-    spread = cv2.subtract(cv2.max(cv2.max(b, g), r), cv2.min(cv2.min(b, g), r))
-    return percentiles_u8(spread, (99.5,))[0] < 24
+    return percentiles_u8(channel_spread(small), (99.5,))[0] < 24
 
 
 def survey(image: np.ndarray, dpi: float | None) -> Survey:
