@@ -211,7 +211,9 @@ def _unglue(text: str) -> str:
 
 
 def _letters(text: str) -> int:
-    return sum(c.isalpha() for c in text)
+    """Letters that can make a word: cased ones. OCR makes a stroke of the seal into a
+    modifier letter ("ˆ"), which is no letter of a name."""
+    return sum(c.isalpha() and (c.isupper() or c.islower()) for c in text)
 
 
 def _name_words(ln: Line) -> tuple[list[str], list[Word], bool]:
@@ -229,7 +231,13 @@ def _name_words(ln: Line) -> tuple[list[str], list[Word], bool]:
     text = re.sub(r"[^\w\s-]", "", " ".join(w.text for w in words))
     repaired = re.sub(r"(?<=\w)-(?=\w)", " ", text)
     repaired = _unglue(repaired)
-    return repaired.split(), words, repaired != text
+    names = repaired.split()
+    # Every syllable of a name is capitalised; a small capital read as its lower-case letter
+    # ("Trần khánh Tuyết": k and K differ only in size) is put right, and counts as a repair.
+    names = names[:1] + [
+        n[:1].upper() + n[1:] if n[:1].islower() and n[1:].islower() else n for n in names[1:]
+    ]
+    return names, words, " ".join(names) != " ".join(text.split())
 
 
 def _is_speck(word: Word) -> bool:

@@ -3,7 +3,8 @@
 The worst outcome is a wrong name that looks certain. OCR's usual name error is a lost or
 swapped diacritic ("NGUYỄN" read "NGUYÊN"): the letters are right, the marks are not. A
 surname whose folded letters match exactly one common surname is respelled; any other syllable
-whose letters are known but whose marks are not is reported as doubtful.
+whose letters are known but whose marks are not is respelled when its letters have one known
+spelling, and the name is reported as doubtful.
 """
 
 from __future__ import annotations
@@ -44,6 +45,16 @@ def _surname_spelling() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def _spelling() -> dict[str, str]:
+    """tone key -> the lexicon's spelling, for every syllable."""
+    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8")) or {}
+    out: dict[str, str] = {}
+    for word in (data.get("surnames") or []) + (data.get("syllables") or []):
+        out.setdefault(tone_key(word), str(word))
+    return out
+
+
+@lru_cache(maxsize=1)
 def _provinces() -> frozenset[str]:
     data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8")) or {}
     return frozenset(tone_key(str(p)) for p in data.get("provinces") or [])
@@ -56,6 +67,7 @@ def warm() -> None:
     """Read the lexicon now (a worker does it once, before forking its jobs)."""
     _lexicon()
     _surname_spelling()
+    _spelling()
     _provinces()
 
 
@@ -101,11 +113,15 @@ def surname_respelled(read: str, value: str) -> bool:
 
 
 def check_name(value: str) -> tuple[str, bool]:
-    """The name with an unambiguous surname respelled, and whether it looks right.
+    """The name with its misspelled syllables respelled where the lexicon allows only one
+    spelling, and whether it looks right.
 
     Not right: fewer than two or more than six words, a word that is not letters, mixed
     upper- and title-case words, or a syllable whose letters are a known name syllable but
-    whose diacritics are not any known spelling of it.
+    whose diacritics are not any known spelling of it. Such a syllable is respelled when its
+    letters have one known spelling ("Hông" is "Hồng"); a misread surname ("NGUYÊN") stays
+    right, the others make the name doubtful even so: a given name may be a rare one the
+    lexicon lacks.
     """
     words = value.split()
     if not words:
@@ -126,8 +142,10 @@ def check_name(value: str) -> tuple[str, bool]:
             words[0] = _recase(_surname_spelling()[next(iter(spellings))], first)
         else:
             ok = False
-    for w in words[1:]:
+    for i, w in enumerate(words[1:], 1):
         known = every.get(fold(w))
         if known is not None and tone_key(w) not in known:
             ok = False
+            if len(known) == 1:
+                words[i] = _recase(_spelling()[next(iter(known))], w)
     return " ".join(words), ok

@@ -573,6 +573,26 @@ def test_signer_line_with_seal_specks_and_a_lost_space():
     assert glued["needs_review"] is True  # a repair: a clerk confirms it
 
 
+def test_signer_after_a_seal_stroke_read_as_a_modifier_letter():
+    # OCR makes a stroke of the seal into "ˆ" (a modifier letter, which is no letter of a name).
+    signer = _signed(("ˆ Chu Hoàng Nam", 1565, 2700))["signer"]
+    assert signer["value"] == "Chu Hoàng Nam"
+
+
+def test_signer_with_a_small_capital_read_lower_case_is_repaired_and_flagged():
+    signer = _signed(("Trần khánh Tuyết", 1590, 2700))["signer"]
+    assert signer["value"] == "Trần Khánh Tuyết"
+    assert signer["needs_review"] is True
+
+
+def test_name_syllable_with_one_known_spelling_is_respelled_and_flagged():
+    assert check_name("Nguyễn Thị Hông") == ("Nguyễn Thị Hồng", False)
+    assert check_name("TRẦN ĐỨC HIÊU") == ("TRẦN ĐỨC HIÊU", False)  # Hiếu, Hiệu: left as read
+    # Both spellings are names: each is read as printed, and neither is doubted.
+    assert check_name("Lê Thị Dung") == ("Lê Thị Dung", True)
+    assert check_name("Lê Văn Dũng") == ("Lê Văn Dũng", True)
+
+
 # --- catalogue -------------------------------------------------------------------------------
 
 
