@@ -233,10 +233,10 @@ def _name_words(ln: Line) -> tuple[list[str], list[Word], bool]:
     repaired = _unglue(repaired)
     names = repaired.split()
     # Every syllable of a name is capitalised; a small capital read as its lower-case letter
-    # ("Trần khánh Tuyết": k and K differ only in size) is put right, and counts as a repair.
-    names = names[:1] + [
-        n[:1].upper() + n[1:] if n[:1].islower() and n[1:].islower() else n for n in names[1:]
-    ]
+    # ("Trần khánh Tuyết", "tạ Minh Lan": k and K differ only in size) is put right, and
+    # counts as a repair. A line with no capital at all is no name.
+    if any(n[:1].isupper() for n in names):
+        names = [n[:1].upper() + n[1:] if n[:1].islower() and n[1:].islower() else n for n in names]
     return names, words, " ".join(names) != " ".join(text.split())
 
 

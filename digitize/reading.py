@@ -31,6 +31,7 @@ from digitize.cleanup.resolution import ocr_scale
 from digitize.intake import estimate_dpi
 from digitize.models import PageImage, PageResult, Word
 from digitize.text import page_text
+from digitize.zonereading import reread_zones
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +70,14 @@ def _mean_conf(words: list[Word]) -> float:
 
 
 def _ocr(prep: cleanup.Prepared, *, lang: str, timeout: float, what: str) -> list[Word]:
-    words = tesseract.recognize(
-        prep.ocr, lang=lang, dpi=prep.dpi * prep.scale, timeout=timeout, what=what
-    )
+    dpi = prep.dpi * prep.scale
+    words = tesseract.recognize(prep.ocr, lang=lang, dpi=dpi, timeout=timeout, what=what)
+    if prep.zones:
+        words, lines = reread_zones(
+            words, prep.zones, lang=lang, dpi=dpi, timeout=timeout, what=what
+        )
+        if lines:
+            prep.quality["seal_lines_reread"] = lines
     return [w.scaled(1.0 / prep.scale) for w in words] if prep.scale != 1.0 else words
 
 

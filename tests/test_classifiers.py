@@ -583,6 +583,10 @@ def test_signer_with_a_small_capital_read_lower_case_is_repaired_and_flagged():
     signer = _signed(("Trần khánh Tuyết", 1590, 2700))["signer"]
     assert signer["value"] == "Trần Khánh Tuyết"
     assert signer["needs_review"] is True
+    signer = _signed(("tạ Minh Lan", 1610, 2700))["signer"]
+    assert signer["value"] == "Tạ Minh Lan"
+    assert signer["needs_review"] is True
+    assert "signer" not in _signed(("lưu văn thư", 1610, 2700))
 
 
 def test_name_syllable_with_one_known_spelling_is_respelled_and_flagged():

@@ -51,6 +51,7 @@ from digitize.cleanup.seal import (
     suppress_grey_seals,
     suppress_seals,
 )
+from digitize.cleanup.zones import Box, Zone, map_box, signature_zones
 
 A4_SHORT_IN = 8.27
 """Width of an A4 page, inches: a photographed page's dpi follows from its width in pixels."""
@@ -72,6 +73,8 @@ class Prepared:
     quality: dict[str, Any] = field(default_factory=dict)
     lines: LineShape = LineShape(0, 0)
     """Which way the OCR image's text lines lean: whether it is upside down, when that is clear."""
+    zones: list[Zone] = field(default_factory=list)
+    """The signature zones under the page's seals, for a second reading."""
 
 
 @dataclass
@@ -95,6 +98,8 @@ class Survey:
     camera: bool = False
     """A phone photo: a page found by its outline, or a colour picture that states no dpi (a
     card on the desk). Its soft print is enlarged more than a scan's."""
+    seals: list[Box] = field(default_factory=list)
+    """The seals found, as boxes (x, y, w, h) in ``gray`` pixels."""
 
 
 def _colourless(small: np.ndarray) -> bool:
@@ -132,6 +137,7 @@ def survey(image: np.ndarray, dpi: float | None) -> Survey:
         quality["dpi_source"] = "page_outline"
     gray, small_gray = to_gray(display), to_gray(small)
     red = find_seals(small, (dpi or 300.0) * f) if display.ndim == 3 else []
+    seals = scale_boxes(red, f)
     if red:
         gray, small_gray = gray.copy(), small_gray.copy()
         suppress_seals(small, small_gray, red)
@@ -157,6 +163,7 @@ def survey(image: np.ndarray, dpi: float | None) -> Survey:
         if grey:
             gray = gray.copy()
             suppress_grey_seals(gray, flat, grey)
+            seals = grey
             ink = ink_mask(flatten_background(shrink(gray, ANALYSIS_LONG_SIDE)[0]))
             quality["seal_removed"] = len(grey)
     axis = text_axis(ink)
@@ -166,7 +173,9 @@ def survey(image: np.ndarray, dpi: float | None) -> Survey:
             dpi = dpi_from_text(text_px)
     size_dpi = max(image.shape[:2]) / A4_LONG_IN  # the whole picture, as the file came
     seconds = time.perf_counter() - t0
-    return Survey(display, gray, ink, f, dpi, text_px, axis, seconds, size_dpi, quality, camera)
+    return Survey(
+        display, gray, ink, f, dpi, text_px, axis, seconds, size_dpi, quality, camera, seals
+    )
 
 
 def dpi_trusted(s: Survey) -> bool:
@@ -195,7 +204,7 @@ def finish(s: Survey, rotation: int = 0) -> Prepared:
     if abs(skew) >= MIN_SKEW_DEG:
         display = rotate_by(display, skew, exact=False)
         gray = rotate_by(gray, skew)
-    ocr, scale, notes = ocr_image(
+    ocr, scale, notes, flat = ocr_image(
         gray,
         s.text_px,
         s.dpi,
@@ -205,6 +214,11 @@ def finish(s: Survey, rotation: int = 0) -> Prepared:
         sharpen=bool(s.quality.get("perspective")),
     )
     lines = page_line_shape(ocr, (s.text_px or s.dpi * TEXT_HEIGHT_IN) * scale)
+    shape = s.gray.shape[:2]
+    upright = [
+        map_box(b, shape, rotation, skew if abs(skew) >= MIN_SKEW_DEG else 0.0) for b in s.seals
+    ]
+    zones = signature_zones(upright, flat, scale)
     seconds = s.seconds + time.perf_counter() - t0
     quality = {
         "rotation": rotation % 360,
@@ -215,7 +229,7 @@ def finish(s: Survey, rotation: int = 0) -> Prepared:
         **notes,
         "cleanup_s": round(seconds, 3),
     }
-    return Prepared(display, ocr, scale, s.dpi, quality, lines)
+    return Prepared(display, ocr, scale, s.dpi, quality, lines, zones)
 
 
 def half_turn(prep: Prepared) -> Prepared:
@@ -228,7 +242,9 @@ def half_turn(prep: Prepared) -> Prepared:
     quality = dict(prep.quality, rotation=(prep.quality["rotation"] + 180) % 360)
     lines = LineShape(prep.lines.below, prep.lines.above)
     display, ocr = rotate_quarter(prep.display, 180), rotate_quarter(prep.ocr, 180)
-    return Prepared(display, ocr, prep.scale, prep.dpi, quality, lines)
+    h, w = ocr.shape[:2]
+    zones = [z.half_turned(w, h) for z in prep.zones]
+    return Prepared(display, ocr, prep.scale, prep.dpi, quality, lines, zones)
 
 
 def prepare(image: np.ndarray, dpi: float | None, *, rotation: int = 0) -> Prepared:

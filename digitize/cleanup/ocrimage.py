@@ -38,8 +38,9 @@ def ocr_image(
     size_dpi: float | None = None,
     target_dpi: float = SCAN_OCR_DPI,
     sharpen: bool = False,
-) -> tuple[np.ndarray, float, dict[str, Any]]:
-    """The OCR image of an upright, straightened grey page, its scale and what was done.
+) -> tuple[np.ndarray, float, dict[str, Any], np.ndarray]:
+    """The OCR image of an upright, straightened grey page, its scale, what was done, and the
+    flattened grey page at the OCR image's scale (before anything was erased).
 
     ``size_dpi`` is the resolution the page would have if it were A4, for pages whose dpi is
     unknown (see :func:`~digitize.cleanup.resolution.ocr_scale`). ``target_dpi`` is the print
@@ -77,4 +78,4 @@ def ocr_image(
     keep[erased > 0] = 0
     out = np.full_like(flat, 255)
     np.copyto(out, flat, where=keep > 0)
-    return out, scale, notes
+    return out, scale, notes, flat

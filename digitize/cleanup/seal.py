@@ -128,11 +128,24 @@ def _ring_strokes(flat: np.ndarray) -> np.ndarray:
     return ((flat >= lo) & (flat <= hi) & (dark == 0)).astype(np.uint8) * 255
 
 
+GREY_SEAL_ASPECT = (0.7, 2.2)
+"""Width over height of a photocopied seal's strokes: a seal alone is round, but the
+signature, grey too on a copy, is drawn across it and often runs out to its right."""
+
+
+GREY_SEAL_CLOSE = 0.1
+"""Gaps (inches) closed between a photocopied seal's strokes: a copy breaks its ring into
+dashes, which the colour of a red seal holds together."""
+
+
 def find_grey_seals(flat: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
-    """Boxes (page pixels) of seal-like rings of mid-grey strokes on a flattened grey page."""
+    """Boxes (page pixels) of seal-like rings of mid-grey strokes on a flattened grey page,
+    with the signature drawn across them."""
     small, f = shrink(_ring_strokes(flat), 1000)
     _, small = cv2.threshold(small, 40, 255, cv2.THRESH_BINARY)
-    blobs = _round_blobs(small, dpi * f, close_share=0.06, aspect=(0.7, 1.4), min_fill=0.05)
+    blobs = _round_blobs(
+        small, dpi * f, close_share=GREY_SEAL_CLOSE, aspect=GREY_SEAL_ASPECT, min_fill=0.05
+    )
     return scale_boxes(blobs, f)
 
 

@@ -1,0 +1,234 @@
+"""The second reading of a page's signature zones (see :mod:`digitize.cleanup.zones`).
+
+Read whole, a zone is no easier than the page: the seal's ring and the signature confuse
+Tesseract's line finding as much as the letters they touch. Read a line at a time, as a strip
+no taller than the line, only short pieces of the ring are left in it, and at the right grey
+level none. So every line the page's reading found in a zone is cut out across the zone's
+whole width (the seal may have hidden its first words) at each level of
+:data:`~digitize.cleanup.zones.LEVELS`; the strips, stacked with paper between them, go to
+Tesseract in one call. The levels vote on each line's text. The agreed reading replaces the
+page's reading of that line only when it reads more letters, and reads them surely: its
+confidence-weighted letter count must beat the page's by a margin. So a line the page read
+well is never made worse.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import statistics
+
+import numpy as np
+
+from digitize import tesseract
+from digitize.cleanup.zones import Zone
+from digitize.models import Word
+from digitize.text import lines_of
+
+log = logging.getLogger(__name__)
+
+MARGIN = 1.15
+"""A strip's reading replaces the page's reading of its line when it scores this much higher."""
+
+BAND_PAD = 0.35
+"""A line's strip reaches this many line heights above and below its words."""
+
+BAND_OVERLAP = 0.5
+"""A page word is on a strip when it shares this share of its height with it."""
+
+INK_LEVEL = 0.35
+"""Print, when lines are looked for in a zone's ink: darker than this share of the way from
+the zone's darkest pixels to paper (a copied seal is lighter)."""
+
+INK_ROW_SHARE = 0.02
+"""A row crossing a line of print has ink over at least this share of the zone's width."""
+
+NEW_LINE_WORDS = 2
+"""A line the page's reading did not find is taken from a zone only with this many sure words
+(two letters or more, confidence at least :data:`SURE`): the seal's ring and the signature
+read as scraps."""
+
+SURE = 0.8
+
+GAP = 0.8
+"""Paper between stacked strips, in line heights."""
+
+
+def _letters(text: str) -> int:
+    """Letters that can make a word: cased letters (a modifier such as "ˆ", which OCR makes
+    of a stroke of the seal, is not one)."""
+    return sum(1 for c in text if c.isalpha() and (c.isupper() or c.islower()))
+
+
+def letter_score(words: list[Word]) -> float:
+    """Letters read, each weighted by its word's confidence."""
+    return sum(w.conf * _letters(w.text) for w in words)
+
+
+def _in_band(w: Word, top: int, bottom: int) -> bool:
+    shared = min(w.bottom, bottom) - max(w.top, top)
+    return shared >= BAND_OVERLAP * max(1, min(w.height, bottom - top))
+
+
+def _ink_lines(zone: Zone, text_h: float) -> list[tuple[int, int]]:
+    """Rows of the zone (OCR-image pixels) where a line of print lies, found from its dark
+    ink alone: the page's reading may have lost a whole line under the seal."""
+    img = zone.image
+    dark = float(np.percentile(img, 1))
+    ink = img < dark + INK_LEVEL * (255.0 - dark)
+    on = np.count_nonzero(ink, axis=1) > max(3, INK_ROW_SHARE * img.shape[1])
+    runs: list[list[int]] = []
+    for y in np.flatnonzero(on):
+        if runs and y - runs[-1][1] <= max(1, int(0.3 * text_h)):
+            runs[-1][1] = int(y) + 1
+        else:
+            runs.append([int(y), int(y) + 1])
+    return [(a + zone.y, b + zone.y) for a, b in runs if 0.6 * text_h <= b - a <= 2.5 * text_h]
+
+
+def _bands(words: list[Word], zone: Zone, text_h: float) -> list[tuple[int, int, list[int]]]:
+    """The zone's lines as strips (top, bottom) in OCR-image pixels, each with the indexes of
+    the page's words it covers inside the zone: the lines the page's reading found there, and
+    lines of ink where it found none. A line the zone's edge cuts through is left to the
+    page's reading; lines whose strips overlap are merged."""
+    x0, x1 = zone.x, zone.x + zone.image.shape[1]
+    y0, y1 = zone.y, zone.y + zone.image.shape[0]
+    inside = [i for i, w in enumerate(words) if x0 <= w.left + w.width / 2 < x1]
+    found = []
+    for line in lines_of([words[i] for i in inside]):
+        if any(_letters(w.text) for w in line):
+            h = statistics.median(w.height for w in line)
+            found.append((min(w.top for w in line), max(w.bottom for w in line), h))
+    for top, bottom in _ink_lines(zone, text_h):
+        if not any(top < b and t < bottom for t, b, _h in found):
+            found.append((top, bottom, text_h))
+    bands: list[list] = []
+    for t, b, h in found:
+        top, bottom = int(t - BAND_PAD * h), int(b + BAND_PAD * h)
+        if top < y0 or bottom > y1:
+            continue
+        for band in bands:
+            if top < band[1] and band[0] < bottom:
+                band[0], band[1] = min(band[0], top), max(band[1], bottom)
+                break
+        else:
+            bands.append([top, bottom])
+    out = []
+    for top, bottom in bands:
+        ids = [i for i in inside if _in_band(words[i], top, bottom)]
+        out.append((top, bottom, ids))
+    return out
+
+
+def _read_strips(
+    zone: Zone,
+    bands: list[tuple[int, int, list[int]]],
+    *,
+    lang: str,
+    dpi: float,
+    timeout: float,
+    what: str,
+) -> dict[int, list[list[Word]]]:
+    """Every band's strips, read in one call: band number -> one word list per level, in
+    OCR-image pixels."""
+    strips: list[tuple[int, int, np.ndarray]] = []  # (band, top in the zone, image)
+    for k, (top, bottom, _ids) in enumerate(bands):
+        for image in zone.band(top - zone.y, bottom - zone.y):
+            strips.append((k, top - zone.y, image))
+    if not strips:
+        return {}
+    width = zone.image.shape[1]
+    gap = max(8, int(GAP * max(s[2].shape[0] for s in strips)))
+    height = sum(s[2].shape[0] + gap for s in strips) + gap
+    sheet = np.full((height, width), 255, np.uint8)
+    places = []  # (y in the sheet, strip)
+    y = gap
+    for strip in strips:
+        img = strip[2]
+        sheet[y : y + img.shape[0]] = img
+        places.append((y, strip))
+        y += img.shape[0] + gap
+    words = tesseract.recognize(sheet, lang=lang, psm=6, dpi=dpi, timeout=timeout, what=what)
+    read: dict[int, list[list[Word]]] = {}
+    slots: list[list[Word]] = [[] for _ in places]
+    for w in words:
+        if not w.text.strip():
+            continue
+        mid = w.top + w.height / 2
+        for n, (sy, (_k, _top, img)) in enumerate(places):
+            if sy - gap / 2 <= mid < sy + img.shape[0] + gap / 2:
+                slots[n].append(w)
+                break
+    for (sy, (k, top, _img)), found in zip(places, slots, strict=True):
+        moved = [
+            dataclasses.replace(w, left=w.left + zone.x, top=w.top - sy + top + zone.y)
+            for w in found
+        ]
+        read.setdefault(k, []).append(moved)
+    return read
+
+
+def _agreed(readings: list[list[Word]]) -> list[Word]:
+    """The reading of a strip that its levels agree on: the text with the highest score summed
+    over the levels that read it (a ring left in the grey strip can turn "Trần" into a sure
+    "Trầm", which the black-and-white strips, without the ring, outvote), as its surest read."""
+    votes: dict[str, float] = {}
+    for words in readings:
+        text = " ".join(w.text for w in words)
+        votes[text] = votes.get(text, 0.0) + letter_score(words)
+    if not votes:
+        return []
+    text = max(votes, key=lambda t: votes[t])
+    return max((r for r in readings if " ".join(w.text for w in r) == text), key=letter_score)
+
+
+def reread_zones(
+    words: list[Word], zones: list[Zone], *, lang: str, dpi: float, timeout: float, what: str
+) -> tuple[list[Word], int]:
+    """``words`` (the page's reading, OCR-image pixels) with the lines of its signature zones
+    that read better a line at a time put in place of the page's reading of them, and how
+    many lines were."""
+    out = list(words)
+    block = max((w.block for w in out), default=0) + 1
+    lines = 0
+    heights = [w.height for w in out if _letters(w.text) >= 2]
+    text_h = float(statistics.median(heights)) if heights else 30.0
+    for zone in zones:
+        bands = _bands(out, zone, text_h)
+        if not bands:
+            continue
+        read = _read_strips(zone, bands, lang=lang, dpi=dpi, timeout=timeout, what=what)
+        insert: dict[int, list[Word]] = {}  # index in the page's words -> lines put before it
+        gone: set[int] = set()
+        for k, (top, _bottom, ids) in enumerate(bands):
+            best = _agreed(read.get(k, []))
+            if letter_score(best) <= MARGIN * letter_score([out[i] for i in ids]):
+                continue
+            sure = sum(_letters(w.text) >= 2 and w.conf >= SURE for w in best)
+            if not ids and sure < NEW_LINE_WORDS:
+                continue
+            log.debug("%s: a line under the seal read again (%d words)", what, len(best))
+            at = min(ids) if ids else _insertion_point(out, top)
+            line = sorted(best, key=lambda w: w.left)
+            insert.setdefault(at, []).extend(
+                dataclasses.replace(w, block=block, par=1, line=1) for w in line
+            )
+            gone.update(ids)
+            block += 1
+            lines += 1
+        if not insert:
+            continue
+        merged: list[Word] = []
+        for i, w in enumerate(out):
+            merged.extend(insert.get(i, []))
+            if i not in gone:
+                merged.append(w)
+        merged.extend(insert.get(len(out), []))
+        out = merged
+    return out, lines
+
+
+def _insertion_point(words: list[Word], top: int) -> int:
+    """Where a line found only in a zone goes in reading order: before the first page word
+    below its top."""
+    return next((i for i, w in enumerate(words) if w.top > top), len(words))

@@ -1,0 +1,139 @@
+"""Signature zones: where a seal lands on the upright page, and the line-at-a-time second
+reading under it, with the real Tesseract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from digitize import cleanup, tesseract
+from digitize.cleanup.zones import Zone, map_box, signature_zones
+from digitize.intake import open_document
+from digitize.reading import read_page
+from digitize.text import lines_of
+from digitize.zonereading import reread_zones
+from tests.pages import encode, font
+
+NAME = "Trần Khánh Tuyết"
+TITLE = "PHÓ CHỦ TỊCH"
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+@pytest.mark.parametrize("skew", [0.0, 3.0, -2.0])
+def test_a_seal_box_follows_the_page_turn_and_deskew(rotation, skew):
+    page = np.full((600, 400), 255, np.uint8)
+    page[380:450, 250:340] = 0
+    upright = cleanup.rotate_by(cleanup.rotate_quarter(page, rotation), skew)
+    x, y, w, h = cv2.boundingRect(cv2.findNonZero((upright < 128).astype(np.uint8)))
+    mx, my, mw, mh = map_box((250, 380, 90, 70), page.shape, rotation, skew)
+    assert abs(mx - x) <= 2 and abs(my - y) <= 2
+    assert abs(mx + mw - x - w) <= 2 and abs(my + mh - y - h) <= 2
+
+
+def test_a_zone_turned_over_is_the_same_part_of_the_turned_page():
+    page = np.random.default_rng(1).integers(0, 255, (300, 200), dtype=np.uint8)
+    zone = Zone(30, 50, page[50:120, 30:110].copy())
+    turned = zone.half_turned(200, 300)
+    whole = cv2.rotate(page, cv2.ROTATE_180)
+    assert np.array_equal(whole[turned.y : turned.y + 70, turned.x : turned.x + 80], turned.image)
+
+
+def test_two_rings_of_one_seal_make_one_zone():
+    flat = np.full((1000, 1000), 255, np.uint8)
+    zones = signature_zones([(300, 300, 200, 200), (340, 340, 120, 120)], flat, 1.0)
+    assert len(zones) == 1
+    assert zones[0].x <= 300 - 40 and zones[0].image.shape[1] >= 2.5 * 200 - 40
+
+
+def _block(ring: bool, dpi: int = 200) -> np.ndarray:
+    """A signature block as the flattened grey of a photocopy: the authority's title, and the
+    signer's name with, when ``ring``, the seal's grey ring running through its first word."""
+    im = Image.new("L", (int(4.5 * dpi), int(2.2 * dpi)), 255)
+    d = ImageDraw.Draw(im)
+    f = font(round(13 / 72 * dpi * 1.1))
+    d.text((int(1.3 * dpi), int(0.2 * dpi)), TITLE, font=f, fill=30)
+    name_at = (int(1.2 * dpi), int(1.5 * dpi))
+    d.text(name_at, NAME, font=f, fill=30)
+    if ring:
+        r = int(0.75 * dpi)
+        cx, cy = name_at[0] + int(0.2 * dpi), name_at[1] + int(0.12 * dpi) - r
+        for k, width in ((1.0, 5), (0.72, 2)):
+            rr = int(r * k)
+            d.ellipse([cx - rr, cy - rr, cx + rr, cy + rr], outline=150, width=width)
+    return np.asarray(im).copy()
+
+
+def test_a_line_the_seal_cut_short_is_read_whole_under_it():
+    clean, ringed = _block(False), _block(True)
+    words = tesseract.recognize(clean, lang="vie", psm=6, dpi=200)
+    assert " ".join(w.text for w in words).endswith(NAME)
+    # The page's reading lost the name's first word under the ring.
+    cut = [w for w in words if w.text != "Trần"]
+    out, n = reread_zones(cut, [Zone(0, 0, ringed)], lang="vie", dpi=200, timeout=60, what="x")
+    lines = [" ".join(w.text for w in line) for line in lines_of(out)]
+    assert lines == [TITLE, NAME]
+    assert n == 1
+
+
+def test_lines_read_well_are_left_as_they_were():
+    # The page read every line whole; the zone, where the ring crosses them, cannot beat that.
+    words = tesseract.recognize(_block(False), lang="vie", psm=6, dpi=200)
+    zone = Zone(0, 0, _block(True))
+    assert reread_zones(words, [zone], lang="vie", dpi=200, timeout=60, what="x") == (words, 0)
+
+
+def test_a_line_the_page_lost_entirely_is_found_from_its_ink():
+    clean, ringed = _block(False), _block(True)
+    words = tesseract.recognize(clean, lang="vie", psm=6, dpi=200)
+    title = [w for w in words if w.text in TITLE.split()]
+    out, _ = reread_zones(title, [Zone(0, 0, ringed)], lang="vie", dpi=200, timeout=60, what="x")
+    assert [" ".join(w.text for w in line) for line in lines_of(out)] == [TITLE, NAME]
+
+
+def _stamped_page(dpi: int = 200) -> Image.Image:
+    """A grey photocopy of a decision's signature block, the seal's rings over the name."""
+    width, height = int(8.27 * dpi), int(6 * dpi)
+    im = Image.new("L", (width, height), 255)
+    d = ImageDraw.Draw(im)
+    f = font(round(13 / 72 * dpi * 1.1))
+    y = int(0.5 * dpi)
+    for line in (
+        "Điều 3. Chánh Văn phòng và các cơ quan có liên quan chịu trách nhiệm",
+        "thi hành Quyết định này kể từ ngày ký.",
+    ):
+        d.text((int(0.8 * dpi), y), line, font=f, fill=25)
+        y += int(0.3 * dpi)
+    centre = int(5.6 * dpi)
+    for line in ("KT. CHỦ TỊCH", TITLE):
+        d.text((centre - d.textlength(line, font=f) / 2, y + int(0.1 * dpi)), line, font=f, fill=25)
+        y += int(0.3 * dpi)
+    left = centre - d.textlength(NAME, font=f) / 2
+    name_y = y + int(1.0 * dpi)
+    d.text((left, name_y), NAME, font=f, fill=25)
+    r = int(0.8 * dpi)
+    sx, sy = int(left + 0.15 * dpi), name_y + int(0.1 * dpi) - r
+    ring = Image.new("L", (width, height), 255)
+    g = ImageDraw.Draw(ring)
+    for k, w in ((1.0, 3), (0.72, 2)):
+        rr = int(r * k)
+        g.ellipse([sx - rr, sy - rr, sx + rr, sy + rr], outline=150, width=w)
+    g.line(
+        [(sx - int(0.3 * dpi), sy), (sx + int(1.4 * dpi), sy + int(0.1 * dpi))], fill=120, width=3
+    )
+    page = np.minimum(np.asarray(im), np.asarray(ring)).astype(np.float32)
+    page = cv2.GaussianBlur(page, (0, 0), 0.7) + np.random.default_rng(3).normal(0, 4, page.shape)
+    return Image.fromarray(np.clip(page, 0, 255).astype(np.uint8))
+
+
+def test_a_stamped_signature_block_reads_once_and_whole():
+    data = encode(_stamped_page(), "PNG", dpi=200)
+    doc = open_document(Path("stamped.png"), data, max_pixels=10**8, pdf_dpi=300)
+    read = read_page(next(iter(doc.pages())), lang="vie", timeout=60, name="stamped.png")
+    assert read.result.quality["seal_removed"] >= 1
+    lines = read.result.text.splitlines()
+    assert lines.count(TITLE) == 1
+    assert NAME in lines
