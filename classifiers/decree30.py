@@ -151,8 +151,16 @@ def read_issuer(first: list[Line], catalogue: Catalogue) -> FieldValue | None:
     if value is None:
         return None
     value, ok, certain, guessed = checked_text(value, "text")
+    if fold(value).strip(" .") in _COLLECTIVE:
+        # "ỦY BAN NHÂN DÂN" names no organ until its unit follows ("PHƯỜNG ..."): the line
+        # that said which was not read.
+        ok = False
     conf = word_confidence(words, certain) * (1.0 if ok else 0.5)
     return FieldValue(value, conf, conf < REVIEW_BELOW_LONG or not ok or guessed, tuple(words))
+
+
+_COLLECTIVE = ("uy ban nhan dan", "ubnd", "cong an", "hoi dong nhan dan", "so", "phong")
+"""Organ names that are incomplete alone: the unit or the field they serve must follow."""
 
 
 def read_subject(lines: list[Line], first: list[Line]) -> FieldValue | None:

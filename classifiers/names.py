@@ -10,6 +10,7 @@ spelling, and the name is reported as doubtful.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -112,6 +113,41 @@ def surname_respelled(read: str, value: str) -> bool:
     return bool(first_read and first_value) and tone_key(first_read[0]) != tone_key(first_value[0])
 
 
+_SYLLABLE = re.compile(
+    r"(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ng|nh|ch|[cmnpt])?"
+)
+"""A Vietnamese syllable, folded: one onset at most, one vowel group, one final consonant at
+most. "XUÂNAN" is not one: OCR lost the space of "XUÂN AN"."""
+
+
+_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
+"""The marks Vietnamese letters carry: five tones, circumflex, breve, horn."""
+
+
+def _vietnamese_letters(word: str) -> bool:
+    """Whether every letter of ``word`` is one Vietnamese writes: "Ï" or "Ñ" is OCR's misreading
+    of a letter under a stroke of the seal or the signature."""
+    for ch in word:
+        base, *marks = unicodedata.normalize("NFD", ch.lower())
+        if base == "đ":
+            continue
+        if not ("a" <= base <= "z") or not set(marks) <= _MARKS:
+            return False
+        if marks and base not in "aeiouy":
+            return False
+    return True
+
+
+def _split_glued(word: str) -> list[str] | None:
+    """Two known name syllables that ``word`` is made of ("XUÂNAN"), or ``None``."""
+    every = _lexicon()[1]
+    for i in range(1, len(word)):
+        a, b = word[:i], word[i:]
+        if all(tone_key(x) in every.get(fold(x), ()) for x in (a, b)):
+            return [a, b[:1].upper() + b[1:] if a[:1].isupper() and not a.isupper() else b]
+    return None
+
+
 def check_name(value: str) -> tuple[str, bool]:
     """The name with its misspelled syllables respelled where the lexicon allows only one
     spelling, and whether it looks right.
@@ -128,6 +164,7 @@ def check_name(value: str) -> tuple[str, bool]:
         return value, False
     surnames, every = _lexicon()
     ok = 2 <= len(words) <= 6 and all(re.fullmatch(r"[^\W\d_]+", w) for w in words)
+    ok = ok and all(_vietnamese_letters(w) for w in words)
     upper = [w.isupper() for w in words]
     if any(upper) and not all(upper):
         ok = False
@@ -148,4 +185,10 @@ def check_name(value: str) -> tuple[str, bool]:
             ok = False
             if len(known) == 1:
                 words[i] = _recase(_spelling()[next(iter(known))], w)
+        elif known is None and not _SYLLABLE.fullmatch(fold(w)):
+            # No syllable: two that OCR joined, or a misread one. Either way, a look.
+            ok = False
+            parts = _split_glued(w)
+            if parts:
+                words[i] = " ".join(parts)
     return " ".join(words), ok

@@ -573,6 +573,18 @@ def test_signer_line_with_seal_specks_and_a_lost_space():
     assert glued["needs_review"] is True  # a repair: a clerk confirms it
 
 
+def test_an_issuer_cut_to_its_collective_name_is_flagged():
+    rows = [
+        ("ỦY BAN NHÂN DÂN", 250, 200),
+        *HEADER,
+        ("Số: 3114/QĐ-UBND", 260, 360),
+        ("QUYẾT ĐỊNH", 1000, 600),
+    ]
+    issuer = classify([page(rows)]).fields["issuer"]
+    assert issuer["value"] == "ỦY BAN NHÂN DÂN"
+    assert issuer["needs_review"] is True
+
+
 def test_signer_after_a_seal_stroke_read_as_a_modifier_letter():
     # OCR makes a stroke of the seal into "ˆ" (a modifier letter, which is no letter of a name).
     signer = _signed(("ˆ Chu Hoàng Nam", 1565, 2700))["signer"]
@@ -595,6 +607,14 @@ def test_name_syllable_with_one_known_spelling_is_respelled_and_flagged():
     # Both spellings are names: each is read as printed, and neither is doubted.
     assert check_name("Lê Thị Dung") == ("Lê Thị Dung", True)
     assert check_name("Lê Văn Dũng") == ("Lê Văn Dũng", True)
+
+
+def test_name_syllables_that_are_no_syllable_are_split_or_flagged():
+    assert check_name("CAO XUÂNAN") == ("CAO XUÂN AN", False)  # a space OCR lost
+    assert check_name("Cao Xuânan") == ("Cao Xuân An", False)
+    assert check_name("ÏRẦN XUÂN ĐẠT")[1] is False  # no Vietnamese letter
+    assert check_name("Đỗ Thị Ñga")[1] is False
+    assert check_name("Nguyễn Thị Ngọc Huyền")[1] is True
 
 
 # --- catalogue -------------------------------------------------------------------------------
