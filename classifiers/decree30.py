@@ -25,6 +25,7 @@ from classifiers.names import check_name, doubtful_marks, is_surname, surname_re
 from classifiers.validators import PLACE_DATE, document_number, parse_date, printed
 from classifiers.vntext import fold, similarity
 from digitize.models import Word
+from digitize.text import letters
 
 HEADER_BOTTOM = 0.35
 """The header (organ block, number, place and date) lies in this top share of the page."""
@@ -218,12 +219,6 @@ def _unglue(text: str) -> str:
     return "".join(out)
 
 
-def _letters(text: str) -> int:
-    """Letters that can make a word: cased ones. OCR makes a stroke of the seal into a
-    modifier letter ("ˆ"), which is no letter of a name."""
-    return sum(c.isalpha() and (c.isupper() or c.islower()) for c in text)
-
-
 def _name_words(ln: Line) -> tuple[list[str], list[Word], bool]:
     """The name syllables of a candidate line, the words they came from, and whether they
     needed a repair (a space OCR lost: "ĐìnhAn", "Tạ-Bảo").
@@ -232,9 +227,9 @@ def _name_words(ln: Line) -> tuple[list[str], list[Word], bool]:
     letter) are left out of both the value and its confidence.
     """
     words = list(ln.words)
-    while words and (_letters(words[0].text) == 0 or _is_speck(words[0])):
+    while words and (letters(words[0].text) == 0 or _is_speck(words[0])):
         words.pop(0)
-    while words and (_letters(words[-1].text) == 0 or _is_speck(words[-1])):
+    while words and (letters(words[-1].text) == 0 or _is_speck(words[-1])):
         words.pop()
     text = re.sub(r"[^\w\s-]", "", " ".join(w.text for w in words))
     repaired = re.sub(r"(?<=\w)-(?=\w)", " ", text)
@@ -250,7 +245,7 @@ def _name_words(ln: Line) -> tuple[list[str], list[Word], bool]:
 
 def _is_speck(word: Word) -> bool:
     """A lone letter read unsure: a stroke of the signature or a bit of the seal."""
-    return _letters(word.text) <= 1 and word.conf < 0.6
+    return letters(word.text) <= 1 and word.conf < 0.6
 
 
 def _title_centre(first: list[Line], name: Line) -> float | None:
@@ -268,12 +263,12 @@ def _title_centre(first: list[Line], name: Line) -> float | None:
         and ln.bottom <= name.top
         and name.top - ln.bottom <= reach
         and ln.text.isupper()
-        and _letters(ln.text) >= 4
+        and letters(ln.text) >= 4
         and ln.conf >= 0.8
     ]
     if not titles:
         return None
-    best = max(titles, key=lambda ln: _letters(ln.text) * ln.conf)
+    best = max(titles, key=lambda ln: letters(ln.text) * ln.conf)
     return (best.left + best.right) / 2
 
 

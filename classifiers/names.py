@@ -23,9 +23,14 @@ LEXICON_PATH = Path(__file__).with_name("names.yaml")
 
 
 @lru_cache(maxsize=1)
+def _data() -> dict:
+    return yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8")) or {}
+
+
+@lru_cache(maxsize=1)
 def _lexicon() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """folded syllable -> the spellings (as tone keys) of surnames, and of all syllables."""
-    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8")) or {}
+    data = _data()
     surnames: dict[str, set[str]] = defaultdict(set)
     every: dict[str, set[str]] = defaultdict(set)
     for word in data.get("surnames") or []:
@@ -37,18 +42,9 @@ def _lexicon() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
 
 
 @lru_cache(maxsize=1)
-def _surname_spelling() -> dict[str, str]:
-    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8")) or {}
-    out: dict[str, str] = {}
-    for word in data.get("surnames") or []:
-        out.setdefault(tone_key(word), str(word))
-    return out
-
-
-@lru_cache(maxsize=1)
 def _spelling() -> dict[str, str]:
-    """tone key -> the lexicon's spelling, for every syllable."""
-    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8")) or {}
+    """tone key -> the lexicon's spelling, for every syllable (surnames first)."""
+    data = _data()
     out: dict[str, str] = {}
     for word in (data.get("surnames") or []) + (data.get("syllables") or []):
         out.setdefault(tone_key(word), str(word))
@@ -57,8 +53,7 @@ def _spelling() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _provinces() -> frozenset[str]:
-    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8")) or {}
-    return frozenset(tone_key(str(p)) for p in data.get("provinces") or [])
+    return frozenset(tone_key(str(p)) for p in _data().get("provinces") or [])
 
 
 _UNIT = re.compile(r"^(tỉnh|thành phố|tp\.?)\s+", re.IGNORECASE)
@@ -67,7 +62,6 @@ _UNIT = re.compile(r"^(tỉnh|thành phố|tp\.?)\s+", re.IGNORECASE)
 def warm() -> None:
     """Read the lexicon now (a worker does it once, before forking its jobs)."""
     _lexicon()
-    _surname_spelling()
     _spelling()
     _provinces()
 
@@ -176,7 +170,7 @@ def check_name(value: str) -> tuple[str, bool]:
         ok = False  # not a common surname: possible, but worth a look
     elif tone_key(first) not in spellings:
         if len(spellings) == 1:
-            words[0] = _recase(_surname_spelling()[next(iter(spellings))], first)
+            words[0] = _recase(_spelling()[next(iter(spellings))], first)
         else:
             ok = False
     for i, w in enumerate(words[1:], 1):

@@ -70,15 +70,26 @@ def _mean_conf(words: list[Word]) -> float:
 
 
 def _ocr(prep: cleanup.Prepared, *, lang: str, timeout: float, what: str) -> list[Word]:
+    """The page's reading, in OCR-image pixels."""
     dpi = prep.dpi * prep.scale
-    words = tesseract.recognize(prep.ocr, lang=lang, dpi=dpi, timeout=timeout, what=what)
+    return tesseract.recognize(prep.ocr, lang=lang, dpi=dpi, timeout=timeout, what=what)
+
+
+def _final_words(
+    prep: cleanup.Prepared, words: list[Word], *, lang: str, timeout: float, what: str
+) -> tuple[list[Word], int]:
+    """The chosen reading with its signature zones read again (see :mod:`digitize.zonereading`),
+    in page pixels, and how many lines that second reading replaced. It runs once, on the
+    reading the orientation checks kept."""
+    lines = 0
     if prep.zones:
+        dpi = prep.dpi * prep.scale
         words, lines = reread_zones(
             words, prep.zones, lang=lang, dpi=dpi, timeout=timeout, what=what
         )
-        if lines:
-            prep.quality["seal_lines_reread"] = lines
-    return [w.scaled(1.0 / prep.scale) for w in words] if prep.scale != 1.0 else words
+    if prep.scale != 1.0:
+        words = [w.scaled(1.0 / prep.scale) for w in words]
+    return words, lines
 
 
 def _osd(image: np.ndarray, *, timeout: float, what: str) -> tesseract.Orientation | None:
@@ -249,8 +260,11 @@ def complete_page(ready: PreparedPage, *, lang: str, timeout: float) -> ReadPage
             )
             if _score(turned_words) > _score(words):
                 prep, words, how = turned, turned_words, turn[1]
+    words, reread = _final_words(prep, words, lang=lang, timeout=timeout, what=what)
     ph, pw = prep.display.shape[:2]
     quality = dict(prep.quality, orientation=how, source="ocr")
+    if reread:
+        quality["seal_lines_reread"] = reread
     text = page_text(words, pw)  # column gaps are judged against the page, not the text
     result = PageResult(ready.page.index, pw, ph, prep.dpi, words, text, "ocr", quality)
     return ReadPage(result, prep.display)

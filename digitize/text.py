@@ -41,6 +41,19 @@ def clean_line(text: str) -> str:
     return _SPACES.sub(" ", nfc(text)).strip()
 
 
+def letters(text: str) -> int:
+    """Letters that can make a word: cased ones. OCR makes a stroke of a seal or a signature
+    into a modifier letter ("ˆ"), which is no letter of a word."""
+    return sum(1 for c in text if c.isalpha() and (c.isupper() or c.islower()))
+
+
+def on_line(word: Word, top: int, bottom: int, share: float) -> bool:
+    """Whether ``word`` sits on the line spanning rows ``top:bottom``: the two share at least
+    ``share`` of the smaller one's height."""
+    shared = min(word.bottom, bottom) - max(word.top, top)
+    return shared >= share * max(1, min(word.height, bottom - top))
+
+
 def lines_of(words: Sequence[Word]) -> list[list[Word]]:
     """Words grouped into lines, in the order the words came (block, paragraph, line)."""
     lines: list[list[Word]] = []

@@ -14,6 +14,7 @@ well is never made worse.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import logging
 import statistics
@@ -23,7 +24,7 @@ import numpy as np
 from digitize import tesseract
 from digitize.cleanup.zones import Zone
 from digitize.models import Word
-from digitize.text import lines_of
+from digitize.text import letters, lines_of, on_line
 
 log = logging.getLogger(__name__)
 
@@ -54,20 +55,9 @@ GAP = 0.8
 """Paper between stacked strips, in line heights."""
 
 
-def _letters(text: str) -> int:
-    """Letters that can make a word: cased letters (a modifier such as "ˆ", which OCR makes
-    of a stroke of the seal, is not one)."""
-    return sum(1 for c in text if c.isalpha() and (c.isupper() or c.islower()))
-
-
 def letter_score(words: list[Word]) -> float:
     """Letters read, each weighted by its word's confidence."""
-    return sum(w.conf * _letters(w.text) for w in words)
-
-
-def _in_band(w: Word, top: int, bottom: int) -> bool:
-    shared = min(w.bottom, bottom) - max(w.top, top)
-    return shared >= BAND_OVERLAP * max(1, min(w.height, bottom - top))
+    return sum(w.conf * letters(w.text) for w in words)
 
 
 def _ink_lines(zone: Zone, text_h: float) -> list[tuple[int, int]]:
@@ -96,7 +86,7 @@ def _bands(words: list[Word], zone: Zone, text_h: float) -> list[tuple[int, int,
     inside = [i for i, w in enumerate(words) if x0 <= w.left + w.width / 2 < x1]
     found = []
     for line in lines_of([words[i] for i in inside]):
-        if any(_letters(w.text) for w in line):
+        if any(letters(w.text) for w in line):
             h = statistics.median(w.height for w in line)
             found.append((min(w.top for w in line), max(w.bottom for w in line), h))
     for top, bottom in _ink_lines(zone, text_h):
@@ -115,7 +105,7 @@ def _bands(words: list[Word], zone: Zone, text_h: float) -> list[tuple[int, int,
             bands.append([top, bottom])
     out = []
     for top, bottom in bands:
-        ids = [i for i in inside if _in_band(words[i], top, bottom)]
+        ids = [i for i in inside if on_line(words[i], top, bottom, BAND_OVERLAP)]
         out.append((top, bottom, ids))
     return out
 
@@ -131,38 +121,32 @@ def _read_strips(
 ) -> dict[int, list[list[Word]]]:
     """Every band's strips, read in one call: band number -> one word list per level, in
     OCR-image pixels."""
-    strips: list[tuple[int, int, np.ndarray]] = []  # (band, top in the zone, image)
-    for k, (top, bottom, _ids) in enumerate(bands):
-        for image in zone.band(top - zone.y, bottom - zone.y):
-            strips.append((k, top - zone.y, image))
+    strips = [  # (band, its top in OCR-image pixels, the strip at one level)
+        (k, top, image)
+        for k, (top, bottom, _ids) in enumerate(bands)
+        for image in zone.band(top - zone.y, bottom - zone.y)
+    ]
     if not strips:
         return {}
-    width = zone.image.shape[1]
-    gap = max(8, int(GAP * max(s[2].shape[0] for s in strips)))
-    height = sum(s[2].shape[0] + gap for s in strips) + gap
-    sheet = np.full((height, width), 255, np.uint8)
-    places = []  # (y in the sheet, strip)
+    gap = max(8, int(GAP * max(image.shape[0] for _k, _top, image in strips)))
+    starts = []  # where each strip lies on the sheet
     y = gap
-    for strip in strips:
-        img = strip[2]
-        sheet[y : y + img.shape[0]] = img
-        places.append((y, strip))
-        y += img.shape[0] + gap
+    for _k, _top, image in strips:
+        starts.append(y)
+        y += image.shape[0] + gap
+    sheet = np.full((y, zone.image.shape[1]), 255, np.uint8)
+    for (_k, _top, image), sy in zip(strips, starts, strict=True):
+        sheet[sy : sy + image.shape[0]] = image
     words = tesseract.recognize(sheet, lang=lang, psm=6, dpi=dpi, timeout=timeout, what=what)
-    read: dict[int, list[list[Word]]] = {}
-    slots: list[list[Word]] = [[] for _ in places]
+    found: list[list[Word]] = [[] for _ in strips]
     for w in words:
-        if not w.text.strip():
-            continue
-        mid = w.top + w.height / 2
-        for n, (sy, (_k, _top, img)) in enumerate(places):
-            if sy - gap / 2 <= mid < sy + img.shape[0] + gap / 2:
-                slots[n].append(w)
-                break
-    for (sy, (k, top, _img)), found in zip(places, slots, strict=True):
+        n = bisect.bisect_right(starts, w.top + w.height / 2 + gap / 2) - 1
+        if w.text.strip() and n >= 0:
+            found[n].append(w)
+    read: dict[int, list[list[Word]]] = {}
+    for (k, top, _image), sy, on_strip in zip(strips, starts, found, strict=True):
         moved = [
-            dataclasses.replace(w, left=w.left + zone.x, top=w.top - sy + top + zone.y)
-            for w in found
+            dataclasses.replace(w, left=w.left + zone.x, top=w.top - sy + top) for w in on_strip
         ]
         read.setdefault(k, []).append(moved)
     return read
@@ -191,7 +175,7 @@ def reread_zones(
     out = list(words)
     block = max((w.block for w in out), default=0) + 1
     lines = 0
-    heights = [w.height for w in out if _letters(w.text) >= 2]
+    heights = [w.height for w in out if letters(w.text) >= 2]
     text_h = float(statistics.median(heights)) if heights else 30.0
     for zone in zones:
         bands = _bands(out, zone, text_h)
@@ -204,7 +188,7 @@ def reread_zones(
             best = _agreed(read.get(k, []))
             if letter_score(best) <= MARGIN * letter_score([out[i] for i in ids]):
                 continue
-            sure = sum(_letters(w.text) >= 2 and w.conf >= SURE for w in best)
+            sure = sum(letters(w.text) >= 2 and w.conf >= SURE for w in best)
             if not ids and sure < NEW_LINE_WORDS:
                 continue
             log.debug("%s: a line under the seal read again (%d words)", what, len(best))

@@ -141,7 +141,7 @@ def survey(image: np.ndarray, dpi: float | None) -> Survey:
     if red:
         gray, small_gray = gray.copy(), small_gray.copy()
         suppress_seals(small, small_gray, red)
-        suppress_seals(display, gray, scale_boxes(red, f))
+        suppress_seals(display, gray, seals)
         quality["seal_removed"] = len(red)
     margins = dark_margins(small_gray) if quad is None else None
     if margins is not None:
@@ -201,9 +201,10 @@ def finish(s: Survey, rotation: int = 0) -> Prepared:
     ink = s.ink if rotation % 180 == 0 else rotate_quarter(s.ink, rotation)
     # A half turn keeps the lines' angle, so the survey's measurement still holds.
     skew = s.axis.skew if rotation % 180 == 0 else skew_of_ink(ink)[0]
-    if abs(skew) >= MIN_SKEW_DEG:
-        display = rotate_by(display, skew, exact=False)
-        gray = rotate_by(gray, skew)
+    applied = skew if abs(skew) >= MIN_SKEW_DEG else 0.0  # smaller tilts are left alone
+    if applied:
+        display = rotate_by(display, applied, exact=False)
+        gray = rotate_by(gray, applied)
     ocr, scale, notes, flat = ocr_image(
         gray,
         s.text_px,
@@ -214,10 +215,7 @@ def finish(s: Survey, rotation: int = 0) -> Prepared:
         sharpen=bool(s.quality.get("perspective")),
     )
     lines = page_line_shape(ocr, (s.text_px or s.dpi * TEXT_HEIGHT_IN) * scale)
-    shape = s.gray.shape[:2]
-    upright = [
-        map_box(b, shape, rotation, skew if abs(skew) >= MIN_SKEW_DEG else 0.0) for b in s.seals
-    ]
+    upright = [map_box(b, s.gray.shape[:2], rotation, applied) for b in s.seals]
     zones = signature_zones(upright, flat, scale)
     seconds = s.seconds + time.perf_counter() - t0
     quality = {

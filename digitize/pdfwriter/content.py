@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from digitize.models import Word
 from digitize.pdfwriter.font import GLYPH_WIDTH
 from digitize.pdfwriter.syntax import num
+from digitize.text import on_line
 
 POINTS_PER_INCH = 72.0
 _SPACE = 0x20
@@ -63,10 +64,6 @@ def pdf_codes(text: str) -> list[int]:
     return codes
 
 
-def _vertical_overlap(a_top: int, a_bottom: int, b_top: int, b_bottom: int) -> int:
-    return min(a_bottom, b_bottom) - max(a_top, b_top)
-
-
 def _same_line(line: Sequence[Word], word: Word) -> bool:
     """Whether ``word`` continues ``line``: same OCR line numbers and vertically overlapping.
 
@@ -78,8 +75,7 @@ def _same_line(line: Sequence[Word], word: Word) -> bool:
         return False
     top = min(w.top for w in line)
     bottom = max(w.bottom for w in line)
-    smaller = min(word.height, bottom - top)
-    return _vertical_overlap(top, bottom, word.top, word.bottom) >= _SAME_LINE_OVERLAP * smaller
+    return on_line(word, top, bottom, _SAME_LINE_OVERLAP)
 
 
 def group_lines(words: Sequence[Word]) -> list[list[Word]]:
