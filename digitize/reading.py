@@ -28,6 +28,7 @@ from digitize import cleanup, tesseract
 from digitize.cleanup.illumination import flatten_background, stretch
 from digitize.cleanup.orientation import text_strip
 from digitize.cleanup.resolution import ocr_scale
+from digitize.errors import OCRError
 from digitize.intake import estimate_dpi
 from digitize.models import PageImage, PageResult, Word
 from digitize.text import page_text
@@ -84,9 +85,13 @@ def _final_words(
     lines = 0
     if prep.zones:
         dpi = prep.dpi * prep.scale
-        words, lines = reread_zones(
-            words, prep.zones, lang=lang, dpi=dpi, timeout=timeout, what=what
-        )
+        try:
+            words, lines = reread_zones(
+                words, prep.zones, lang=lang, dpi=dpi, timeout=timeout, what=what
+            )
+        except OCRError as exc:
+            # The page is read already: a second look that fails costs nothing but itself.
+            log.warning("%s: the lines under the seal were not read again: %s", what, exc)
     if prep.scale != 1.0:
         words = [w.scaled(1.0 / prep.scale) for w in words]
     return words, lines

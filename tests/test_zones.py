@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 
 from digitize import cleanup, tesseract
 from digitize.cleanup.zones import Zone, map_box, signature_zones
+from digitize.errors import OCRTimeout
 from digitize.intake import open_document
 from digitize.reading import read_page
 from digitize.text import lines_of
@@ -137,3 +138,22 @@ def test_a_stamped_signature_block_reads_once_and_whole():
     lines = read.result.text.splitlines()
     assert lines.count(TITLE) == 1
     assert NAME in lines
+
+
+def test_a_failed_second_reading_keeps_the_page_reading(monkeypatch):
+    # A Tesseract that times out on the zone only: a fault that cannot be caused for real.
+    import digitize.reading
+
+    calls = []
+
+    def timeout(*args, **kwargs):
+        calls.append(1)
+        raise OCRTimeout("Tesseract took longer than 1 s on the zone.")
+
+    monkeypatch.setattr(digitize.reading, "reread_zones", timeout)
+    data = encode(_stamped_page(), "PNG", dpi=200)
+    doc = open_document(Path("stamped.png"), data, max_pixels=10**8, pdf_dpi=300)
+    read = read_page(next(iter(doc.pages())), lang="vie", timeout=60, name="stamped.png")
+    assert calls  # the zone was there to read
+    assert "seal_lines_reread" not in read.result.quality
+    assert NAME in read.result.text.splitlines()
