@@ -97,6 +97,44 @@ def _final_words(
     return words, lines
 
 
+VERTICAL_WORDS = 0.7
+"""Share of a reading's longer words whose boxes stand taller than wide for the page to be
+taken as read sideways: Tesseract reads lines running down a page, word by word, with the
+right letters and useless places."""
+
+
+def _vertical_turn(words: list[Word]) -> int | None:
+    """The quarter turn (clockwise degrees) that a reading of sideways lines asks for, else
+    ``None``: lines read top to bottom were turned clockwise and need 270, bottom to top 90."""
+    long = [w for w in words if len(w.text) >= 3 and w.conf >= 0.5]
+    tall = [w for w in long if w.height > 1.3 * w.width]
+    if len(tall) < 10 or len(tall) < VERTICAL_WORDS * len(long):
+        return None
+    lines: dict[tuple[int, int, int], list[Word]] = {}
+    for w in tall:
+        lines.setdefault((w.block, w.par, w.line), []).append(w)
+    down = up = 0
+    for line in lines.values():
+        if len(line) >= 2:
+            down += line[-1].top > line[0].top
+            up += line[-1].top < line[0].top
+    if down == up:
+        return None
+    return 270 if down > up else 90
+
+
+SIDEWAYS_KEEP = 0.8
+"""A reading of sideways lines has its words right and their places useless: the turned
+reading replaces it when level and at least this share of its confidence mass."""
+
+
+def _better(turned: list[Word], first: list[Word], *, sideways: bool) -> bool:
+    """Whether the reading of the turned page replaces the first one."""
+    if sideways:
+        return _vertical_turn(turned) is None and _score(turned) >= SIDEWAYS_KEEP * _score(first)
+    return _score(turned) > _score(first)
+
+
 def _osd(image: np.ndarray, *, timeout: float, what: str) -> tesseract.Orientation | None:
     f = min(1.0, OSD_LONG_SIDE / max(image.shape))
     small = cv2.resize(image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else image
@@ -245,26 +283,33 @@ def complete_page(ready: PreparedPage, *, lang: str, timeout: float) -> ReadPage
     s, prep, how, what = ready.survey, ready.prep, ready.how, ready.what
     assert s is not None and prep is not None
     words = _ocr(prep, lang=lang, timeout=timeout, what=what)
-    if _mean_conf(words) < POOR_READING_CONF:
-        turn = None
+    turn: tuple[int, str] | None = None
+    sideways = _vertical_turn(words)
+    if sideways is not None:
+        # The lines' shape missed a sideways page that Tesseract then read line by line down.
+        turn = sideways, "words"
+    elif _mean_conf(words) < POOR_READING_CONF:
         if how in ("upright", "unsure"):
             turn = _recheck(s, prep, lang=lang, timeout=timeout, what=what)
         elif ready.upside_down:
             # Turned over on line shape alone and read poorly: the other way must read worse.
             turn = 180, "unsure"
-        if turn is not None:
-            turned = _turned(s, prep, turn[0])
-            turned_words = _ocr(turned, lang=lang, timeout=timeout, what=what)
-            log.debug(
-                "%s: turn %d (%s) scores %.1f against %.1f",
-                what,
-                turn[0],
-                turn[1],
-                _score(turned_words),
-                _score(words),
-            )
-            if _score(turned_words) > _score(words):
-                prep, words, how = turned, turned_words, turn[1]
+    if turn is not None:
+        turned = _turned(s, prep, turn[0])
+        if sideways is not None and turned.lines.upside_down:
+            # Read down, lines of either turn look alike to Tesseract; their shape tells.
+            turned = cleanup.half_turn(turned)
+        turned_words = _ocr(turned, lang=lang, timeout=timeout, what=what)
+        log.debug(
+            "%s: turn %d (%s) scores %.1f against %.1f",
+            what,
+            turn[0],
+            turn[1],
+            _score(turned_words),
+            _score(words),
+        )
+        if _better(turned_words, words, sideways=sideways is not None):
+            prep, words, how = turned, turned_words, turn[1]
     words, reread = _final_words(prep, words, lang=lang, timeout=timeout, what=what)
     ph, pw = prep.display.shape[:2]
     quality = dict(prep.quality, orientation=how, source="ocr")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -139,6 +140,23 @@ def test_perspective_correction_recovers_a_warped_page_quad():
 
 def test_a_scan_that_fills_the_frame_has_no_quad():
     assert cleanup.find_page_quad(_long_page()) is None
+
+
+def test_shading_across_a_photocopy_is_not_taken_for_the_page_outline():
+    # The copier shaded the page's lower part; the threshold splits the page along the shade,
+    # and a quad fitted to that boundary would warp the page by 16 degrees.
+    from bench.classify_data import _encode
+    from bench.synth import degrade, render_document
+
+    rng = random.Random("3000/poor/official_letter/0")
+    damaged = degrade(render_document("official_letter", rng, 300), "poor", rng)
+    data, name = _encode(damaged.image, damaged.dpi, "poor")
+    (page,) = open_document(Path(name), data, max_pixels=120_000_000, pdf_dpi=300).pages()
+    assert page.image.ndim == 3  # the photo path's outline search runs on it
+    assert cleanup.find_page_quad(page.image) is None
+    s = cleanup.survey(page.image, page.dpi)
+    assert "perspective" not in s.quality
+    assert not s.axis.sideways
 
 
 def _stamped(page: np.ndarray, centre: tuple[int, int], radius: int) -> np.ndarray:

@@ -9,10 +9,11 @@ import cv2
 import numpy as np
 import pytest
 
-from digitize import cleanup
+from digitize import cleanup, reading
 from digitize.cleanup.despeckle import remove_rules
 from digitize.cleanup.orientation import LineShape, line_shape
 from digitize.intake import open_document
+from digitize.models import PageImage
 from digitize.reading import read_page
 from tests.pages import LINES, as_array, draw_page
 
@@ -129,33 +130,69 @@ def test_phototest_turns_follow_from_line_shape(evaldata, name, turn):
     assert (prep.quality["rotation"] + 180 * prep.lines.upside_down) % 360 == turn
 
 
-def test_an_upright_page_that_looks_sideways_is_read_upright():
-    # A grey photocopy with dark margins and a seal whose line-direction test says "sideways";
-    # neither quarter turn reads, so the strip test must bring it back upright rather than
-    # leave it turned (Tesseract would read it sideways: words right, places wrong).
+def _poor_copy(key: str) -> PageImage:
+    """A generated photocopy (seed/profile/kind/index), encoded and opened as a desk's file."""
     from bench.classify_data import _encode
     from bench.synth import degrade, render_document
 
-    rng = random.Random("3100/poor/marriage_certificate/0")
-    page = render_document("marriage_certificate", rng, 300)
-    damaged = degrade(page, "poor", rng)
-    assert damaged.params["rotation"] == 0
-    data, name = _encode(damaged.image, damaged.dpi, "poor")
+    seed, profile, kind, index = key.split("/")
+    rng = random.Random(key)
+    page = render_document(kind, rng, 300)
+    damaged = degrade(page, profile, rng)
+    data, name = _encode(damaged.image, damaged.dpi, profile)
     (image,) = open_document(Path(name), data, max_pixels=120_000_000, pdf_dpi=300).pages()
-    assert cleanup.survey(image.image, image.dpi).axis.sideways  # the misleading evidence
-    read = read_page(image, lang="vie", timeout=60, name=name)
+    return image
+
+
+def test_lid_edges_do_not_make_an_upright_page_look_sideways():
+    # A grey photocopy with dark margins and a seal: the long edges of the lid's shadow used
+    # to outweigh the text lines in the line-direction test.
+    image = _poor_copy("3100/poor/marriage_certificate/0")
+    assert not cleanup.survey(image.image, image.dpi).axis.sideways
+    read = read_page(image, lang="vie", timeout=60, name="page.png")
     assert read.result.quality["rotation"] == 0
     assert "KẾT HÔN" in read.result.text
 
 
+def test_a_page_wrongly_taken_for_sideways_is_turned_back_by_reading():
+    # When the line direction misleads anyway, neither quarter turn reads, so the strip test
+    # must bring the page back upright rather than leave it turned (Tesseract would read it
+    # sideways: words right, places wrong).
+    image = _poor_copy("3100/poor/marriage_certificate/0")
+    s = cleanup.survey(image.image, image.dpi)
+    prep = cleanup.finish(s, 90)
+    turned, how = reading._sideways_turn(s, prep, lang="vie", timeout=60, what="page 1")
+    assert (turned.quality["rotation"], how) == (0, "strip")
+
+
+def test_a_sideways_page_read_as_upright_is_turned_by_its_words():
+    # The lid's edge runs along a sideways certificate. Had the line direction missed it,
+    # Tesseract reads its lines downwards, word by word, and the words' shapes give it away.
+    image = _poor_copy("3000/poor/land_use_certificate/1")
+    s = cleanup.survey(image.image, image.dpi)
+    assert s.axis.sideways  # the line direction sees it, with the lid's edge left out
+    for wrong in (0, 180):
+        ready = reading.PreparedPage(image, "page 1", s, cleanup.finish(s, wrong), "lines", False)
+        read = reading.complete_page(ready, lang="vie", timeout=60)
+        assert read.result.quality["orientation"] == "words"
+        assert read.result.quality["rotation"] == 270
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in read.result.text
+        assert "Trần Gia Huy" in read.result.text
+
+
 def test_scraps_read_from_a_wrong_turn_do_not_decide_it(tmp_path):
-    # An upright photocopy whose lines look vertical (seals, dark margins): read sideways, the
-    # strip gives only scraps both ways (about 1 and 3), which must not pick a turn.
+    # An upright photocopy whose lines once looked vertical (seals, dark margins). Taken for
+    # sideways, its strip read sideways gives only scraps both ways (about 1 and 3), which
+    # must not pick a turn.
     from bench.bench_ocr import make_page
 
     path, _, meta = make_page("poor", "9402-poor", tmp_path, 2)
     assert meta["rotation"] == 0
     (image,) = open_document(path, max_pixels=120_000_000, pdf_dpi=300).pages()
-    assert cleanup.survey(image.image, image.dpi).axis.sideways  # the misleading evidence
+    s = cleanup.survey(image.image, image.dpi)
+    assert not s.axis.sideways
+    assert reading._strip_choice(s, (90, 270), lang="vie", timeout=60, what="page 1") is None
+    turned, _ = reading._sideways_turn(s, cleanup.finish(s, 90), lang="vie", timeout=60, what="p")
+    assert turned.quality["rotation"] == 0
     read = read_page(image, lang="vie", timeout=60, name=path.name)
     assert read.result.quality["rotation"] == 0

@@ -27,6 +27,14 @@ MAX_PAGE_AREA = 0.93
 MIN_CONTRAST = 0.8
 """The surroundings must be darker than this share of the page's own brightness."""
 
+MIN_EDGE_STEP = 24
+"""Grey levels the picture must drop across every side of the outline, from just inside to
+just outside. A paper edge on a desk or a scanner lid drops by 80 or more; the boundary of
+shading across a photocopy, which the threshold can mistake for the page's outline, by 1-3."""
+
+EDGE_OFFSET = 0.012
+"""How far inside and outside a side (a share of the picture's long side) its step is read."""
+
 
 def _order(pts: np.ndarray) -> np.ndarray:
     """Corners as top-left, top-right, bottom-right, bottom-left."""
@@ -68,7 +76,43 @@ def find_page_quad(image: np.ndarray) -> np.ndarray | None:
     rest_level = float(np.median(small[inside == 0]))
     if rest_level > MIN_CONTRAST * page_level:
         return None
+    if not _edges_drop(small, _order(quad)):
+        return None
     return _order(quad / f)
+
+
+def _edges_drop(gray: np.ndarray, quad: np.ndarray) -> bool:
+    """Whether the picture darkens across every side of ``quad`` that has an outside in it.
+
+    A side along the picture's own edge cannot be judged and is let pass."""
+    h, w = gray.shape
+    d = max(3.0, EDGE_OFFSET * max(h, w))
+    centre = quad.mean(axis=0)
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        normal = np.array([a[1] - b[1], b[0] - a[0]], np.float64)
+        normal /= np.linalg.norm(normal) or 1.0
+        if np.dot(centre - a, normal) < 0:
+            normal = -normal  # pointing into the page
+        along = a + np.linspace(0.1, 0.9, 25)[:, None] * (b - a)
+        inner, outer = (along + normal * d).round(), (along - normal * d).round()
+        seen = (
+            (outer[:, 0] >= 0)
+            & (outer[:, 0] < w)
+            & (outer[:, 1] >= 0)
+            & (outer[:, 1] < h)
+            & (inner[:, 0] >= 0)
+            & (inner[:, 0] < w)
+            & (inner[:, 1] >= 0)
+            & (inner[:, 1] < h)
+        )
+        if seen.sum() < 8:
+            continue
+        inner, outer = inner[seen].astype(int), outer[seen].astype(int)
+        step = gray[inner[:, 1], inner[:, 0]].astype(np.float64) - gray[outer[:, 1], outer[:, 0]]
+        if float(np.median(step)) < MIN_EDGE_STEP:
+            return False
+    return True
 
 
 def quad_size(quad: np.ndarray) -> tuple[int, int]:

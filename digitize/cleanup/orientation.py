@@ -46,11 +46,34 @@ class Axis:
         return self.ink >= MIN_INK and self.rows > SIDEWAYS_RATIO * self.columns
 
 
+RULE_SHARE = 0.15
+"""An unbroken ink run this share of the image's width (or height) long is a rule or the edge
+of a lid shadow, not text: letters leave gaps every few pixels."""
+
+
+def without_rules(ink: np.ndarray) -> np.ndarray:
+    """``ink`` without its long straight runs across and down.
+
+    One lid-shadow edge along a sideways page gives a row profile sharper than all its text
+    columns together, and would make the page look upright."""
+    h, w = ink.shape
+    across = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(RULE_SHARE * w)), 1))
+    down = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(RULE_SHARE * h))))
+    rules = cv2.max(
+        cv2.morphologyEx(ink, cv2.MORPH_OPEN, across), cv2.morphologyEx(ink, cv2.MORPH_OPEN, down)
+    )
+    if not rules.any():
+        return ink
+    # Dilated a little: a scanned edge is a few pixels thick and ragged.
+    return cv2.subtract(ink, cv2.dilate(rules, np.ones((3, 3), np.uint8)))
+
+
 def text_axis(ink: np.ndarray) -> Axis:
     """Row against column profile sharpness of an analysis image (ink = 255)."""
     share = float(np.count_nonzero(ink)) / ink.size
     if share < MIN_INK:
         return Axis(0.0, 0.0, share)
+    ink = without_rules(ink)
     skew, rows = skew_of_ink(ink)
     _, cols = skew_of_ink(np.ascontiguousarray(ink.T), refine=False)
     return Axis(rows, cols, share, skew)
