@@ -202,6 +202,8 @@ def printed(text: str) -> Result:
     value = re.sub(r"([,;])(?:\s*[,;])+", r"\1", value)  # "Thôn 7,, Xã": a doubled comma
     # A dot inside a word or after a lower-case word ("ỦY.BAN", "Phường. Tân") is OCR noise.
     noisy = re.search(r"\w\.\w|[a-zà-ỹđ]\.\s", value)
+    # A word said twice ("Quận 1 1"): a line read twice where a wrap or a second look joined.
+    noisy = noisy or re.search(r"(?<!\w)(\w+)\s+\1(?!\w)", value, re.IGNORECASE)
     return (value or None), bool(value) and not noisy and not _lower_among_capitals(value)
 
 
