@@ -123,6 +123,22 @@ def _left_of_national_title(ln: Line) -> Line:
     return ln
 
 
+_ORGAN_SPECK = re.compile(r"(?<=[^\W\d_a-zà-ỹđ])(?:\s*[:;]\s*|-)(?=[^\W\d_a-zà-ỹđ])")
+
+
+def _is_parent(key: str) -> bool:
+    """A parent organ's line, also with its first letter lost ("ÔNG AN TỈNH ...")."""
+    if key.startswith(_PARENTS):
+        return True
+    return any(len(p) >= 10 and similarity(key[: len(p)], p) >= 0.8 for p in _PARENTS)
+
+
+def _starts_organ(key: str) -> bool:
+    """A line that names an organ: its kind ("SỞ", "CÔNG AN") and then which one. A lone
+    "PHÒNG" is the end of a wrapped "HẢI PHÒNG", not an organ."""
+    return any(key.startswith(p) and len(key.strip()) > len(p.strip()) for p in _ORGANS)
+
+
 def read_issuer(first: list[Line], catalogue: Catalogue) -> FieldValue | None:
     """The issuing organ: the capital lines of the left header block, above the number.
 
@@ -145,13 +161,22 @@ def read_issuer(first: list[Line], catalogue: Catalogue) -> FieldValue | None:
     if not block:
         return None
     keys = [fold(ln.text) + " " for ln in block]
-    if len(block) >= 2 and keys[0].startswith(_PARENTS) and keys[1].startswith(_ORGANS):
-        block = block[1:]
+    if len(block) >= 2 and _is_parent(keys[0]):
+        # The organ itself starts at the first later line naming one; lines between are the
+        # parent's wrap ("CÔNG AN THÀNH PHỐ HẢI" / "PHÒNG").
+        start = next((i for i in range(1, len(block)) if _starts_organ(keys[i])), None)
+        if start is not None:
+            block = block[start:]
     words = [w for ln in block for w in ln.words]
     value, ok = printed(" ".join(ln.text for ln in block))
     if value is None:
         return None
-    value, ok, certain, guessed = checked_text(value, "text")
+    # An organ's name is words in capitals: a colon or a glued hyphen between two of them
+    # ("CÔNG AN-THỊ TRẤN LONG: THÀNH") is a speck read as punctuation.
+    unspecked = _ORGAN_SPECK.sub(" ", value)
+    specks = unspecked != value
+    value, ok, certain, guessed = checked_text(unspecked, "text")
+    ok = ok and not specks
     if fold(value).strip(" .") in _COLLECTIVE:
         # "ỦY BAN NHÂN DÂN" names no organ until its unit follows ("PHƯỜNG ..."): the line
         # that said which was not read.

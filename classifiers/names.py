@@ -142,6 +142,32 @@ def _split_glued(word: str) -> list[str] | None:
     return None
 
 
+_CONSONANTS = "bcdđghklmnpqrstvx"
+
+
+def _one_letter_off(word: str) -> str | None:
+    """The one known syllable ``word`` becomes with one consonant (or its first letter)
+    changed and its vowels and marks kept ("Irung" is "Trung", "Fữu" is "Hữu"), or ``None`` when none or several do.
+
+    OCR misreads a consonant under a seal's ring or a signature's stroke (I for T, F for H)
+    where it keeps the vowel's marks."""
+    spelling = _spelling()
+    found = set()
+    for i, ch in enumerate(word):
+        low = ch.lower()
+        if i and unicodedata.normalize("NFD", low)[0] in "aeiouy":
+            continue  # a vowel keeps its marks; only a first "I" may be a misread "T"
+        for c in _CONSONANTS:
+            if c == low:
+                continue
+            key = tone_key(word[:i] + c + word[i + 1 :])
+            if key in spelling:
+                found.add(key)
+    if len(found) != 1:
+        return None
+    return _recase(spelling[found.pop()], word)
+
+
 def check_name(value: str) -> tuple[str, bool]:
     """The name with its misspelled syllables respelled where the lexicon allows only one
     spelling, and whether it looks right.
@@ -185,4 +211,6 @@ def check_name(value: str) -> tuple[str, bool]:
             parts = _split_glued(w)
             if parts:
                 words[i] = " ".join(parts)
+            else:
+                words[i] = _one_letter_off(w) or w
     return " ".join(words), ok

@@ -194,16 +194,24 @@ def money(text: str) -> Result:
     return re.sub(r"\D", "", grouped), ok
 
 
+_SPACING_MARKS = re.compile(r"[\u02b0-\u02ff]")
+
+
 def printed(text: str) -> Result:
     """Names and addresses as printed: NFC, single spaces, no leading label punctuation."""
-    value = clean_line(text).strip(" :;,-_…|")
+    value = clean_line(text)
+    # Spacing marks ("ˆ", "˜") are never printed in Vietnamese: OCR's reading of a seal's
+    # stroke or a mark torn off its letter. They go, and the value is looked at.
+    stray = _SPACING_MARKS.search(value)
+    value = _SPACING_MARKS.sub("", value).strip(" :;,-_…|")
+    value = re.sub(r"\s{2,}", " ", value)
     value = re.sub(r"^[^\w(]+|[.…\s]+$", "", value)
     value = re.sub(r"\s+([,;])", r"\1", value)
     value = re.sub(r"([,;])(?:\s*[,;])+", r"\1", value)  # "Thôn 7,, Xã": a doubled comma
     # A dot inside a word or after a lower-case word ("ỦY.BAN", "Phường. Tân") is OCR noise.
     noisy = re.search(r"\w\.\w|[a-zà-ỹđ]\.\s", value)
     # A word said twice ("Quận 1 1"): a line read twice where a wrap or a second look joined.
-    noisy = noisy or re.search(r"(?<!\w)(\w+)\s+\1(?!\w)", value, re.IGNORECASE)
+    noisy = noisy or stray or re.search(r"(?<!\w)(\w+)\s+\1(?!\w)", value, re.IGNORECASE)
     return (value or None), bool(value) and not noisy and not _lower_among_capitals(value)
 
 

@@ -21,8 +21,10 @@ from classifiers.validators import (
     document_number,
     enterprise_code,
     id_agrees,
+    name,
     parse_date,
     phone,
+    printed,
 )
 from classifiers.vntext import fold, tone_key
 from digitize.errors import ConfigError
@@ -615,6 +617,55 @@ def test_name_syllables_that_are_no_syllable_are_split_or_flagged():
     assert check_name("ÏRẦN XUÂN ĐẠT")[1] is False  # no Vietnamese letter
     assert check_name("Đỗ Thị Ñga")[1] is False
     assert check_name("Nguyễn Thị Ngọc Huyền")[1] is True
+
+
+def test_a_consonant_misread_in_a_name_is_put_right_and_flagged():
+    assert check_name("Trịnh Hoàng Irung") == ("Trịnh Hoàng Trung", False)  # I for T
+    assert check_name("Phạm Fữu Bình") == ("Phạm Hữu Bình", False)  # F for H: marks kept
+    assert check_name("Nguyễn Văn Hùnq") == ("Nguyễn Văn Hùng", False)
+    # Several syllables one letter away (Linh, Minh, Vinh...): left as read, and flagged.
+    assert check_name("Lê Văn Jinh") == ("Lê Văn Jinh", False)
+
+
+def _police_header(*organ: tuple[str, int, int]) -> dict[str, dict]:
+    rows = [
+        *organ,
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1200, 200),
+        ("Độc lập - Tự do - Hạnh phúc", 1350, 270),
+        ("Số: 7312/XN", 260, 420),
+        ("GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ", 700, 600),
+    ]
+    return classify([page(rows)]).fields
+
+
+def test_issuer_below_a_wrapped_or_damaged_parent_organ():
+    wrapped = _police_header(
+        ("CÔNG AN THÀNH PHỐ HẢI", 200, 200),
+        ("PHÒNG", 420, 270),
+        ("CÔNG AN PHƯỜNG DƯ HÀNG", 220, 340),
+    )
+    assert wrapped["issuer"]["value"] == "CÔNG AN PHƯỜNG DƯ HÀNG"
+    lost_letter = _police_header(
+        ("ÔNG AN TỈNH THỪA THIÊN HUẾ", 200, 200),
+        ("CÔNG AN PHƯỜNG PHÚ HỘI", 220, 270),
+    )
+    assert lost_letter["issuer"]["value"] == "CÔNG AN PHƯỜNG PHÚ HỘI"
+
+
+def test_specks_read_as_punctuation_in_an_organ_name_go_and_are_flagged():
+    issuer = _police_header(
+        ("CÔNG AN TỈNH ĐỒNG NAI", 200, 200),
+        ("CÔNG AN-THỊ TRẤN LONG: THÀNH", 220, 270),
+    )["issuer"]
+    assert issuer["value"] == "CÔNG AN THỊ TRẤN LONG THÀNH"
+    assert issuer["needs_review"] is True
+
+
+def test_values_with_a_word_twice_or_a_spacing_mark_are_flagged():
+    assert printed("Số 1 đường Lê Lợi, Quận 1 1, Thành phố Hồ Chí Minh")[1] is False
+    assert printed("Số 1 đường Lê Lợi, Quận 1, Thành phố Hồ Chí Minh")[1] is True
+    assert printed("Số ˆ190, ngõ 71") == ("Số 190, ngõ 71", False)
+    assert name("Lý Ngọc Giang ˆ") == ("Lý Ngọc Giang", False)
 
 
 # --- catalogue -------------------------------------------------------------------------------
