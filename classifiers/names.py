@@ -147,7 +147,8 @@ _CONSONANTS = "bcdđghklmnpqrstvx"
 
 def _one_letter_off(word: str) -> str | None:
     """The one known syllable ``word`` becomes with one consonant (or its first letter)
-    changed and its vowels and marks kept ("Irung" is "Trung", "Fữu" is "Hữu"), or ``None`` when none or several do.
+    changed and its vowels and marks kept ("Irung" is "Trung", "Fữu" is "Hữu"), or ``None``
+    when none or several do.
 
     OCR misreads a consonant under a seal's ring or a signature's stroke (I for T, F for H)
     where it keeps the vowel's marks."""

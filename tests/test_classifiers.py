@@ -17,11 +17,11 @@ import pytest
 from classifiers import classify
 from classifiers.catalogue import load
 from classifiers.names import check_name
+from classifiers import validators
 from classifiers.validators import (
     document_number,
     enterprise_code,
     id_agrees,
-    name,
     parse_date,
     phone,
     printed,
@@ -665,7 +665,7 @@ def test_values_with_a_word_twice_or_a_spacing_mark_are_flagged():
     assert printed("Số 1 đường Lê Lợi, Quận 1 1, Thành phố Hồ Chí Minh")[1] is False
     assert printed("Số 1 đường Lê Lợi, Quận 1, Thành phố Hồ Chí Minh")[1] is True
     assert printed("Số ˆ190, ngõ 71") == ("Số 190, ngõ 71", False)
-    assert name("Lý Ngọc Giang ˆ") == ("Lý Ngọc Giang", False)
+    assert validators.name("Lý Ngọc Giang ˆ") == ("Lý Ngọc Giang", False)
 
 
 # --- catalogue -------------------------------------------------------------------------------
