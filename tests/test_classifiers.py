@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from classifiers import classify
+from classifiers import classify, validators
 from classifiers.catalogue import load
 from classifiers.names import check_name
-from classifiers import validators
 from classifiers.validators import (
     document_number,
     enterprise_code,
