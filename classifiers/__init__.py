@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from classifiers.catalogue import load
-from classifiers.checks import confirm_with_mrz, cross_check
+from classifiers.checks import confirm_with_mrz, cross_check, fill_implied
 from classifiers.decree30 import read_metadata
 from classifiers.doctype import UNKNOWN, classify_type
 from classifiers.fields import extract_fields
@@ -42,6 +42,8 @@ def classify(pages: list[PageResult]) -> Classification:
     if doc_type.mrz:
         confirm_with_mrz(found, read_mrz(lines), labelled)
     cross_check(found)
+    for name, value in doc_type.implied:
+        fill_implied(found, name, value, guess.confidence)
     return Classification(guess.to_dict(), {k: v.to_dict() for k, v in found.items()})
 
 

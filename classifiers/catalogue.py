@@ -60,9 +60,12 @@ class DocType:
     decree30: tuple[str, ...] = ()
     subject_prefix: str = ""
     mrz: str = ""
+    """Machine-readable zone printed on the document (``td1``: chip ID cards), or none."""
     notation: tuple[str, ...] = ()
     """Type abbreviations of its Decree 30 notation ("QĐ" in ``123/QĐ-UBND``)."""
-    """Machine-readable zone printed on the document (``td1``: chip ID cards), or none."""
+    implied: tuple[tuple[str, str], ...] = ()
+    """Field values the type itself fixes (only Vietnamese citizens hold a citizen ID card):
+    given where the page's own reading of the field is missing or doubtful."""
 
     @property
     def folded_titles(self) -> tuple[str, ...]:
@@ -137,6 +140,14 @@ def _parse(data: object, source: str) -> Catalogue:
             raise ConfigError(
                 f"{source}: mrz of {code!r} is {mrz!r}; use one of {', '.join(MRZ_FORMATS[1:])}."
             )
+        implied = raw.get("implied") or {}
+        if not isinstance(implied, dict) or not all(
+            isinstance(v, str) and k in {f.name for f in fields} for k, v in implied.items()
+        ):
+            raise ConfigError(
+                f"{source}: implied of {code!r} must map some of its fields to a value, "
+                f"not {implied!r}."
+            )
         types.append(
             DocType(
                 code,
@@ -148,6 +159,7 @@ def _parse(data: object, source: str) -> Catalogue:
                 str(raw.get("subject_prefix") or ""),
                 mrz,
                 _strings(raw.get("notation"), f"notation of {code!r}", source),
+                tuple(implied.items()),
             )
         )
     return Catalogue(

@@ -8,6 +8,8 @@ each reading confirms the others.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from classifiers.fields import REVIEW_BELOW, FieldValue, confirm_date
 from classifiers.mrz import MrzData
 from classifiers.validators import id_agrees, sex_from_id
@@ -97,3 +99,21 @@ def confirm_with_mrz(
     ):
         person.needs_review = True
         person.confidence *= 0.5
+
+
+IMPLIED_SURE = 0.9
+"""Type confidence from which a value the type implies is handed over unflagged."""
+
+
+def fill_implied(found: dict[str, FieldValue], name: str, value: str, type_conf: float) -> None:
+    """Give ``name`` the value the document type fixes where the page's reading of it is
+    missing or flagged; it is as sure as the type. A reading that disagrees is flagged: a
+    sure one is kept, a doubtful one gives way to the implied value."""
+    have = found.get(name)
+    disagrees = have is not None and have.value != value
+    if have is not None and not have.needs_review:
+        if disagrees:
+            found[name] = replace(have, needs_review=True)
+        return
+    review = type_conf < IMPLIED_SURE or disagrees
+    found[name] = FieldValue(value, type_conf, review, valid=False)

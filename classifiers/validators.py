@@ -223,10 +223,24 @@ def _lower_among_capitals(value: str) -> bool:
     return len(words) >= 3 and 3 * upper >= 2 * len(words) and any(w.islower() for w in words)
 
 
+def _unglued(value: str) -> str:
+    """A space before a capital straight after a lower-case letter ("HàNội"): two words whose
+    space OCR lost."""
+    out = []
+    for i, c in enumerate(value):
+        if i and c.isupper() and value[i - 1].islower():
+            out.append(" ")
+        out.append(c)
+    return "".join(out)
+
+
 def address(text: str) -> Result:
     value, ok = printed(text)
     if value is None:
         return None, False
+    unglued = _unglued(value)
+    ok = ok and unglued == value  # the space is put back; a clerk confirms it
+    value = unglued
     # An address is words of letters and house numbers; stray symbols mean misreads.
     ok = ok and not re.search(r"[^\w\s,./()\-]", value) and len(value) >= 6
     return value, ok and ends_with_province(value)

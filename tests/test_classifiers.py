@@ -302,6 +302,36 @@ def test_mrz_confirms_corrects_and_fills_card_fields():
     assert out.fields["date_of_birth"]["needs_review"] is True
 
 
+def test_a_citizen_card_implies_vietnamese_nationality():
+    card = [
+        ("CĂN CƯỚC CÔNG DÂN", 800, 400),
+        ("Số / No.: 001092012345", 900, 500),
+        ("Họ và tên / Full name:", 900, 580),
+        ("NGUYỄN VĂN AN", 900, 640),
+        ("Ngày sinh / Date of birth: 15/03/1992", 900, 720),
+    ]
+    out = classify([page([*card, ("QUỐC li xaðox@0y ViệtNan", 900, 800)])])
+    assert out.document_type["confidence"] >= 0.9
+    assert out.fields["nationality"] == {
+        "value": "Việt Nam",
+        "confidence": 0.99,
+        "needs_review": False,
+    }
+    # A nationality read that is not the one the card implies goes to a clerk.
+    out = classify([page([*card, ("Quốc tịch / Nationality: Lào", 900, 800)])])
+    assert out.fields["nationality"]["value"] == "Việt Nam"
+    assert out.fields["nationality"]["needs_review"] is True
+    # Nothing is implied for a type that does not fix it.
+    out = classify([application(("Họ và tên: Nguyễn Văn An", 300, 600))])
+    assert "nationality" not in out.fields
+
+
+def test_address_with_a_lost_space_is_unglued_and_flagged():
+    value, ok = validators.address("Xã Trâu Quỳ, Huyện Gia Lâm, Thành phố HàNội")
+    assert (value, ok) == ("Xã Trâu Quỳ, Huyện Gia Lâm, Thành phố Hà Nội", False)
+    assert validators.address("Xã Trâu Quỳ, Huyện Gia Lâm, Thành phố Hà Nội")[1] is True
+
+
 def test_mrz_name_letters_disagreeing_flag_the_printed_name():
     front = [
         ("CĂN CƯỚC CÔNG DÂN", 800, 400),
@@ -685,6 +715,13 @@ def test_bad_kind_is_a_config_error_naming_the_file(tmp_path: Path):
     )
     with pytest.raises(ConfigError, match=str(bad).replace("\\", "\\\\")):
         load(str(bad))
+    bad.write_text(
+        "types:\n  - code: x\n    implied: {colour: red}\n"
+        "    fields:\n      a: {labels: [A], kind: text}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="implied of 'x'"):
+        load.__wrapped__(str(bad))
     bad.write_text("types: [", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load.__wrapped__(str(bad))
