@@ -21,7 +21,13 @@ from classifiers.fields import (
     word_confidence,
 )
 from classifiers.lines import Line, below
-from classifiers.names import check_name, doubtful_marks, is_surname, surname_respelled
+from classifiers.names import (
+    check_name,
+    doubtful_marks,
+    is_surname,
+    one_letter_off,
+    surname_respelled,
+)
 from classifiers.validators import PLACE_DATE, document_number, parse_date, printed
 from classifiers.vntext import fold, similarity
 from digitize.models import Word
@@ -297,35 +303,73 @@ def _title_centre(first: list[Line], name: Line) -> float | None:
     return (best.left + best.right) / 2
 
 
+def _from_surname(ln: Line) -> Line | None:
+    """The part of a signer's line from a surname to the last title-case word after it, when
+    scraps of the seal or the signature read as words come before it ("NV Đoàn Phương Hà vẻ").
+    ``None`` when the line has no such part."""
+    words = ln.words
+    for i, w in enumerate(words[1:], 1):
+        if not is_surname(re.sub(r"[^\w]", "", w.text)):
+            continue
+        end = i + 1
+        while end < len(words) and (words[end].text[:1].isupper() or letters(words[end].text) == 0):
+            end += 1
+        part = [w for w in words[i:end] if letters(w.text)]
+        # The name ends the line: what follows it can only be scraps, not more words.
+        tail = all(letters(w.text) <= 2 for w in words[end:])
+        if len(part) >= 2 and tail:
+            return Line(ln.page, tuple(part), ln.page_width, ln.page_height)
+    return None
+
+
 def read_signer(first: list[Line]) -> FieldValue | None:
     """The lowest name-like line in the right half of the lower page: the signer's name.
 
     A line that starts with a common surname, in title case, is the name. The seal often wipes
     out its first syllables, and what is left ("Hoàng Nam" of "Chu Hoàng Nam") can still start
     with a surname; such a fragment no longer sits centred under the signing authority's
-    lines, so a name off that centre, or with no such lines read above it, is flagged.
+    lines, so a name off that centre, or with no such lines read above it, is flagged. Only
+    when no line is a name is a name looked for after scraps inside a line; that one is
+    always flagged.
     """
-    for ln in sorted(first, key=lambda x: -x.top):
-        if ln.y < 0.3 or ln.x < 0.5:
-            continue
-        names, words, repaired = _name_words(ln)
-        if not 2 <= len(names) <= 6 or not is_surname(names[0]):
-            continue
-        # Decree 30 prints the signer's name in title case; capitals are titles and positions.
-        if not all(w[:1].isupper() and not (w.isupper() and len(w) > 1) for w in names):
-            continue
-        value, ok = check_name(" ".join(names))
-        respelled = surname_respelled(" ".join(names), value)
-        ok = ok and not doubtful_marks([(w.text, w.conf) for w in words], respelled)
-        centre = _title_centre(first, ln)
-        mid = (min(w.left for w in words) + max(w.right for w in words)) / 2
-        # No authority's lines read above it: nothing vouches that this is the whole name.
-        unplaced = centre is None or abs(mid - centre) > CENTRE_TOLERANCE * ln.height
-        found = _value(value, ok, words)
-        if found is not None and (repaired or unplaced):
-            found.needs_review = True
-        return found
+    lines = [ln for ln in sorted(first, key=lambda x: -x.top) if ln.y >= 0.3 and ln.x >= 0.5]
+    for ln in lines:
+        found = _signer_line(first, ln)
+        if found is not None:
+            return found
+    for ln in lines:
+        part = _from_surname(ln)
+        if part is None or _title_centre(first, part) is None:
+            continue  # scraps, a name and no signing authority above: a name in the text
+        found = _signer_line(first, part, repaired=True)
+        if found is not None:
+            return found
     return None
+
+
+def _signer_line(first: list[Line], ln: Line, repaired: bool = False) -> FieldValue | None:
+    """The signer's name read from ``ln``, or ``None`` when the line is no name."""
+    names, words, mended = _name_words(ln)
+    repaired = repaired or mended
+    if names and not is_surname(names[0]) and is_surname(one_letter_off(names[0]) or ""):
+        names[0] = one_letter_off(names[0]) or names[0]  # "Irịnh": a T misread
+        repaired = True
+    if not 2 <= len(names) <= 6 or not is_surname(names[0]):
+        return None
+    # Decree 30 prints the signer's name in title case; capitals are titles and positions.
+    if not all(w[:1].isupper() and not (w.isupper() and len(w) > 1) for w in names):
+        return None
+    value, ok = check_name(" ".join(names))
+    respelled = surname_respelled(" ".join(names), value)
+    ok = ok and not doubtful_marks([(w.text, w.conf) for w in words], respelled)
+    centre = _title_centre(first, ln)
+    mid = (min(w.left for w in words) + max(w.right for w in words)) / 2
+    # No authority's lines read above it: nothing vouches that this is the whole name.
+    unplaced = centre is None or abs(mid - centre) > CENTRE_TOLERANCE * ln.height
+    found = _value(value, ok, words)
+    if found is not None and (repaired or unplaced):
+        found.needs_review = True
+    return found
 
 
 def initials(organ: str) -> str:

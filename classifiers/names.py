@@ -145,7 +145,7 @@ def _split_glued(word: str) -> list[str] | None:
 _CONSONANTS = "bcdđghklmnpqrstvx"
 
 
-def _one_letter_off(word: str) -> str | None:
+def one_letter_off(word: str) -> str | None:
     """The one known syllable ``word`` becomes with one consonant (or its first letter)
     changed and its vowels and marks kept ("Irung" is "Trung", "Fữu" is "Hữu"), or ``None``
     when none or several do.
@@ -213,5 +213,5 @@ def check_name(value: str) -> tuple[str, bool]:
             if parts:
                 words[i] = " ".join(parts)
             else:
-                words[i] = _one_letter_off(w) or w
+                words[i] = one_letter_off(w) or w
     return " ".join(words), ok

@@ -622,6 +622,25 @@ def test_signer_after_a_seal_stroke_read_as_a_modifier_letter():
     assert signer["value"] == "Chu Hoàng Nam"
 
 
+def test_signer_after_scraps_read_as_words_or_with_a_misread_first_letter():
+    # Strokes of the signature read as words before the name, and one after it.
+    signer = _signed(("và : NV Đoàn Phương Hà vẻ .", 1450, 2700))["signer"]
+    assert signer["value"] == "Đoàn Phương Hà"
+    assert signer["needs_review"] is True
+    signer = _signed(("Irịnh Kim Mai Vân", 1560, 2700))["signer"]
+    assert signer["value"] == "Trịnh Kim Mai Vân"
+    assert signer["needs_review"] is True
+    # A name inside a sentence of the text, with no signing authority above it, is no signer.
+    rows = [
+        ("ỦY BAN NHÂN DÂN", 250, 200),
+        *HEADER,
+        ("Số: 3114/QĐ-UBND", 260, 360),
+        ("QUYẾT ĐỊNH", 1000, 600),
+        ("hồ sơ của ông Trần Minh Anh", 1300, 1500),
+    ]
+    assert "signer" not in classify([page(rows)]).fields
+
+
 def test_signer_with_a_small_capital_read_lower_case_is_repaired_and_flagged():
     signer = _signed(("Trần khánh Tuyết", 1590, 2700))["signer"]
     assert signer["value"] == "Trần Khánh Tuyết"
