@@ -133,6 +133,11 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=3, help="pages per kind and profile")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument(
+        "--seeds",
+        default="",
+        help="several seeds, comma-separated, pooled in one table (and scored one by one)",
+    )
     ap.add_argument("--profiles", default="clean,office,poor,photo")
     ap.add_argument("--kinds", default=",".join(KINDS))
     ap.add_argument("--dpi", type=int, default=300, help="render resolution before damage")
@@ -144,7 +149,12 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     profiles = [p for p in args.profiles.split(",") if p]
     kinds = [k for k in args.kinds.split(",") if k]
-    todo = specs(args.seed, args.pages, profiles, kinds, args.dpi, args.ocr_tag)
+    seeds = [int(x) for x in args.seeds.split(",") if x] or [args.seed]
+    todo = [
+        spec
+        for seed in seeds
+        for spec in specs(seed, args.pages, profiles, kinds, args.dpi, args.ocr_tag)
+    ]
     if args.cached_only:
         todo = [s for s in todo if s.path.exists()]
     t0 = time.monotonic()
@@ -163,6 +173,20 @@ def main(argv: list[str] | None = None) -> None:
             print(f"\n{profile}: confusion {r['confusion']}")
             for name, f in sorted(r["per_field"].items()):
                 print(f"  {name:26s} {f}")
+    if len(seeds) > 1:
+        for seed in seeds:
+            one = {
+                profile: score(
+                    [
+                        e
+                        for e, s in zip(entries, todo, strict=True)
+                        if s.profile == profile and s.seed == seed
+                    ]
+                )
+                for profile in profiles
+            }
+            print(f"\nseed {seed}\n{table(one)}")
+        print(f"\npooled over seeds {', '.join(map(str, seeds))}")
     print(table(results))
     print(f"\nreading {t1 - t0:.0f} s, classifying {t2 - t1:.1f} s ({len(entries)} pages)")
     REPORT.parent.mkdir(parents=True, exist_ok=True)
