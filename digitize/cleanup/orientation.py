@@ -73,9 +73,13 @@ def text_axis(ink: np.ndarray) -> Axis:
     share = float(np.count_nonzero(ink)) / ink.size
     if share < MIN_INK:
         return Axis(0.0, 0.0, share)
-    ink = without_rules(ink)
+    # Rules and edges level a page as well as its text lines do: the skew is measured with
+    # them. Only the comparison of the two directions leaves them out.
     skew, rows = skew_of_ink(ink)
-    _, cols = skew_of_ink(np.ascontiguousarray(ink.T), refine=False)
+    text = without_rules(ink)
+    if text is not ink:
+        _, rows = skew_of_ink(text, refine=False)
+    _, cols = skew_of_ink(np.ascontiguousarray(text.T), refine=False)
     return Axis(rows, cols, share, skew)
 
 
