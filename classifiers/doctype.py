@@ -57,14 +57,30 @@ def _title_score(line: Line, folded_title: str) -> float:
     return s if is_upper_line(line.text) else s * 0.8
 
 
-def _best_title(lines: list[Line], t: DocType, ignore: frozenset[str]) -> float:
+SPLIT_TITLE = 0.95
+"""Weight of a title read across two lines ("CĂN" / "CƯỚC CÔNG DÂN"): OCR breaks a title's
+line where a seal or a stain cuts it, and a card prints its title in two lines."""
+
+
+def _title_lines(lines: list[Line], ignore: frozenset[str]) -> list[tuple[Line, float]]:
+    """First-page lines that may be a title, each with its weight; a line joined with the one
+    just under it is a candidate too."""
+    first = [ln for ln in lines if ln.page == lines[0].page and ln.key not in ignore]
+    out = [(ln, 1.0) for ln in first]
+    for a, b in zip(first, first[1:]):
+        pitch = b.top - a.top
+        overlap = min(a.right, b.right) - max(a.left, b.left)
+        if 0 < pitch <= 2.0 * max(a.height, b.height) and overlap > 0:
+            out.append((Line(a.page, a.words + b.words, a.page_width, a.page_height), SPLIT_TITLE))
+    return out
+
+
+def _best_title(candidates: list[tuple[Line, float]], t: DocType) -> float:
     best = 0.0
-    for line in lines:
-        if line.page != lines[0].page or line.key in ignore:
-            continue
+    for line, weight in candidates:
         position = 1.0 if line.y <= TITLE_REGION else 0.85
         for title in t.folded_titles:
-            best = max(best, _title_score(line, title) * position)
+            best = max(best, _title_score(line, title) * position * weight)
     return best
 
 
@@ -97,8 +113,9 @@ def classify_type(lines: list[Line], catalogue: Catalogue) -> tuple[TypeGuess, d
         return UNKNOWN, {}
     text_key = " " + " ".join(ln.key for ln in lines) + " "
     scores: dict[str, float] = {}
+    candidates = _title_lines(lines, catalogue.ignore_lines)
     for t in catalogue.types:
-        title = _best_title(lines, t, catalogue.ignore_lines)
+        title = _best_title(candidates, t)
         hits = _keyword_hits(text_key, t)
         support = min(1.0, hits / 2.0) if t.keywords else 0.5
         if t.subject_prefix and not t.titles:

@@ -207,8 +207,9 @@ def _right_of(lines: list[Line], hits: dict[int, list[Hit]], hit: Hit) -> tuple[
 
 def _continuations(
     lines: list[Line], hits: dict[int, list[Hit]], first: int, anchors: tuple[int, ...], upper: bool
-) -> list[int]:
-    """Indexes of the wrapped lines that continue a value begun on line ``first``.
+) -> tuple[list[int], bool]:
+    """Indexes of the wrapped lines that continue a value begun on line ``first``, and whether
+    one of them has a twin (see :func:`_twinned`).
 
     A wrapped line starts back at the left edge of the label (forms, household books) or under
     the value's first word (cards, where labels stand in their own column). Distances are
@@ -216,6 +217,7 @@ def _continuations(
     a line of digits and small letters can measure half the height of the text around it.
     """
     out: list[int] = []
+    twinned = False
     current = lines[first]
     typical = _typical_height(lines, current.page)
     for _ in range(MAX_WRAPS):
@@ -238,8 +240,23 @@ def _continuations(
         if PLACE_DATE.search(cand.key):
             break
         out.append(nxt)
+        twinned = twinned or _twinned(lines, cand)
         current = cand
-    return out
+    return out, twinned
+
+
+def _twinned(lines: list[Line], line: Line) -> bool:
+    """Whether another line covers much of the same stretch of the same row: Tesseract read
+    that row twice, in two overlapping pieces, and which piece holds which words is a guess."""
+    for other in lines:
+        if other is line or other.page != line.page:
+            continue
+        rows = min(other.bottom, line.bottom) - max(other.top, line.top)
+        across = min(other.right, line.right) - max(other.left, line.left)
+        narrower = min(other.right - other.left, line.right - line.left)
+        if rows > 0.5 * min(other.height, line.height) and across > 0.3 * narrower > 0:
+            return True
+    return False
 
 
 def _under(lines: list[Line], line: Line, h: float) -> list[Line]:
@@ -270,7 +287,8 @@ def _typical_height(lines: list[Line], page: int) -> float:
 def _value_for(
     lines: list[Line], hits: dict[int, list[Hit]], hit: Hit, spec: FieldSpec
 ) -> tuple[list[Word], bool] | None:
-    """The value words of one label occurrence and whether they came from below it."""
+    """The value words of one label occurrence and whether they are in doubt: a wrapped line
+    of it was read twice over."""
     words, cut = _right_of(lines, hits, hit)
     line = lines[hit.line]
     from_below = False
@@ -295,11 +313,13 @@ def _value_for(
         first, anchors = idx, (lines[idx].left,)
     else:
         first, anchors = hit.line, (line.words[max(0, hit.start)].left, words[0].left)
+    doubt = False
     if spec.kind in WRAPPING_KINDS and (from_below or not cut):
         upper = " ".join(w.text for w in words).isupper()
-        for idx in _continuations(lines, hits, first, anchors, upper):
+        wraps, doubt = _continuations(lines, hits, first, anchors, upper)
+        for idx in wraps:
             words += trim_noise(strip_leaders(list(lines[idx].words)))
-    return (words, from_below) if _has_text(words) else None
+    return (words, doubt) if _has_text(words) else None
 
 
 def _read(lines: list[Line], hits: dict[int, list[Hit]], spec: FieldSpec) -> FieldValue | None:
@@ -312,7 +332,7 @@ def _read(lines: list[Line], hits: dict[int, list[Hit]], spec: FieldSpec) -> Fie
         got = _value_for(lines, hits, hit, spec)
         if got is None:
             continue
-        words, _ = got
+        words, doubt = got
         raw = " ".join(w.text for w in words)
         value, ok = NORMALIZERS[spec.kind](raw)
         if value is None:
@@ -334,7 +354,7 @@ def _read(lines: list[Line], hits: dict[int, list[Hit]], spec: FieldSpec) -> Fie
             [(w.text, w.conf) for w in words], surname_respelled(raw, value)
         ):
             guessed = True
-        fv = FieldValue(value, conf, conf < limit or not ok or guessed, tuple(words), ok)
+        fv = FieldValue(value, conf, conf < limit or not ok or guessed or doubt, tuple(words), ok)
         if best is None or (ok and best[1].needs_review and conf > best[0]):
             best = (conf, fv)
         if ok:

@@ -89,6 +89,21 @@ def test_title_read_with_ocr_errors_is_still_found():
     assert out.fields["full_name"]["value"] == "NGUYỄN VĂN AN"
 
 
+def test_title_broken_over_two_lines_is_still_found():
+    card = [
+        ("CĂN", 900, 300),
+        ("CƯỚC CÔNG DÂN", 800, 360),
+        ("Số / No.: 001092012345", 900, 500),
+        ("Họ và tên / Full name:", 900, 580),
+        ("NGUYỄN VĂN AN", 900, 640),
+    ]
+    out = classify([page(card)])
+    assert out.document_type["code"] == "citizen_id"
+    # Two lines far apart are not one title.
+    apart = [("CĂN", 900, 300), ("CƯỚC CÔNG DÂN", 800, 900), ("Họ và tên: An", 300, 1500)]
+    assert classify([page(apart)]).document_type["code"] != "citizen_id"
+
+
 def test_decree30_header_alone_is_no_evidence():
     out = classify([page(HEADER)])
     assert out.document_type["code"] == "unknown"
@@ -143,6 +158,20 @@ def test_wrapped_address_is_joined_and_stops_at_the_next_label():
     assert out.fields["place_of_residence"]["value"] == (
         "Số 12 đường Lê Lợi, Phường Vĩnh Ninh, Thành phố Huế, Tỉnh Thừa Thiên Huế"
     )
+
+
+def test_wrapped_line_read_twice_over_flags_the_value():
+    # Tesseract read the wrapped row twice, in two overlapping pieces: which words belong to
+    # the address is a guess.
+    rows = (
+        ("Nơi cư trú: Số 12 đường Lê Lợi, Phường Vĩnh Ninh, Thành", 300, 700),
+        ("phố Huế, Tỉnh Thừa Thiên Huế", 300, 780),
+        ("Số điện thoại: 0354298778", 300, 900),
+    )
+    clean = classify([application(*rows)]).fields["place_of_residence"]
+    assert clean["needs_review"] is False
+    twice = classify([application(*rows, ("Huế, Tỉnh Thừa", 420, 790))])
+    assert twice.fields["place_of_residence"]["needs_review"] is True
 
 
 def test_wrapped_value_back_at_the_label_edge_on_a_skewed_line():
