@@ -67,7 +67,7 @@ def _title_lines(lines: list[Line], ignore: frozenset[str]) -> list[tuple[Line, 
     just under it is a candidate too."""
     first = [ln for ln in lines if ln.page == lines[0].page and ln.key not in ignore]
     out = [(ln, 1.0) for ln in first]
-    for a, b in zip(first, first[1:]):
+    for a, b in zip(first, first[1:], strict=False):
         pitch = b.top - a.top
         overlap = min(a.right, b.right) - max(a.left, b.left)
         if 0 < pitch <= 2.0 * max(a.height, b.height) and overlap > 0:
