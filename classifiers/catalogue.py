@@ -32,6 +32,8 @@ FIELD_KINDS = {
     "serial",
     "nationality",
     "money",
+    "organ",
+    "company",
 }
 MRZ_FORMATS = ("", "td1")
 """Machine-readable zones a type may carry (ICAO 9303 TD1: the back of a chip ID card)."""

@@ -39,7 +39,7 @@ REVIEW_BELOW_LONG = 0.9
 """The same for long free text (addresses, organ names), where one misread word hides."""
 
 FAILED_CHECK_FACTOR = 0.5
-WRAPPING_KINDS = frozenset({"address", "text"})
+WRAPPING_KINDS = frozenset({"address", "text", "organ", "company"})
 MAX_WRAPS = 3
 
 _LEADER_CHARS = ".…·_-—–:,'\"`~°•"

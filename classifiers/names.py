@@ -214,4 +214,10 @@ def check_name(value: str) -> tuple[str, bool]:
                 words[i] = " ".join(parts)
             else:
                 words[i] = one_letter_off(w) or w
+    if len(words) >= 2 and tone_key(words[-1]) in _MIDDLE_ONLY:
+        ok = False  # "LÊ ĐÌNH": the given name, after the middle one, was not read
     return " ".join(words), ok
+
+
+_MIDDLE_ONLY = frozenset(tone_key(w) for w in ("Văn", "Thị", "Đình", "Hữu"))
+"""Middle names that a name does not end with: a name ending so lost its given name."""

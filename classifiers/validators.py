@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 
 from classifiers.names import check_name, ends_with_province
-from classifiers.vntext import fold, similarity
+from classifiers.vntext import fold, similarity, tone_key
 from digitize.text import clean_line
 
 # Characters OCR confuses with digits inside number fields.
@@ -210,6 +210,8 @@ def printed(text: str) -> Result:
     value = re.sub(r"([,;])(?:\s*[,;])+", r"\1", value)  # "Thôn 7,, Xã": a doubled comma
     # A dot inside a word or after a lower-case word ("ỦY.BAN", "Phường. Tân") is OCR noise.
     noisy = re.search(r"\w\.\w|[a-zà-ỹđ]\.\s", value)
+    # Punctuation glued to the front of a word (".146", "'cửa"): a speck read as a mark.
+    noisy = noisy or re.search(r"(?<!\S)[.,;:'`‘’]+\w", value)
     # A word said twice ("Quận 1 1"): a line read twice where a wrap or a second look joined.
     noisy = noisy or stray or re.search(r"(?<!\w)(\w+)\s+\1(?!\w)", value, re.IGNORECASE)
     return (value or None), bool(value) and not noisy and not _lower_among_capitals(value)
@@ -234,16 +236,72 @@ def _unglued(value: str) -> str:
     return "".join(out)
 
 
+_NUMBERED = {
+    fold(word): word
+    for word in ("Số", "số", "ngõ", "ngách", "hẻm", "kiệt", "tổ", "xóm", "thôn", "ấp", "khu")
+}
+"""Address words that stand before a house, alley or hamlet number; OCR's misread marks on
+them ("ngô 99", "Sổ 12") are put right where a number follows."""
+
+
+def _numbered_words(value: str) -> str:
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(1)
+        right = _NUMBERED.get(fold(word))
+        if right is None or tone_key(word) == tone_key(right):
+            return m.group(0)
+        right = right[:1].upper() + right[1:] if word[:1].isupper() else right.lower()
+        return right + m.group(2)
+
+    return re.sub(r"(?<!\w)([^\W\d_]+)(\s+\d)", fix, value)
+
+
 def address(text: str) -> Result:
     value, ok = printed(text)
     if value is None:
         return None, False
+    value = _numbered_words(re.sub(r"(?<!\S)[.,'`]+(?=\d)", "", value))
     unglued = _unglued(value)
     ok = ok and unglued == value  # the space is put back; a clerk confirms it
     value = unglued
     # An address is words of letters and house numbers; stray symbols mean misreads.
     ok = ok and not re.search(r"[^\w\s,./()\-]", value) and len(value) >= 6
     return value, ok and ends_with_province(value)
+
+
+_LOCAL_AUTHORITY = re.compile(r"^(ủy|uỷ) ban nhân dân (xã|phường|thị trấn)\b", re.IGNORECASE)
+
+
+def organ(text: str) -> Result:
+    """An issuing organ written out with its place ("Ủy ban nhân dân phường X, quận Y,
+    thành phố Z"): a local authority's name ends with its province, like an address; one that
+    stops before it lost its last line."""
+    value, ok = printed(text)
+    if value is None:
+        return None, False
+    if _LOCAL_AUTHORITY.match(value):
+        ok = ok and ends_with_province(value)
+    return value, ok
+
+
+_LEGAL_FORMS = (
+    "cong ty",
+    "doanh nghiep tu nhan",
+    "hop tac xa",
+    "lien hiep hop tac xa",
+    "chi nhanh",
+    "van phong dai dien",
+    "ho kinh doanh",
+)
+
+
+def company(text: str) -> Result:
+    """A business's name: it starts with its legal form ("CÔNG TY CỔ PHẦN ..."); one that
+    does not lost its first word."""
+    value, ok = printed(text)
+    if value is None:
+        return None, False
+    return value, ok and fold(value).startswith(_LEGAL_FORMS)
 
 
 def nationality(text: str) -> Result:
@@ -282,6 +340,8 @@ NORMALIZERS: dict[str, Callable[[str], Result]] = {
     "name": name,
     "address": address,
     "text": printed,
+    "organ": organ,
+    "company": company,
     "nationality": nationality,
     "money": money,
 }

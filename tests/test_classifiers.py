@@ -745,6 +745,34 @@ def test_values_with_a_word_twice_or_a_spacing_mark_are_flagged():
     assert validators.name("Lý Ngọc Giang ˆ") == ("Lý Ngọc Giang", False)
 
 
+def test_values_cut_at_a_lost_line_or_word_are_flagged():
+    # A local authority written out ends with its province, like an address.
+    full = "Ủy ban nhân dân phường Thắng Lợi, thành phố Buôn Ma Thuột, tỉnh Đắk Lắk"
+    assert validators.organ(full) == (full, True)
+    assert validators.organ("Ủy ban nhân dân phường Thắng Lợi, thành phố Buôn Ma Thuột")[1] is False
+    # A business's name starts with its legal form.
+    assert validators.company("CÔNG TY CỔ PHẦN CÔNG NGHỆ ĐẠI NAM")[1] is True
+    assert validators.company("TY CỔ PHẦN CÔNG NGHỆ ĐẠI NAM")[1] is False
+    # A name does not end with a middle name.
+    assert check_name("LÊ ĐÌNH") == ("LÊ ĐÌNH", False)
+    assert check_name("NGUYỄN THỊ") == ("NGUYỄN THỊ", False)
+    assert check_name("LÊ ĐÌNH HẢI") == ("LÊ ĐÌNH HẢI", True)
+
+
+def test_address_words_before_a_number_and_specks_before_a_word():
+    assert validators.address("Số 195, ngô 99 đường Lê Thánh Tông, Thành phố Hải Phòng") == (
+        "Số 195, ngõ 99 đường Lê Thánh Tông, Thành phố Hải Phòng",
+        True,
+    )
+    assert validators.address("Sổ 12 đường Lê Lợi, Tỉnh Thừa Thiên Huế")[0].startswith("Số 12")
+    assert validators.address("Số .146 phố Đội Cấn, Thành phố Hà Nội") == (
+        "Số 146 phố Đội Cấn, Thành phố Hà Nội",
+        False,
+    )
+    assert printed("Về việc số hóa hồ sơ tại Bộ phận Một 'cửa")[1] is False
+    assert printed('Về việc triển khai "Một cửa"')[1] is True
+
+
 # --- catalogue -------------------------------------------------------------------------------
 
 
