@@ -11,7 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from classifiers.catalogue import load
-from classifiers.checks import confirm_with_mrz, cross_check, fill_implied
+from classifiers.checks import (
+    check_letter_notation,
+    confirm_with_mrz,
+    cross_check,
+    fill_implied,
+)
 from classifiers.decree30 import read_metadata
 from classifiers.doctype import UNKNOWN, classify_type
 from classifiers.fields import extract_fields
@@ -42,6 +47,8 @@ def classify(pages: list[PageResult]) -> Classification:
     if doc_type.mrz:
         confirm_with_mrz(found, read_mrz(lines), labelled)
     cross_check(found)
+    if doc_type.subject_prefix and not doc_type.titles:
+        check_letter_notation(found.get("document_number"))
     for name, value in doc_type.implied:
         fill_implied(found, name, value, guess.confidence)
     return Classification(guess.to_dict(), {k: v.to_dict() for k, v in found.items()})

@@ -117,3 +117,10 @@ def fill_implied(found: dict[str, FieldValue], name: str, value: str, type_conf:
         return
     review = type_conf < IMPLIED_SURE or disagrees
     found[name] = FieldValue(value, type_conf, review, valid=False)
+
+
+def check_letter_notation(number: FieldValue | None) -> None:
+    """An official letter's notation names its organ and the unit that drafted it
+    ("2617/BNV-TCBC", Decree 30); one without the unit lost it."""
+    if number is not None and number.value and "-" not in number.value.split("/", 1)[-1]:
+        number.needs_review = True

@@ -187,8 +187,18 @@ def read_issuer(first: list[Line], catalogue: Catalogue) -> FieldValue | None:
         # "ỦY BAN NHÂN DÂN" names no organ until its unit follows ("PHƯỜNG ..."): the line
         # that said which was not read.
         ok = False
+    if _TWO_LEVELS.search(fold(value)):
+        ok = False  # the parent organ's line ran into the organ's: where one ends is a guess
     conf = word_confidence(words, certain) * (1.0 if ok else 0.5)
     return FieldValue(value, conf, conf < REVIEW_BELOW_LONG or not ok or guessed, tuple(words))
+
+
+_TWO_LEVELS = re.compile(
+    r"\b(tinh|thanh pho)\b.*\b(phuong|thi tran|quan|huyen|thi xa|xa(?! hoi))\b"
+)
+"""A province and a unit under it in one header organ name: the parent organ ("CÔNG AN TỈNH
+X") and the organ ("CÔNG AN THỊ TRẤN Y") read as one line. A header names one organ, at one
+level ("ỦY BAN NHÂN DÂN THÀNH PHỐ HUẾ")."""
 
 
 _COLLECTIVE = ("uy ban nhan dan", "ubnd", "cong an", "hoi dong nhan dan", "so", "phong")
@@ -220,6 +230,9 @@ def read_subject(lines: list[Line], first: list[Line]) -> FieldValue | None:
     words = [w for ln in parts for w in ln.words]
     text = " ".join(ln.text for ln in parts)
     text = re.sub(r"^\W*[Vv]\s*[/il1|]\s*[vV]\b", "V/v", text)
+    head = re.match(r"^\W*(\S+\s+\S+)", text)
+    if head and fold(head.group(1)) == "ve viec":
+        text = "Về việc" + text[head.end() :]  # a fixed phrase: its marks are known
     value, ok = printed(text)
     if value is None:
         return None

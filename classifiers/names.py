@@ -206,6 +206,11 @@ def check_name(value: str) -> tuple[str, bool]:
             ok = False
             if len(known) == 1:
                 words[i] = _recase(_spelling()[next(iter(known))], w)
+        elif known is None and fold(w)[:1] in "fjwzi":
+            # Vietnamese writes no F, J, W or Z, and no name syllable starts with I: a T, an
+            # H or an L misread ("Iong" is "Long").
+            ok = False
+            words[i] = one_letter_off(w) or w
         elif known is None and not _SYLLABLE.fullmatch(fold(w)):
             # No syllable: two that OCR joined, or a misread one. Either way, a look.
             ok = False

@@ -191,6 +191,10 @@ def money(text: str) -> Result:
         return None, False
     grouped = m.group(0)
     ok = bool(re.fullmatch(r"\d{1,3}(?:\.\d{3})+|\d+", grouped))
+    # What follows the amount is its currency ("đồng", "VNĐ") or words ("(Ba tỷ ... đồng)"):
+    # a digit, dot or speck glued on means the amount was cut where OCR stumbled.
+    rest = text[m.end() :].lstrip()
+    ok = ok and not re.match(r"[^\W_]*\d|[.,:;'`]\S|[^\w\s(]", rest)
     return re.sub(r"\D", "", grouped), ok
 
 
@@ -212,6 +216,9 @@ def printed(text: str) -> Result:
     noisy = re.search(r"\w\.\w|[a-zà-ỹđ]\.\s", value)
     # Punctuation glued to the front of a word (".146", "'cửa"): a speck read as a mark.
     noisy = noisy or re.search(r"(?<!\S)[.,;:'`‘’]+\w", value)
+    # A hyphen glued between two letters ("nhân-dân", "Huy-Tập"): Vietnamese writes
+    # syllables apart, so it is a speck.
+    noisy = noisy or re.search(r"[^\W\d_]-[^\W\d_]", value)
     # A word said twice ("Quận 1 1"): a line read twice where a wrap or a second look joined.
     noisy = noisy or stray or re.search(r"(?<!\w)(\w+)\s+\1(?!\w)", value, re.IGNORECASE)
     return (value or None), bool(value) and not noisy and not _lower_among_capitals(value)
@@ -269,6 +276,24 @@ def address(text: str) -> Result:
     return value, ok and ends_with_province(value)
 
 
+_ORGAN_FORMS = (
+    "uy ban nhan dan",
+    "ubnd",
+    "cong an",
+    "so ",
+    "phong ",
+    "cuc ",
+    "chi cuc",
+    "bo ",
+    "toa an",
+    "dai su quan",
+    "tong lanh su quan",
+    "lanh su quan",
+    "co quan dai dien",
+)
+"""How an issuing organ's name starts: its kind. One that starts otherwise lost its first
+word ("ban nhân dân xã ...")."""
+
 _LOCAL_AUTHORITY = re.compile(r"^(ủy|uỷ) ban nhân dân (xã|phường|thị trấn)\b", re.IGNORECASE)
 
 
@@ -281,7 +306,7 @@ def organ(text: str) -> Result:
         return None, False
     if _LOCAL_AUTHORITY.match(value):
         ok = ok and ends_with_province(value)
-    return value, ok
+    return value, ok and fold(value).startswith(_ORGAN_FORMS)
 
 
 _LEGAL_FORMS = (

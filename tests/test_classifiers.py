@@ -773,6 +773,49 @@ def test_address_words_before_a_number_and_specks_before_a_word():
     assert printed('Về việc triển khai "Một cửa"')[1] is True
 
 
+def test_cut_amounts_organs_notations_and_misread_prefixes():
+    assert validators.money("3.500.000.000 đồng") == ("3500000000", True)
+    assert validators.money("3.500.000.000 (Ba tỷ năm trăm triệu đồng)")[1] is True
+    assert validators.money("3.500.0Q0.000 đồng")[1] is False  # cut where OCR stumbled
+    assert validators.money("3 .5Q0.000.000 đồng")[1] is False
+    # An organ's name starts with its kind; a hyphen glued inside a phrase is a speck.
+    assert (
+        validators.organ("ban nhân dân xã Hòa Phước, huyện Hòa Vang, thành phố Đà Nẵng")[1] is False
+    )
+    assert (
+        validators.organ("Ủy ban nhân-dân phường Đa Kao, quận 1, thành phố Hồ Chí Minh")[1] is False
+    )
+    assert validators.organ("Ủy ban nhân dân phường Đa Kao, quận 1, thành phố Hồ Chí Minh")[1]
+    # No name syllable starts with I (a misread T or L).
+    assert check_name("Hồ Văn Iong") == ("Hồ Văn Long", False)
+    # A header organ with its parent run into it, and an official letter's notation without
+    # the drafting unit, are flagged; a subject's fixed opening has its marks put right.
+    merged = _police_header(("CÔNG AN TỈNH ĐẮK LẮK NG AN THỊ TRẤN PHƯỚC AN", 200, 200))
+    assert merged["issuer"]["needs_review"] is True
+    letter = [
+        ("BỘ NỘI VỤ", 250, 200),
+        *HEADER,
+        ("Số: 2617/BNV", 260, 300),
+        ("V/v triển khai số hóa hồ sơ", 200, 360),
+        ("Kính gửi: Ủy ban nhân dân các tỉnh", 600, 600),
+        ("Nơi nhận:", 200, 1500),
+    ]
+    out = classify([page(letter)])
+    assert out.document_type["code"] == "official_letter"
+    assert out.fields["document_number"]["value"] == "2617/BNV"
+    assert out.fields["document_number"]["needs_review"] is True
+    decision = [
+        ("ỦY BAN NHÂN DÂN", 250, 200),
+        ("PHƯỜNG AN BIÊN", 260, 270),
+        *HEADER,
+        ("Số: 3114/QĐ-UBND", 260, 360),
+        ("QUYẾT ĐỊNH", 1000, 600),
+        ("Vệ việc thành lập Tổ công tác", 700, 680),
+    ]
+    subject = classify([page(decision)]).fields["subject"]["value"]
+    assert subject == "Về việc thành lập Tổ công tác"
+
+
 # --- catalogue -------------------------------------------------------------------------------
 
 
