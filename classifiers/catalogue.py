@@ -46,6 +46,8 @@ class FieldSpec:
     name: str
     labels: tuple[str, ...]
     kind: str
+    length: int = 0
+    """The number of characters a value always has (a 12-digit licence number), or 0."""
 
     @property
     def folded_labels(self) -> tuple[tuple[str, ...], ...]:
@@ -129,7 +131,12 @@ def _parse(data: object, source: str) -> Catalogue:
                     f"use one of {', '.join(sorted(FIELD_KINDS))}."
                 )
             labels = _strings(spec.get("labels"), f"labels of {code}.{name}", source)
-            fields.append(FieldSpec(name, labels, kind))
+            length = spec.get("length", 0)
+            if not isinstance(length, int) or isinstance(length, bool) or length < 0:
+                raise ConfigError(
+                    f"{source}: length of {code}.{name} must be a whole number, not {length!r}."
+                )
+            fields.append(FieldSpec(name, labels, kind, length))
         decree30 = _strings(raw.get("decree30"), f"decree30 of {code!r}", source)
         for name in decree30:
             if name not in DECREE30_FIELDS:

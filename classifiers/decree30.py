@@ -129,7 +129,7 @@ def _left_of_national_title(ln: Line) -> Line:
     return ln
 
 
-_ORGAN_SPECK = re.compile(r"(?<=[^\W\d_a-zà-ỹđ])(?:\s*[:;]\s*|-)(?=[^\W\d_a-zà-ỹđ])")
+_ORGAN_SPECK = re.compile(r"(?<=[^\W\d_a-zà-ỹđ])(?:\s*[:;.]\s*|-)(?=[^\W\d_a-zà-ỹđ])")
 
 
 def _is_parent(key: str) -> bool:
@@ -237,6 +237,8 @@ def read_subject(lines: list[Line], first: list[Line]) -> FieldValue | None:
     if value is None:
         return None
     value, ok, certain, guessed = checked_text(value, "text")
+    if ":" in value[len("Về việc") :]:
+        ok = False  # a subject is one phrase: a colon inside it is a speck read as one
     conf = word_confidence(words, certain) * (1.0 if ok else 0.5)
     return FieldValue(value, conf, conf < REVIEW_BELOW_LONG or not ok or guessed, tuple(words))
 

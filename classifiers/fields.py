@@ -337,6 +337,8 @@ def _read(lines: list[Line], hits: dict[int, list[Hit]], spec: FieldSpec) -> Fie
         value, ok = NORMALIZERS[spec.kind](raw)
         if value is None:
             continue
+        if spec.length and len(value) != spec.length:
+            ok = False  # a digit lost or gained
         certain: set[str] = set()
         guessed = False
         if spec.kind in WRAPPING_KINDS:

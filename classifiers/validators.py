@@ -263,11 +263,21 @@ def _numbered_words(value: str) -> str:
     return re.sub(r"(?<!\w)([^\W\d_]+)(\s+\d)", fix, value)
 
 
+_NUMBER_LOOKALIKE = re.compile(
+    r"\b(?:xóm|tổ|số|ngõ|ngách|hẻm|kiệt|thôn|ấp|khu phố|quận|phường)\s+[BOISZG]\b"
+    r"|\d[à-ỹđ]",
+    re.IGNORECASE,
+)
+"""A number slot holding a letter that looks like a digit ("Xóm B" for "Xóm 8"), or a house
+number with a marked letter glued on ("16ô" for "166"): which it is, only a look tells."""
+
+
 def address(text: str) -> Result:
     value, ok = printed(text)
     if value is None:
         return None, False
     value = _numbered_words(re.sub(r"(?<!\S)[.,'`]+(?=\d)", "", value))
+    ok = ok and not _NUMBER_LOOKALIKE.search(value)
     unglued = _unglued(value)
     ok = ok and unglued == value  # the space is put back; a clerk confirms it
     value = unglued

@@ -816,6 +816,24 @@ def test_cut_amounts_organs_notations_and_misread_prefixes():
     assert subject == "Về việc thành lập Tổ công tác"
 
 
+def test_digit_lookalikes_in_number_slots_and_a_digit_lost_from_a_fixed_length_number():
+    assert validators.address("Xóm B, Xã An Phước, Huyện Long Thành, Tỉnh Đồng Nai")[1] is False
+    assert validators.address("Xóm 8, Xã An Phước, Huyện Long Thành, Tỉnh Đồng Nai")[1] is True
+    assert validators.address("Số 16ô, ngõ 81 đường Cầu Giấy, Thành phố Hà Nội")[1] is False
+    assert validators.address("Số 16A, ngõ 81 đường Cầu Giấy, Thành phố Hà Nội")[1] is True
+    licence = [
+        ("GIẤY PHÉP LÁI XE / DRIVER'S LICENSE", 700, 300),
+        ("Hạng/Class B2", 700, 380),
+        ("Số/No: 46173469744", 700, 460),  # a digit lost
+        ("Họ tên/Full name: NGUYỄN VĂN AN", 700, 540),
+    ]
+    number = classify([page(licence)]).fields["document_number"]
+    assert (number["value"], number["needs_review"]) == ("46173469744", True)
+    licence[2] = ("Số/No: 461734697443", 700, 460)
+    number = classify([page(licence)]).fields["document_number"]
+    assert (number["value"], number["needs_review"]) == ("461734697443", False)
+
+
 # --- catalogue -------------------------------------------------------------------------------
 
 
@@ -840,6 +858,12 @@ def test_bad_kind_is_a_config_error_naming_the_file(tmp_path: Path):
         encoding="utf-8",
     )
     with pytest.raises(ConfigError, match="implied of 'x'"):
+        load.__wrapped__(str(bad))
+    bad.write_text(
+        "types:\n  - code: x\n    fields:\n      a: {labels: [A], kind: digits, length: ten}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="length of x.a"):
         load.__wrapped__(str(bad))
     bad.write_text("types: [", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid YAML"):
