@@ -47,7 +47,7 @@ def classify(pages: list[PageResult]) -> Classification:
     if doc_type.mrz:
         confirm_with_mrz(found, read_mrz(lines), labelled)
     cross_check(found)
-    if doc_type.subject_prefix and not doc_type.titles:
+    if doc_type.titleless:
         check_letter_notation(found.get("document_number"))
     for name, value in doc_type.implied:
         fill_implied(found, name, value, guess.confidence)

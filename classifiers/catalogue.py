@@ -72,6 +72,11 @@ class DocType:
     given where the page's own reading of the field is missing or doubtful."""
 
     @property
+    def titleless(self) -> bool:
+        """A type printed without a title (an official letter), known by its subject prefix."""
+        return bool(self.subject_prefix) and not self.titles
+
+    @property
     def folded_titles(self) -> tuple[str, ...]:
         return tuple(fold(t) for t in self.titles)
 

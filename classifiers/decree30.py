@@ -28,7 +28,14 @@ from classifiers.names import (
     one_letter_off,
     surname_respelled,
 )
-from classifiers.validators import PLACE_DATE, document_number, parse_date, printed
+from classifiers.validators import (
+    PLACE_DATE,
+    document_number,
+    organ_kind,
+    parse_date,
+    printed,
+    unglued,
+)
 from classifiers.vntext import fold, similarity
 from digitize.models import Word
 from digitize.text import letters
@@ -102,23 +109,6 @@ _PARENTS = (
     "so ",
     "bo ",
 )
-_ORGANS = (
-    "so ",
-    "phong ",
-    "cong an ",
-    "uy ban ",
-    "bo ",
-    "cuc ",
-    "chi cuc",
-    "van phong",
-    "ban ",
-    "truong ",
-    "benh vien",
-    "trung tam",
-    "tong cuc",
-    "thanh tra",
-    "hoi dong",
-)
 
 
 def _left_of_national_title(ln: Line) -> Line:
@@ -142,7 +132,8 @@ def _is_parent(key: str) -> bool:
 def _starts_organ(key: str) -> bool:
     """A line that names an organ: its kind ("SỞ", "CÔNG AN") and then which one. A lone
     "PHÒNG" is the end of a wrapped "HẢI PHÒNG", not an organ."""
-    return any(key.startswith(p) and len(key.strip()) > len(p.strip()) for p in _ORGANS)
+    kind = organ_kind(key.strip())
+    return kind is not None and len(key.strip()) > len(kind)
 
 
 def read_issuer(first: list[Line], catalogue: Catalogue) -> FieldValue | None:
@@ -254,17 +245,6 @@ TITLE_ABOVE = 14.0
 signature and the seal are between them)."""
 
 
-def _unglue(text: str) -> str:
-    """A space where a lower-case letter is followed by a capital inside one word ("ĐìnhAn"):
-    two syllables of a title-case name that OCR joined."""
-    out = []
-    for i, c in enumerate(text):
-        if i and c.isupper() and text[i - 1].islower():
-            out.append(" ")
-        out.append(c)
-    return "".join(out)
-
-
 def _name_words(ln: Line) -> tuple[list[str], list[Word], bool]:
     """The name syllables of a candidate line, the words they came from, and whether they
     needed a repair (a space OCR lost: "ĐìnhAn", "Tạ-Bảo").
@@ -279,7 +259,7 @@ def _name_words(ln: Line) -> tuple[list[str], list[Word], bool]:
         words.pop()
     text = re.sub(r"[^\w\s-]", "", " ".join(w.text for w in words))
     repaired = re.sub(r"(?<=\w)-(?=\w)", " ", text)
-    repaired = _unglue(repaired)
+    repaired = unglued(repaired)
     names = repaired.split()
     # Every syllable of a name is capitalised; a small capital read as its lower-case letter
     # ("Trần khánh Tuyết", "tạ Minh Lan": k and K differ only in size) is put right, and

@@ -118,7 +118,7 @@ def classify_type(lines: list[Line], catalogue: Catalogue) -> tuple[TypeGuess, d
         title = _best_title(candidates, t)
         hits = _keyword_hits(text_key, t)
         support = min(1.0, hits / 2.0) if t.keywords else 0.5
-        if t.subject_prefix and not t.titles:
+        if t.titleless:
             score = _subject_type_evidence(lines, t.subject_prefix) + 0.1 * support
         elif title >= TITLE_MIN_SIMILARITY:
             score = 0.7 * title + 0.3 * support

@@ -337,12 +337,12 @@ def _read(lines: list[Line], hits: dict[int, list[Hit]], spec: FieldSpec) -> Fie
         value, ok = NORMALIZERS[spec.kind](raw)
         if value is None:
             continue
-        if spec.length and len(value) != spec.length:
-            ok = False  # a digit lost or gained
         certain: set[str] = set()
         guessed = False
         if spec.kind in WRAPPING_KINDS:
             value, ok, certain, guessed = checked_text(value, spec.kind)
+        if spec.length and len(value) != spec.length:
+            ok = False  # a digit lost or gained
         conf = word_confidence(words, certain) * (1.0 if ok else FAILED_CHECK_FACTOR)
         if spec.kind == "date" and ok:
             conf = date_confidence(words)

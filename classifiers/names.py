@@ -142,6 +142,12 @@ def _split_glued(word: str) -> list[str] | None:
     return None
 
 
+def _is_syllable(folded: str) -> bool:
+    """Whether a folded word can be a name syllable. No name syllable starts with I ("Iong"
+    is a misread "Long"), and Vietnamese writes no F, J, W or Z (the pattern's onsets)."""
+    return bool(_SYLLABLE.fullmatch(folded)) and not folded.startswith("i")
+
+
 _CONSONANTS = "bcdđghklmnpqrstvx"
 
 
@@ -206,12 +212,7 @@ def check_name(value: str) -> tuple[str, bool]:
             ok = False
             if len(known) == 1:
                 words[i] = _recase(_spelling()[next(iter(known))], w)
-        elif known is None and fold(w)[:1] in "fjwzi":
-            # Vietnamese writes no F, J, W or Z, and no name syllable starts with I: a T, an
-            # H or an L misread ("Iong" is "Long").
-            ok = False
-            words[i] = one_letter_off(w) or w
-        elif known is None and not _SYLLABLE.fullmatch(fold(w)):
+        elif known is None and not _is_syllable(fold(w)):
             # No syllable: two that OCR joined, or a misread one. Either way, a look.
             ok = False
             parts = _split_glued(w)

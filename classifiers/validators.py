@@ -232,9 +232,9 @@ def _lower_among_capitals(value: str) -> bool:
     return len(words) >= 3 and 3 * upper >= 2 * len(words) and any(w.islower() for w in words)
 
 
-def _unglued(value: str) -> str:
-    """A space before a capital straight after a lower-case letter ("HàNội"): two words whose
-    space OCR lost."""
+def unglued(value: str) -> str:
+    """A space before a capital straight after a lower-case letter ("HàNội", "ĐìnhAn"): two
+    words whose space OCR lost."""
     out = []
     for i, c in enumerate(value):
         if i and c.isupper() and value[i - 1].islower():
@@ -243,12 +243,11 @@ def _unglued(value: str) -> str:
     return "".join(out)
 
 
-_NUMBERED = {
-    fold(word): word
-    for word in ("Số", "số", "ngõ", "ngách", "hẻm", "kiệt", "tổ", "xóm", "thôn", "ấp", "khu")
-}
-"""Address words that stand before a house, alley or hamlet number; OCR's misread marks on
-them ("ngô 99", "Sổ 12") are put right where a number follows."""
+_NUMBERED_WORDS = ("số", "ngõ", "ngách", "hẻm", "kiệt", "tổ", "xóm", "thôn", "ấp", "khu")
+"""Address words that stand before a house, alley or hamlet number."""
+
+_NUMBERED = {fold(word): word for word in _NUMBERED_WORDS}
+"""OCR's misread marks on them ("ngô 99", "Sổ 12") are put right where a number follows."""
 
 
 def _numbered_words(value: str) -> str:
@@ -264,9 +263,7 @@ def _numbered_words(value: str) -> str:
 
 
 _NUMBER_LOOKALIKE = re.compile(
-    r"\b(?:xóm|tổ|số|ngõ|ngách|hẻm|kiệt|thôn|ấp|khu phố|quận|phường)\s+[BOISZG]\b"
-    r"|\d[à-ỹđ]",
-    re.IGNORECASE,
+    rf"\b(?:{'|'.join(_NUMBERED_WORDS)}|quận|phường)\s+[BOISZG]\b|\d[à-ỹđ]", re.IGNORECASE
 )
 """A number slot holding a letter that looks like a digit ("Xóm B" for "Xóm 8"), or a house
 number with a marked letter glued on ("16ô" for "166"): which it is, only a look tells."""
@@ -278,31 +275,48 @@ def address(text: str) -> Result:
         return None, False
     value = _numbered_words(re.sub(r"(?<!\S)[.,'`]+(?=\d)", "", value))
     ok = ok and not _NUMBER_LOOKALIKE.search(value)
-    unglued = _unglued(value)
-    ok = ok and unglued == value  # the space is put back; a clerk confirms it
-    value = unglued
+    spaced = unglued(value)
+    ok = ok and spaced == value  # the space is put back; a clerk confirms it
+    value = spaced
     # An address is words of letters and house numbers; stray symbols mean misreads.
     ok = ok and not re.search(r"[^\w\s,./()\-]", value) and len(value) >= 6
     return value, ok and ends_with_province(value)
 
 
-_ORGAN_FORMS = (
-    "uy ban nhan dan",
+ORGAN_KINDS = (
+    "uy ban",
     "ubnd",
+    "hoi dong",
     "cong an",
-    "so ",
-    "phong ",
-    "cuc ",
+    "so",
+    "phong",
+    "cuc",
     "chi cuc",
-    "bo ",
+    "tong cuc",
+    "bo",
+    "van phong",
+    "ban",
+    "truong",
+    "benh vien",
+    "trung tam",
+    "thanh tra",
     "toa an",
+    "vien kiem sat",
     "dai su quan",
     "tong lanh su quan",
     "lanh su quan",
     "co quan dai dien",
 )
-"""How an issuing organ's name starts: its kind. One that starts otherwise lost its first
-word ("ban nhân dân xã ...")."""
+"""How an organ's name starts, folded: its kind ("SỞ", "CÔNG AN", "ỦY BAN NHÂN DÂN")."""
+
+
+def organ_kind(folded: str) -> str | None:
+    """The kind ``folded`` (a folded name) starts with, or ``None``. "ban nhân dân" is no
+    kind: it is "Ủy ban nhân dân" with its first word lost."""
+    if folded.startswith("ban nhan dan"):
+        return None
+    return next((k for k in ORGAN_KINDS if (folded + " ").startswith(k + " ")), None)
+
 
 _LOCAL_AUTHORITY = re.compile(r"^(ủy|uỷ) ban nhân dân (xã|phường|thị trấn)\b", re.IGNORECASE)
 
@@ -316,7 +330,7 @@ def organ(text: str) -> Result:
         return None, False
     if _LOCAL_AUTHORITY.match(value):
         ok = ok and ends_with_province(value)
-    return value, ok and fold(value).startswith(_ORGAN_FORMS)
+    return value, ok and organ_kind(fold(value)) is not None
 
 
 _LEGAL_FORMS = (

@@ -81,6 +81,11 @@ def find_page_quad(image: np.ndarray) -> np.ndarray | None:
     return _order(quad / f)
 
 
+def _inside(points: np.ndarray, w: int, h: int) -> np.ndarray:
+    """Which (x, y) points lie in a ``w`` by ``h`` picture."""
+    return (points >= 0).all(axis=1) & (points[:, 0] < w) & (points[:, 1] < h)
+
+
 def _edges_drop(gray: np.ndarray, quad: np.ndarray) -> bool:
     """Whether the picture darkens across every side of ``quad`` that has an outside in it.
 
@@ -96,16 +101,7 @@ def _edges_drop(gray: np.ndarray, quad: np.ndarray) -> bool:
             normal = -normal  # pointing into the page
         along = a + np.linspace(0.1, 0.9, 25)[:, None] * (b - a)
         inner, outer = (along + normal * d).round(), (along - normal * d).round()
-        seen = (
-            (outer[:, 0] >= 0)
-            & (outer[:, 0] < w)
-            & (outer[:, 1] >= 0)
-            & (outer[:, 1] < h)
-            & (inner[:, 0] >= 0)
-            & (inner[:, 0] < w)
-            & (inner[:, 1] >= 0)
-            & (inner[:, 1] < h)
-        )
+        seen = _inside(inner, w, h) & _inside(outer, w, h)
         if seen.sum() < 8:
             continue
         inner, outer = inner[seen].astype(int), outer[seen].astype(int)
