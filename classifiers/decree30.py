@@ -221,9 +221,6 @@ def read_subject(lines: list[Line], first: list[Line]) -> FieldValue | None:
     words = [w for ln in parts for w in ln.words]
     text = " ".join(ln.text for ln in parts)
     text = re.sub(r"^\W*[Vv]\s*[/il1|]\s*[vV]\b", "V/v", text)
-    head = re.match(r"^\W*(\S+\s+\S+)", text)
-    if head and fold(head.group(1)) == "ve viec":
-        text = "Về việc" + text[head.end() :]  # a fixed phrase: its marks are known
     value, ok = printed(text)
     if value is None:
         return None
