@@ -73,6 +73,7 @@ def _page_to_json(p: Any) -> dict[str, Any]:
         "text": p.text,
         "source": p.source,
         "quality": p.quality,
+        "codes": list(p.codes),
     }
 
 
@@ -81,7 +82,15 @@ def _page_from_json(d: dict[str, Any]) -> Any:
 
     words = [Word(**w) for w in d["words"]]
     return PageResult(
-        d["index"], d["width"], d["height"], d["dpi"], words, d["text"], d["source"], d["quality"]
+        d["index"],
+        d["width"],
+        d["height"],
+        d["dpi"],
+        words,
+        d["text"],
+        d["source"],
+        d["quality"],
+        d.get("codes", []),
     )
 
 

@@ -83,6 +83,8 @@ class PageResult:
     text: str
     source: str  # "ocr" or "text_layer"
     quality: dict[str, Any] = field(default_factory=dict)
+    codes: list[str] = field(default_factory=list)
+    """Text payloads of the machine-readable codes on the page (a chip card's QR code)."""
 
     @property
     def mean_conf(self) -> float | None:
@@ -98,4 +100,5 @@ class PageResult:
             "dpi": self.dpi,
             "source": self.source,
             "words": [w.to_dict() for w in self.words],
+            "codes": list(self.codes),
         }

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from digitize import cleanup, tesseract
+from digitize import barcodes, cleanup, tesseract
 from digitize.cleanup.illumination import flatten_background, stretch
 from digitize.cleanup.orientation import text_strip
 from digitize.cleanup.resolution import ocr_scale
@@ -317,6 +317,7 @@ def complete_page(ready: PreparedPage, *, lang: str, timeout: float) -> ReadPage
         quality["seal_lines_reread"] = reread
     text = page_text(words, pw)  # column gaps are judged against the page, not the text
     result = PageResult(ready.page.index, pw, ph, prep.dpi, words, text, "ocr", quality)
+    result.codes = barcodes.decode(prep.display, what=what)
     return ReadPage(result, prep.display)
 
 
