@@ -107,6 +107,32 @@ def _colon_after(line: Line, end: int) -> bool:
     return last.rstrip().endswith(":") or nxt.startswith(":")
 
 
+MAX_LABEL_TAIL = 5
+"""Words a printed label may run on past the catalogue's wording before its colon."""
+
+
+def _to_colon(line: Line, end: int) -> int:
+    """Where a printed label really ends: at its colon, when a few more label words follow the
+    catalogue's wording ("Họ và tên người yêu cầu:", "Số điện thoại liên hệ:", "Ngày sinh /
+    Date of birth:"). Those words are part of the label, never of the value. Only words that
+    read as a label's run on: lower-case words, or an English gloss after a slash; no digits
+    (a value such as a name is capitalised, a number has digits)."""
+    if end == 0 or _colon_after(line, end):
+        return end
+    words = line.words
+    gloss = end < len(words) and words[end].text.startswith("/")
+    for k in range(end, min(len(words), end + MAX_LABEL_TAIL)):
+        text = words[k].text
+        if re.search(r"\d", text):
+            return end
+        core = re.sub(r"[^\w]", "", text)
+        if core and not gloss and not core.islower():
+            return end
+        if text.endswith(":") or (k + 1 < len(words) and words[k + 1].text.startswith(":")):
+            return k + 1
+    return end
+
+
 def line_hits(line: Line, index: int, specs: list[LabelSpec]) -> list[Hit]:
     """Non-overlapping label matches on one line, left to right."""
     tokens = line.tokens
@@ -134,6 +160,7 @@ def line_hits(line: Line, index: int, specs: list[LabelSpec]) -> list[Hit]:
             and re.fullmatch(r"[:;.,/]+", line.words[end].text)
         ):
             end += 1
+        end = _to_colon(line, end)
         if not at_start and not _colon_after(line, end):
             continue  # mid-line, only "Label: value" counts (not the same words in prose)
         found.append(Hit(index, start, end, spec, s, at_start))

@@ -1,0 +1,54 @@
+"""Labels as forms print them: everything up to the colon is the label."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifiers.labels import find_hits, label_specs
+from classifiers.lines import Line
+from digitize.models import Word
+
+
+def _line(text: str) -> Line:
+    words, x = [], 10
+    for token in text.split():
+        words.append(Word(token, x, 100, 12 * len(token), 30, 0.95))
+        x += 12 * len(token) + 14
+    return Line(0, tuple(words), 2000, 2800)
+
+
+def _value(text: str, labels: dict[str, tuple[str, ...]]) -> tuple[str | None, str]:
+    line = _line(text)
+    hits = find_hits([line], label_specs(labels, ()))
+    hit = hits[0][0]
+    return hit.spec.field, " ".join(w.text for w in line.words[hit.end :])
+
+
+@pytest.mark.parametrize(
+    ("printed", "value"),
+    [
+        ("Họ và tên người yêu cầu: Nguyễn Văn An", "Nguyễn Văn An"),
+        ("Họ và tên: Nguyễn Văn An", "Nguyễn Văn An"),
+        ("Họ và tên người yêu cầu : Nguyễn Văn An", ": Nguyễn Văn An"),
+    ],
+)
+def test_a_longer_printed_label_ends_at_its_colon(printed, value):
+    field, got = _value(printed, {"full_name": ("Họ và tên",)})
+    assert field == "full_name"
+    assert got == value
+
+
+def test_phone_label_words_never_become_digits():
+    field, got = _value("Số điện thoại liên hệ: 0912 345 678", {"phone": ("Số điện thoại",)})
+    assert (field, got) == ("phone", "0912 345 678")
+
+
+def test_an_english_gloss_after_a_slash_is_part_of_the_label():
+    field, got = _value("Ngày sinh / Date of birth: 19/11/2002", {"dob": ("Ngày sinh",)})
+    assert (field, got) == ("dob", "19/11/2002")
+
+
+def test_a_value_without_colon_is_not_swallowed():
+    # No colon after the label: the capitalised name is the value, not more label.
+    field, got = _value("Họ và tên Nguyễn Văn An Ghi chú: không", {"full_name": ("Họ và tên",)})
+    assert got.startswith("Nguyễn Văn An")
