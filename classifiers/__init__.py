@@ -19,6 +19,7 @@ from classifiers.checks import (
 )
 from classifiers.decree30 import read_metadata
 from classifiers.doctype import UNKNOWN, classify_type
+from classifiers.document import page_roles
 from classifiers.fields import extract_fields
 from classifiers.lines import page_lines
 from classifiers.mrz import read_mrz
@@ -33,15 +34,32 @@ class Classification:
 
 
 def classify(pages: list[PageResult]) -> Classification:
+    """The type and fields of the document the pages hold.
+
+    Type and fields belong to the document, not a page: the header page gives the number,
+    date, organ and subject, the last signed page the signer, and an attachment after the
+    signed document (a draft with its own header) lends nothing (``classifiers.document``).
+    """
     catalogue = load()
-    lines = page_lines(pages)
+    all_lines = page_lines(pages)
+    roles = page_roles(all_lines)
+    lines = roles.lines(all_lines)
     guess, _scores = classify_type(lines, catalogue)
     doc_type = catalogue.get(guess.code)
     if guess.code == UNKNOWN.code or doc_type is None:
         return Classification(guess.to_dict(), {})
+    if not doc_type.administrative:
+        lines = all_lines  # a card or certificate: every page is its own
     labelled: set[str] = set()
     found = extract_fields(lines, doc_type, catalogue, labelled)
-    metadata = read_metadata(lines, doc_type.decree30, catalogue, doc_type.notation)
+    metadata = read_metadata(
+        lines,
+        doc_type.decree30,
+        catalogue,
+        doc_type.notation,
+        titles=doc_type.folded_titles,
+        signed=roles.signed if doc_type.administrative else None,
+    )
     for name, value in metadata.items():
         found.setdefault(name, value)
     if doc_type.mrz:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -70,17 +70,26 @@ class DocType:
     implied: tuple[tuple[str, str], ...] = ()
     """Field values the type itself fixes (only Vietnamese citizens hold a citizen ID card):
     given where the page's own reading of the field is missing or doubtful."""
+    generic: bool = False
+    """The type of a document whose Decree 30 header was read but whose kind is none of the
+    catalogue's (a province's own kind): it still gets its metadata. At most one."""
+
+    @property
+    def administrative(self) -> bool:
+        """A Decree 30 kind: its number, date, organ, subject and signer stand in the Decree
+        30 layout, its kind in the title and in the notation."""
+        return self.generic or bool(self.notation) or self.titleless
 
     @property
     def titleless(self) -> bool:
         """A type printed without a title (an official letter), known by its subject prefix."""
         return bool(self.subject_prefix) and not self.titles
 
-    @property
+    @cached_property
     def folded_titles(self) -> tuple[str, ...]:
         return tuple(fold(t) for t in self.titles)
 
-    @property
+    @cached_property
     def folded_keywords(self) -> tuple[str, ...]:
         return tuple(fold(k) for k in self.keywords)
 
@@ -174,8 +183,11 @@ def _parse(data: object, source: str) -> Catalogue:
                 mrz,
                 _strings(raw.get("notation"), f"notation of {code!r}", source),
                 tuple(implied.items()),
+                bool(raw.get("generic", False)),
             )
         )
+    if sum(t.generic for t in types) > 1:
+        raise ConfigError(f"{source}: more than one type is marked generic.")
     return Catalogue(
         tuple(types),
         frozenset(fold(x) for x in _strings(data.get("ignore_lines"), "ignore_lines", source)),

@@ -123,4 +123,6 @@ def check_letter_notation(number: FieldValue | None) -> None:
     """An official letter's notation names its organ and the unit that drafted it
     ("2617/BNV-TCBC", Decree 30); one without the unit lost it."""
     if number is not None and number.value and "-" not in number.value.split("/", 1)[-1]:
-        number.needs_review = True
+        from classifiers.policy import flag
+
+        flag(number, "notation_without_unit")  # the Decree 30 readers rate with the policy

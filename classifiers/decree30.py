@@ -1,10 +1,12 @@
 """Decree 30 metadata read from the layout of an administrative document.
 
 The header has two blocks: on the left the parent and issuing organ with ``Số: .../...``
-under them, on the right the national title, the motto and the place-and-date line. The
-subject ("Về việc ...", or "V/v ..." under the number of an official letter) may wrap over
-several lines. The signer's full name is the last line of the signature block at the bottom
-right, under the seal. Each is found by where it sits, not by a label.
+under them, on the right the national title, the motto and the place-and-date line (both rows
+are read in ``classifiers.header``). The subject stands under the kind title, or under the
+number of an official letter (``classifiers.subject``). The signer's full name is the last
+line of the signature block at the bottom right of the signed page, under the seal. Each is
+found by where it sits, not by a label; which page is the header page and which the signed
+one is ``classifiers.document``'s business.
 """
 
 from __future__ import annotations
@@ -12,15 +14,9 @@ from __future__ import annotations
 import re
 
 from classifiers.catalogue import Catalogue
-from classifiers.fields import (
-    REVIEW_BELOW,
-    REVIEW_BELOW_LONG,
-    FieldValue,
-    checked_text,
-    date_confidence,
-    word_confidence,
-)
-from classifiers.lines import Line, below
+from classifiers.fields import checked_text
+from classifiers.header import number_row, read_issue_date, read_number
+from classifiers.lines import Line
 from classifiers.names import (
     check_name,
     doubtful_marks,
@@ -28,74 +24,17 @@ from classifiers.names import (
     one_letter_off,
     surname_respelled,
 )
-from classifiers.validators import (
-    PLACE_DATE,
-    document_number,
-    organ_kind,
-    parse_date,
-    printed,
-    unglued,
-)
-from classifiers.vntext import fold, similarity
+from classifiers.policy import rated, rerate, word_confidence
+from classifiers.review import FieldValue, Flag
+from classifiers.subject import read_letter_subject, read_titled_subject
+from classifiers.validators import organ_kind, printed, unglued
+from classifiers.vntext import fold, similarity, tone_key
 from digitize.models import Word
 from digitize.text import letters
-
-HEADER_BOTTOM = 0.35
-"""The header (organ block, number, place and date) lies in this top share of the page."""
-
-SUBJECT_PITCH = 3.0
-"""A subject's wrapped line lies within this many word heights under the line above it (the
-heights of lower-case words understate the line pitch, and copies enlarge spacing)."""
-
-_NUMBER = re.compile(r"^\W{0,2}S[^\s\d/]{0,2}\s*[:;.]?\s*(\d.*)$", re.IGNORECASE)
-_SUBJECT = re.compile(r"^\W{0,2}(v\s*[/il1|]\s*v|ve viec)\b")
-_COLLECTIVES = ("uy ban nhan dan", "hoi dong nhan dan")
-
-
-def _value(
-    value: str | None, ok: bool, words: list, limit: float = REVIEW_BELOW
-) -> FieldValue | None:
-    if value is None:
-        return None
-    conf = word_confidence(list(words)) * (1.0 if ok else 0.5)
-    return FieldValue(value, conf, conf < limit or not ok, tuple(words))
 
 
 def _is_header_line(line: Line, catalogue: Catalogue) -> bool:
     return any(similarity(line.key, k) >= 0.75 for k in catalogue.ignore_lines)
-
-
-def number_line(first: list[Line]) -> Line | None:
-    for ln in first:
-        if ln.y <= HEADER_BOTTOM and "/" in ln.text and _NUMBER.match(ln.text):
-            return ln
-    return None
-
-
-def read_number(first: list[Line]) -> FieldValue | None:
-    ln = number_line(first)
-    if ln is None:
-        return None
-    value, ok = document_number(_NUMBER.match(ln.text).group(1))  # type: ignore[union-attr]
-    # The confidence is the number's own: "Số:" is often read unsure, and it is not the value.
-    start = next((i for i, w in enumerate(ln.words) if re.search(r"\d", w.text)), 0)
-    return _value(value, ok, list(ln.words[start:]))
-
-
-def read_issue_date(first: list[Line]) -> FieldValue | None:
-    """The place-and-date line: "Hà Nội, ngày 05 tháng 5 năm 2023" (header or above signer)."""
-    for ln in first:
-        if not PLACE_DATE.search(ln.key):
-            continue
-        place = ln.text.split(",")[0]
-        if "," not in ln.text or len(place.split()) > 6 or fold(place).startswith("can cu"):
-            continue
-        value, ok = parse_date(ln.text)
-        if value is None or not ok:
-            return _value(value, ok, list(ln.words))
-        conf = date_confidence(ln.words)
-        return FieldValue(value, conf, conf < REVIEW_BELOW, tuple(ln.words))
-    return None
 
 
 _PARENTS = (
@@ -106,6 +45,7 @@ _PARENTS = (
     "uy ban nhan dan quan",
     "cong an tinh",
     "cong an thanh pho",
+    "tong cuc",
     "so ",
     "bo ",
 )
@@ -120,6 +60,8 @@ def _left_of_national_title(ln: Line) -> Line:
 
 
 _ORGAN_SPECK = re.compile(r"(?<=[^\W\d_a-zà-ỹđ])(?:\s*[:;.]\s*|-)(?=[^\W\d_a-zà-ỹđ])")
+_NOTATION_TAIL = re.compile(r"\s*/\s*[A-ZĐ].*$")
+"""A notation ("/UBND-KGVX") the organ's line ran into where the number was left blank."""
 
 
 def _is_parent(key: str) -> bool:
@@ -136,14 +78,10 @@ def _starts_organ(key: str) -> bool:
     return kind is not None and len(key.strip()) > len(kind)
 
 
-def read_issuer(first: list[Line], catalogue: Catalogue) -> FieldValue | None:
-    """The issuing organ: the capital lines of the left header block, above the number.
-
-    The block may start with the parent organ ("UBND TỈNH ...", "CÔNG AN TỈNH ...") above the
-    issuing one; a collective name ("ỦY BAN NHÂN DÂN") on its own line starts the organ itself.
-    """
-    number = number_line(first)
-    limit = number.top if number is not None else first[0].page_height * 0.2
+def _organ_block(first: list[Line], catalogue: Catalogue) -> list[Line]:
+    """The capital lines of the left header block above the number row."""
+    row = number_row(first)
+    limit = row.line.top if row is not None else first[0].page_height * 0.2
     cut = [_left_of_national_title(ln) for ln in first if ln.bottom <= limit + 2]
     block = [
         ln
@@ -151,10 +89,22 @@ def read_issuer(first: list[Line], catalogue: Catalogue) -> FieldValue | None:
         if ln.x < 0.5
         and ln.right < 0.62 * ln.page_width
         and not _is_header_line(ln, catalogue)
+        and not ln.text.lstrip().startswith("/")
+        and not fold(ln.text).startswith("cong bao")
         and sum(c.isalpha() for c in ln.text) >= 3
         and ln.text.isupper()
     ]
-    block.sort(key=lambda ln: ln.top)
+    return sorted(block, key=lambda ln: ln.top)
+
+
+def read_issuer(first: list[Line], catalogue: Catalogue) -> FieldValue | None:
+    """The issuing organ: the capital lines of the left header block, above the number.
+
+    The block may start with the parent organ ("UBND TỈNH ...", "BỘ TÀI CHÍNH", "TỔNG CỤC
+    THUẾ") above the issuing one; a collective name ("ỦY BAN NHÂN DÂN") on its own line starts
+    the organ itself, and its unit on the next line belongs to it.
+    """
+    block = _organ_block(first, catalogue)
     if not block:
         return None
     keys = [fold(ln.text) + " " for ln in block]
@@ -165,23 +115,71 @@ def read_issuer(first: list[Line], catalogue: Catalogue) -> FieldValue | None:
         if start is not None:
             block = block[start:]
     words = [w for ln in block for w in ln.words]
-    value, ok = printed(" ".join(ln.text for ln in block))
+    value, ok = printed(_NOTATION_TAIL.sub("", " ".join(ln.text for ln in block)))
     if value is None:
         return None
+    flags = [] if ok else [Flag("dot_inside_word")] if re.search(r"\w\.\w", value) else []
     # An organ's name is words in capitals: a colon or a glued hyphen between two of them
     # ("CÔNG AN-THỊ TRẤN LONG: THÀNH") is a speck read as punctuation.
-    unspecked = _ORGAN_SPECK.sub(" ", value)
-    specks = unspecked != value
+    unspecked = _ORGAN_SPECK.sub(" ", re.sub(r"\bTP\.(?=[A-ZĐ])", "TP\u2024", value))
+    unspecked = unspecked.replace("\u2024", ".")
+    value = value.replace("\u2024", ".")
+    if unspecked != value:
+        flags.append(Flag("speck_in_organ"))
     value, ok, certain, guessed = checked_text(unspecked, "text")
-    ok = ok and not specks
+    value, known = respelled_organ(value)
+    certain = certain | known
+    if guessed:
+        flags.append(Flag("place_fuzzy_match"))
+    if not ok and not flags:
+        flags.append(Flag("lower_case_among_capitals"))
     if fold(value).strip(" .") in _COLLECTIVE:
         # "ỦY BAN NHÂN DÂN" names no organ until its unit follows ("PHƯỜNG ..."): the line
         # that said which was not read.
-        ok = False
+        flags.append(Flag("issuer_without_unit"))
     if _TWO_LEVELS.search(fold(value)):
-        ok = False  # the parent organ's line ran into the organ's: where one ends is a guess
-    conf = word_confidence(words, certain) * (1.0 if ok else 0.5)
-    return FieldValue(value, conf, conf < REVIEW_BELOW_LONG or not ok or guessed, tuple(words))
+        flags.append(Flag("issuer_two_levels"))
+    return rated(value, "organ", words, certain, flags)
+
+
+ORGAN_PHRASES = (
+    "THỦ TƯỚNG CHÍNH PHỦ",
+    "CHÍNH PHỦ",
+    "VĂN PHÒNG CHÍNH PHỦ",
+    "QUỐC HỘI",
+    "TỔNG CỤC THUẾ",
+    "CỤC THUẾ",
+    "CHI CỤC THUẾ",
+    "BỘ TÀI CHÍNH",
+    "BỘ TƯ PHÁP",
+    "BỘ NỘI VỤ",
+    "BỘ CÔNG THƯƠNG",
+    "TRƯỜNG ĐẠI HỌC",
+    "THÀNH PHỐ HỒ CHÍ MINH",
+    "THÀNH PHỐ HÀ NỘI",
+    "ỦY BAN NHÂN DÂN",
+    "HỘI ĐỒNG NHÂN DÂN",
+)
+"""Organ names and name parts with one spelling each: words of the header read with a wrong
+mark ("CHÍNH PHÙ", "CỤC THUÉ") whose letters spell one of these are respelled. Letters alone
+are not enough for single words ("PHU" may be "PHỦ" or "PHÚ"), so only whole phrases count."""
+
+
+def respelled_organ(value: str) -> tuple[str, set[str]]:
+    """``value`` with the known organ phrases its letters spell put right, and the tone keys
+    of their words (now certain)."""
+    words = value.split()
+    keys = [fold(w) for w in words]
+    certain: set[str] = set()
+    for phrase in ORGAN_PHRASES:
+        target = phrase.split()
+        want = [fold(w) for w in target]
+        n = len(want)
+        for i in range(len(words) - n + 1):
+            if keys[i : i + n] == want:
+                words[i : i + n] = target
+                certain |= {tone_key(w) for w in target}
+    return " ".join(words), certain
 
 
 _TWO_LEVELS = re.compile(
@@ -194,41 +192,6 @@ level ("ỦY BAN NHÂN DÂN THÀNH PHỐ HUẾ")."""
 
 _COLLECTIVE = ("uy ban nhan dan", "ubnd", "cong an", "hoi dong nhan dan", "so", "phong")
 """Organ names that are incomplete alone: the unit or the field they serve must follow."""
-
-
-def read_subject(lines: list[Line], first: list[Line]) -> FieldValue | None:
-    """The "Về việc ..." line under the title (or "V/v ..." under the number), with its wraps."""
-    start = next((ln for ln in first if ln.y < 0.5 and _SUBJECT.match(ln.key)), None)
-    if start is None:
-        return None
-    parts = [start]
-    current = start
-    for _ in range(4):
-        nxt = next(
-            (
-                c
-                for c in below(lines, current, max_pitch=SUBJECT_PITCH)
-                if abs(c.x - start.x) < 0.08 or abs(c.left - start.left) < 2 * start.height
-            ),
-            None,
-        )
-        if nxt is None or nxt.text.isupper() or ":" in nxt.text[:30]:
-            break
-        if fold(nxt.text).startswith(("can cu", "kinh gui", "theo de nghi")):
-            break
-        parts.append(nxt)
-        current = nxt
-    words = [w for ln in parts for w in ln.words]
-    text = " ".join(ln.text for ln in parts)
-    text = re.sub(r"^\W*[Vv]\s*[/il1|]\s*[vV]\b", "V/v", text)
-    value, ok = printed(text)
-    if value is None:
-        return None
-    value, ok, certain, guessed = checked_text(value, "text")
-    if ":" in value[len("Về việc") :]:
-        ok = False  # a subject is one phrase: a colon inside it is a speck read as one
-    conf = word_confidence(words, certain) * (1.0 if ok else 0.5)
-    return FieldValue(value, conf, conf < REVIEW_BELOW_LONG or not ok or guessed, tuple(words))
 
 
 CENTRE_TOLERANCE = 0.8
@@ -351,17 +314,24 @@ def _signer_line(first: list[Line], ln: Line, repaired: bool = False) -> FieldVa
     # Decree 30 prints the signer's name in title case; capitals are titles and positions.
     if not all(w[:1].isupper() and not (w.isupper() and len(w) > 1) for w in names):
         return None
-    value, ok = check_name(" ".join(names))
-    respelled = surname_respelled(" ".join(names), value)
-    ok = ok and not doubtful_marks([(w.text, w.conf) for w in words], respelled)
+    read = " ".join(names)
+    value, ok = check_name(read)
+    respelled = surname_respelled(read, value)
+    flags = []
+    if not ok:
+        flags.append(Flag("name_marks_unknown"))
+    elif value != read:
+        flags.append(Flag("name_syllable_respelled"))
+    if doubtful_marks([(w.text, w.conf) for w in words], respelled):
+        flags.append(Flag("name_marks_doubtful"))
+    if repaired:
+        flags.append(Flag("signer_line_repaired"))
     centre = _title_centre(first, ln)
     mid = (min(w.left for w in words) + max(w.right for w in words)) / 2
     # No authority's lines read above it: nothing vouches that this is the whole name.
-    unplaced = centre is None or abs(mid - centre) > CENTRE_TOLERANCE * ln.height
-    found = _value(value, ok, words)
-    if found is not None and (repaired or unplaced):
-        found.needs_review = True
-    return found
+    if centre is None or abs(mid - centre) > CENTRE_TOLERANCE * ln.height:
+        flags.append(Flag("signer_off_centre"))
+    return rated(value, "name", words, flags=flags)
 
 
 def initials(organ: str) -> str:
@@ -393,10 +363,9 @@ def confirm_notation(number: FieldValue, issuer: str | None, types: tuple[str, .
     counted = [w for w in number.words if not explained(w.text)]
     if len(counted) == len(number.words) or not counted:
         return
-    conf = word_confidence(counted)
+    conf = word_confidence(counted) * (0.5 if not number.valid else 1.0)
     if conf > number.confidence:
-        number.confidence = conf
-        number.needs_review = conf < REVIEW_BELOW or not document_number(number.value)[1]
+        rerate(number, conf)
 
 
 def read_metadata(
@@ -404,17 +373,24 @@ def read_metadata(
     wanted: tuple[str, ...],
     catalogue: Catalogue,
     notation: tuple[str, ...] = (),
+    *,
+    titles: tuple[str, ...] = (),
+    signed: int | None = None,
 ) -> dict[str, FieldValue]:
-    """The Decree 30 metadata fields ``wanted`` found on the first page."""
+    """The Decree 30 metadata fields ``wanted``: the header's from the first page of
+    ``lines``, the signer from page ``signed`` (the last page with a signature block; the
+    first page when not given). ``titles`` are the kind's printed titles, folded: the subject
+    of a titled kind stands under its title."""
     if not lines:
         return {}
     first = [ln for ln in lines if ln.page == lines[0].page]
+    signed_page = [ln for ln in lines if ln.page == signed] if signed is not None else first
     readers = {
         "document_number": lambda: read_number(first),
         "issue_date": lambda: read_issue_date(first),
         "issuer": lambda: read_issuer(first, catalogue),
-        "subject": lambda: read_subject(lines, first),
-        "signer": lambda: read_signer(first),
+        "subject": lambda: read_titled_subject(first, titles) or read_letter_subject(lines, first),
+        "signer": lambda: read_signer(signed_page or first),
     }
     out: dict[str, FieldValue] = {}
     for name in wanted:

@@ -3,17 +3,27 @@
 Evidence is weighed by where it sits: a printed title counts when it stands on a line of its own,
 in capitals, in the top part of the first page (a citizen ID card's title can sit anywhere on a
 photographed page, so the whole first page is looked at, with a small penalty further down).
-Keywords anywhere add support. The Decree 30 header is evidence of no type. The confidence is
-kept honest: a title read with errors, or no supporting keyword, lowers it, and below
-``UNKNOWN_BELOW`` the answer is ``unknown``.
+Keywords anywhere add support. The Decree 30 header alone is evidence of no kind. The
+confidence is kept honest: a title read with errors, or no supporting keyword, lowers it, and
+below ``UNKNOWN_BELOW`` the answer is ``unknown``.
+
+Decree 30 kinds are also known by the abbreviation in their notation (``46/TB-UBND`` is a
+notice, ``30/2020/NĐ-CP`` a decree); an official letter's notation has none (``507/UBND-KGVX``:
+the organ and the drafting unit; ``6078/CT-KTT3`` where ``CT`` are the initials of the organ
+block's "CỤC THUẾ", not a directive's). Title and notation are weighed together: agreeing they
+make the kind sure, a kind's notation beats an official letter's "V/v" subject, and of several
+kind titles on the page the topmost (the one under the header) is the title. A document whose
+Decree 30 header was read and whose kind is none of the catalogue's gets the generic type.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from classifiers.catalogue import Catalogue, DocType
+from classifiers.header import has_national_title, notation_groups, number_row
 from classifiers.lines import Line
 from classifiers.vntext import fold, is_upper_line, similarity
 
@@ -38,6 +48,9 @@ class TypeGuess:
 UNKNOWN = TypeGuess("unknown", "Không xác định", 0.0)
 
 
+_upper = lru_cache(maxsize=8192)(is_upper_line)
+
+
 def _title_score(line: Line, folded_title: str) -> float:
     """How well ``line`` reads as the printed title: the title must be most of the line."""
     key = line.key
@@ -45,7 +58,7 @@ def _title_score(line: Line, folded_title: str) -> float:
         return 0.0
     if len(key) > 1.6 * len(folded_title) + 6:
         # A longer line may still start with the title ("ĐƠN ĐỀ NGHỊ CẤP ..." under "ĐƠN").
-        if not is_upper_line(line.text):
+        if not _upper(line.text):
             return 0.0
         head = key[: len(folded_title)]
         return similarity(head, folded_title) * (0.95 if len(folded_title) >= 8 else 0.85)
@@ -54,7 +67,7 @@ def _title_score(line: Line, folded_title: str) -> float:
         s = max(s, similarity(key[: len(folded_title)], folded_title) * 0.97)
     if len(folded_title) < 8 and len(key) > len(folded_title) + 2:
         s *= 0.85  # short titles ("don") need the line to be nearly just them
-    return s if is_upper_line(line.text) else s * 0.8
+    return s if _upper(line.text) else s * 0.8
 
 
 SPLIT_TITLE = 0.95
@@ -75,13 +88,18 @@ def _title_lines(lines: list[Line], ignore: frozenset[str]) -> list[tuple[Line, 
     return out
 
 
-def _best_title(candidates: list[tuple[Line, float]], t: DocType) -> float:
-    best = 0.0
+def _best_title(candidates: list[tuple[Line, float]], t: DocType) -> tuple[float, float]:
+    """The best title score of ``t`` on the candidates, and the top (share of the page) of
+    the highest line that reads as its title (1.0 when none does)."""
+    best, top = 0.0, 1.0
     for line, weight in candidates:
         position = 1.0 if line.y <= TITLE_REGION else 0.85
         for title in t.folded_titles:
-            best = max(best, _title_score(line, title) * position * weight)
-    return best
+            raw = _title_score(line, title)
+            best = max(best, raw * position * weight)
+            if raw >= TITLE_MIN_SIMILARITY and weight == 1.0:
+                top = min(top, line.y)
+    return best, top
 
 
 def _keyword_hits(text_key: str, t: DocType) -> int:
@@ -107,6 +125,52 @@ def _subject_type_evidence(lines: list[Line], prefix: str) -> float:
     return 0.6 * subject + 0.3 * number
 
 
+NOTATION_AGREES = 0.25
+"""Added to a kind's title score when its notation abbreviation agrees."""
+NOTATION_ALONE = 0.65
+"""Score of a kind known from its notation only (its title wiped out or misread)."""
+LOWER_TITLE = 0.75
+"""Factor on a kind title that stands under another kind's title (a heading in the body)."""
+GENERIC_CONFIDENCE = 0.6
+"""Confidence of the generic type: the header says it is a Decree 30 document, no more."""
+
+
+def _initials(text: str) -> str:
+    words = [w for w in re.sub(r"[^\w\s]", " ", text).split() if fold(w) != "va"]
+    return fold("".join(w[0] for w in words)).replace(" ", "")
+
+
+def notation_kind(lines: list[Line], catalogue: Catalogue) -> tuple[str | None, bool]:
+    """The kind the first page's notation names (its type code), and whether the page has a
+    notation at all. A first group that is the initials of an organ line of the header
+    ("CT" under "CỤC THUẾ") is the organ, not a kind."""
+    first = [ln for ln in lines if ln.page == lines[0].page]
+    row = number_row(first)
+    if row is None:
+        return None, False
+    groups = notation_groups(row.notation)
+    if not groups:
+        return None, True
+    head = re.sub(r"\d+$", "", groups[0])
+    organs = {
+        _initials(ln.text)
+        for ln in first
+        if ln.top < row.line.top and ln.x < 0.5 and ln.text.isupper()
+    }
+
+    def organ_like(group: str) -> bool:
+        g = fold(group)
+        return len(g) >= 2 and any(o.startswith(g) for o in organs)
+
+    if organ_like(head) and not (len(groups) > 1 and organ_like(groups[1])):
+        return None, True
+    exact = [t.code for t in catalogue.types if head in t.notation]
+    if len(exact) == 1:
+        return exact[0], True
+    loose = [t.code for t in catalogue.types if fold(head) in {fold(n) for n in t.notation}]
+    return (loose[0] if len(loose) == 1 else None), True
+
+
 def classify_type(lines: list[Line], catalogue: Catalogue) -> tuple[TypeGuess, dict[str, float]]:
     """The best type with its confidence, and every type's score (for reports)."""
     if not lines:
@@ -114,16 +178,38 @@ def classify_type(lines: list[Line], catalogue: Catalogue) -> tuple[TypeGuess, d
     text_key = " " + " ".join(ln.key for ln in lines) + " "
     scores: dict[str, float] = {}
     candidates = _title_lines(lines, catalogue.ignore_lines)
+    kind, has_notation = notation_kind(lines, catalogue)
+    titles = {t.code: _best_title(candidates, t) for t in catalogue.types if not t.generic}
+    tops = {
+        t.code: titles[t.code][1]
+        for t in catalogue.types
+        if t.administrative and t.titles and not t.generic and titles[t.code][1] < 1.0
+    }
+    top = min(tops.values(), default=None)
     for t in catalogue.types:
-        title = _best_title(candidates, t)
+        if t.generic:
+            continue
+        title = titles[t.code][0]
         hits = _keyword_hits(text_key, t)
         support = min(1.0, hits / 2.0) if t.keywords else 0.5
         if t.titleless:
             score = _subject_type_evidence(lines, t.subject_prefix) + 0.1 * support
+            if kind is not None:
+                score *= 0.5  # the notation names a kind: the "V/v" line is that kind's subject
+            elif top is not None and top <= TITLE_REGION:
+                score *= 0.6  # a kind title stands on the page
         elif title >= TITLE_MIN_SIMILARITY:
             score = 0.7 * title + 0.3 * support
+            if t.administrative and top is not None and tops.get(t.code, 1.0) > top + 0.02:
+                score *= LOWER_TITLE
+            if kind == t.code:
+                score = min(0.99, score + NOTATION_AGREES)
+            elif kind is not None and t.administrative:
+                score *= 0.9
         else:
             score = 0.35 * title * support
+            if kind == t.code:
+                score = max(score, NOTATION_ALONE + 0.1 * support)
         scores[t.code] = min(0.99, score)
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     best_code, best = ranked[0]
@@ -132,7 +218,15 @@ def classify_type(lines: list[Line], catalogue: Catalogue) -> tuple[TypeGuess, d
     if runner_up > 0.6:
         best -= 0.5 * (runner_up - 0.6)
     if best < UNKNOWN_BELOW:
+        generic = next((t for t in catalogue.types if t.generic), None)
+        if generic is not None and _decree30_header(lines, has_notation):
+            return TypeGuess(generic.code, generic.label, GENERIC_CONFIDENCE), scores
         return TypeGuess("unknown", UNKNOWN.label, round(max(best, 0.0), 3)), scores
     t = catalogue.get(best_code)
     assert t is not None
     return TypeGuess(t.code, t.label, best), scores
+
+
+def _decree30_header(lines: list[Line], has_notation: bool) -> bool:
+    """The national title and a number with its notation: a Decree 30 document's header."""
+    return has_notation and has_national_title(lines, lines[0].page)

@@ -1,0 +1,215 @@
+"""The Decree 30 header as real pages print it: the number line and the place-and-date line.
+
+``Số: 123/QĐ-UBND`` stands under the organ block on the left; on real scans the number (and the
+day of the date on the right) is often written by hand or stamped after signing, squeezed
+against ``Số:`` (``Số:11``), read as letters (``A2``, ``Ø7``) or left blank (``Số:   /TB-UBND``),
+and Tesseract may cut the line where the blank is (``Số:`` and ``/TB-UBND`` as two pieces).
+So the readers here take the row, not one OCR line, read each slot apart, and never hand out
+a slot they had to guess as confident: a slot read through digit look-alikes is
+``number_handwritten`` / ``date_handwritten``; a blank or unreadable one gives no value and
+``number_unreadable`` / ``date_unreadable``. The notation's groups also tell the document's
+kind (``46/TB-UBND`` is a notice), which ``doctype`` uses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from classifiers.lines import Line
+from classifiers.policy import rated
+from classifiers.review import FieldValue, Flag
+from classifiers.vntext import fold
+
+HEADER_BOTTOM = 0.35
+"""The header (organ block, number, place and date) lies in this top share of the page."""
+
+_NUMBER_HEAD = re.compile(r"^\W{0,2}(?:luat\s+)?s[o0](?=[\W\d_]|$)")
+"""``Số`` (folded) at the start of a line, also glued to what follows (``Số:11``)."""
+_GAZETTE = re.compile(r"^\W{0,2}cong bao\b")
+"""The Official Gazette's running header (``CÔNG BÁO/Số 677 + 678/Ngày 24-4-2023``)."""
+_NOTATION = re.compile(
+    r"[/,|]\s*((?:\d{4}\s*/\s*)?[A-Za-zĐđÐð][\wĐđÐð]*(?:\s*-\s*[\wĐđÐð]+)*)[\s\W]*$"
+)
+"""The notation ending the number row, after its slash (a slash read as a comma or a bar)."""
+_NOTATION_OK = re.compile(r"(?:\d{4}/)?[A-ZĐ][A-Za-zĐđ]*(?:-[A-ZĐ][A-Za-zĐđ0-9]*)*")
+_LOOKALIKES = str.maketrans(
+    {
+        "O": "0", "o": "0", "Ø": "0", "ø": "0", "Q": "0", "D": "0",
+        "I": "1", "l": "1", "|": "1", "i": "1", "!": "1",
+        "S": "5", "s": "5", "B": "8", "Z": "2", "g": "9", "q": "9",
+    }
+)  # fmt: skip
+"""Letters and marks that handwritten or badly printed digits are read as."""
+
+
+@dataclass(frozen=True)
+class NumberRow:
+    """The pieces of the number row: the number as read, the notation, their words."""
+
+    number: str
+    notation: str
+    words: tuple
+    line: Line
+
+
+def _same_row(a: Line, b: Line) -> bool:
+    overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return a.page == b.page and overlap > 0.5 * min(a.bottom - a.top, b.bottom - b.top)
+
+
+def _row_text(pieces: list[Line]) -> tuple[str, tuple]:
+    pieces = sorted(pieces, key=lambda ln: ln.left)
+    words = tuple(w for ln in pieces for w in ln.words)
+    return " ".join(ln.text for ln in pieces), words
+
+
+def number_row(first: list[Line]) -> NumberRow | None:
+    """The ``Số: .../...`` row of the header's left block, joined from the pieces OCR cut it
+    into; ``None`` when the page has none (a Gazette running header is not one)."""
+    for ln in first:
+        if ln.y > HEADER_BOTTOM or ln.x >= 0.5 or _GAZETTE.match(ln.key):
+            continue
+        if not _NUMBER_HEAD.match(ln.key):
+            continue
+        pieces = [ln] + [
+            o for o in first if o is not ln and o.x < 0.5 and o.left > ln.left and _same_row(ln, o)
+        ]
+        text, words = _row_text(pieces)
+        body = re.sub(r"^\W{0,2}(?:[Ll]uật\s+)?\S{0,1}[^\W\d]{1,2}\s*[:;.]?", "", text, count=1)
+        m = _NOTATION.search(body)
+        if m is None:
+            continue
+        notation = re.sub(r"\s+", "", m.group(1)).replace("Ð", "Đ").replace("ð", "đ")
+        return NumberRow(body[: m.start()].strip(), notation, words, ln)
+    return None
+
+
+def notation_groups(notation: str) -> list[str]:
+    """ "2020/NĐ-CP" -> ["NĐ", "CP"]: the groups after the year, as printed."""
+    return [g for g in notation.split("/")[-1].split("-") if g]
+
+
+def _digits(slot: str) -> tuple[str | None, bool]:
+    """A number slot as digits, and whether look-alikes had to be read as digits."""
+    cleaned = re.sub(r"[\s.,;:'`]", "", slot)
+    if not cleaned:
+        return None, False
+    digits = cleaned.translate(_LOOKALIKES)
+    if not digits.isdigit():
+        return None, True
+    return digits, digits != cleaned
+
+
+def read_number(first: list[Line]) -> FieldValue | None:
+    """``123/QĐ-UBND`` from the header's number row, without spaces (the contract's form).
+
+    A number read through look-alikes is given flagged; a blank or unreadable one (written
+    by hand in the blank left for it) is no value, flagged, so a clerk types it in.
+    """
+    row = number_row(first)
+    if row is None:
+        return None
+    number, guessed = _digits(row.number)
+    flags = []
+    if not _NOTATION_OK.fullmatch(row.notation) or "ĐĐ" in row.notation:
+        flags.append(Flag("notation_malformed"))
+    # The confidence is the number's and the notation's own: "Số:" is often read unsure, and
+    # it is not the value.
+    start = next((i for i, w in enumerate(row.words) if re.search(r"\d", w.text)), 0)
+    digit_words = list(row.words[start:])
+    if number is None or len(number) > 5:
+        flags.append(Flag("number_unreadable"))
+        return rated(None, "document_number", digit_words, flags=flags, valid=False)
+    if guessed:
+        flags.append(Flag("number_handwritten"))
+    notation = re.sub(r"\s+", "", row.notation)
+    return rated(f"{number}/{notation}", "document_number", digit_words, flags=flags)
+
+
+_DATE_SLOTS = re.compile(
+    r"ng[^\W\d_]{1,2}y\s*(?P<day>.*?)\s*th[^\W\d_]{1,2}ng\s*(?P<month>.*?)\s*"
+    r"n[^\W\d_]{1,2}m\s*(?P<year>[\dOoØIl|!SBZ]{1,4}(?:\s[\dOoØIl|!SBZ]{1,3})?)",
+    re.IGNORECASE,
+)
+
+
+def place_date_row(first: list[Line]) -> tuple[str, tuple] | None:
+    """The place-and-date row under the national title (its pieces joined); on a page whose
+    header has none (a certificate), the first "<place>, ngày ..." line anywhere."""
+    return _place_date_row(first, True) or _place_date_row(first, False)
+
+
+def _place_date_row(first: list[Line], header: bool) -> tuple[str, tuple] | None:
+    for ln in first:
+        if _GAZETTE.match(ln.key) or not re.search(r"\bngay", ln.key) or "can cu" in ln.key:
+            continue
+        if header and (ln.y > HEADER_BOTTOM or ln.right < 0.45 * ln.page_width):
+            continue
+        place = ln.text.split(",")[0]
+        if not header and ("," not in ln.text or len(place.split()) > 6):
+            continue
+        pieces = [ln] + [
+            o for o in first if o is not ln and o.left > ln.left and _same_row(ln, o)
+        ]
+        text, words = _row_text(pieces)
+        if _DATE_SLOTS.search(text):
+            return text, words
+    return None
+
+
+def read_issue_date(first: list[Line]) -> FieldValue | None:
+    """The issue date of the place-and-date line, each slot (day, month, year) read apart.
+
+    Decree 30 pads days under 10 and the months January and February with a zero: a lone
+    digit there is most often half of a handwritten number (``date_not_zero_padded``).
+    """
+    found = place_date_row(first)
+    if found is None:
+        return None
+    text, words = found
+    m = _DATE_SLOTS.search(text)
+    assert m is not None
+    day, day_guess = _digits(m.group("day"))
+    month, month_guess = _digits(m.group("month"))
+    year, year_guess = _digits(m.group("year"))
+    if year is not None and len(year) > 4:
+        year = year[:4]
+    digit_words = [w for w in words if re.search(r"\d", w.text)] or list(words)
+    flags: list[Flag] = []
+    if day is None or month is None or year is None or len(year) != 4:
+        return rated(None, "date", digit_words, flags=[Flag("date_unreadable")], valid=False)
+    if day_guess or month_guess or year_guess:
+        flags.append(Flag("date_handwritten"))
+    d, mo, y = int(day), int(month), int(year)
+    if len(day) < 2 or (len(month) < 2 and mo <= 2):
+        flags.append(Flag("date_not_zero_padded"))
+    value = f"{y:04d}-{mo:02d}-{d:02d}"
+    try:
+        import datetime as _dt
+
+        _dt.date(y, mo, d)
+    except ValueError:
+        flags.append(Flag("date_not_real"))
+    return rated(value, "date", digit_words, flags=flags)
+
+
+def has_national_title(lines: list[Line], page: int) -> bool:
+    """Whether ``page`` prints the national title (or its motto) in its top part: the start
+    of a document in the Decree 30 layout."""
+    for ln in lines:
+        if ln.page != page or ln.y > HEADER_BOTTOM:
+            continue
+        key = ln.key
+        if "cong hoa xa hoi" in key or "chu nghia viet nam" in key or "doc lap tu do" in key:
+            return True
+    return False
+
+
+def is_draft(lines: list[Line], page: int) -> bool:
+    """A draft (``DỰ THẢO``) printed near the top of ``page``: an attachment, not the
+    document itself."""
+    return any(
+        ln.page == page and ln.y <= HEADER_BOTTOM and fold(ln.text).startswith("du thao")
+        for ln in lines
+    )
