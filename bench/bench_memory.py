@@ -27,7 +27,7 @@ from bench.synth import render_document
 # at exec. (getrusage's ru_maxrss does not: Linux carries it over from the forking parent.)
 RUNNER = """
 import re, sys
-from digitize.cliutil import entry
+from digitize.cli.main import entry
 sys.argv = ["digitize", "run", sys.argv[1], "--out", sys.argv[2], "--dossier", "MEM"]
 try:
     entry()

@@ -1,3 +1,3 @@
-from digitize.cliutil import entry
+from digitize.cli.main import entry
 
 entry()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from digitize.cli import main
+from digitize.cli.main import main
 from digitize.settings import get_settings
 from storage import LocalStore, layout
 from tests.pages import LINES, draw_page, encode

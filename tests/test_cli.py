@@ -167,3 +167,50 @@ def test_run_reads_a_pdf_from_disk_and_stores_it_unchanged(tmp_path):
     assert rec["sha256"] == hashlib.sha256(data).hexdigest()
     assert rec["doc_id"] == rec["sha256"][:16]
     assert (out / rec["links"]["original"]).read_bytes() == data
+
+
+def test_schema_prints_the_record_json_schema():
+    jsonschema = pytest.importorskip("jsonschema")
+    proc = cli("schema", env={"DIGITIZE_LINK_EXPIRY_S": "not a number"})  # needs no settings
+    assert proc.returncode == 0, proc.stderr
+    schema = json.loads(proc.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert {"fields", "document_type", "status", "doc_id"} <= set(schema["properties"])
+    assert "doc_id" in schema["required"]
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors({"status": "done"}))
+
+    manifest = json.loads(cli("schema", "--manifest").stdout)
+    jsonschema.Draft202012Validator.check_schema(manifest)
+    assert "documents" in manifest["properties"] and manifest != schema
+
+
+def test_exit_codes_come_from_one_enum_and_errors_carry_theirs(tmp_path):
+    from digitize.cli.output import ExitCode
+
+    assert [int(c) for c in ExitCode] == [0, 1, 2, 130]
+    # A store name that cannot be is bad usage, whichever command meets it.
+    for args in (("run", str(tmp_path)), ("status", "HS-1")):
+        proc = cli(*args, "--out", "s3://Bad_Bucket/x")
+        assert proc.returncode == ExitCode.USAGE, proc.stderr
+        assert "Bad_Bucket" in proc.stderr and "Traceback" not in proc.stderr
+    proc = cli("status", "HS-1", env={"DIGITIZE_LINK_EXPIRY_S": "soon"})
+    assert proc.returncode == ExitCode.USAGE and "DIGITIZE_" in proc.stderr
+
+
+def test_help_and_version_start_without_the_pipeline_libraries():
+    probe = (
+        "import sys\n"
+        "from digitize.cli.main import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = {'numpy', 'cv2', 'pdfplumber', 'minio', 'rq', 'redis', 'pydantic'}\n"
+        "print(sorted((heavy | {'classifiers'}) & set(sys.modules)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "Commands:" in proc.stdout and proc.stdout.strip().endswith("[]")
+    version = cli("--version")
+    assert version.returncode == 0 and version.stdout.startswith("digitize, version ")
+

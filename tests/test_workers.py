@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from rq import Queue
 from rq.job import Job, JobStatus
 
-from digitize.cli import main
+from digitize.cli.main import main
 from digitize.pipeline import sha256_of
 from digitize.settings import Settings, get_settings
 from storage import Store, layout, open_store, read_manifest

@@ -1,17 +1,31 @@
-"""`digitize check`: what this machine has, what it lacks, and how to install it."""
+"""`digitize check`: what this machine has, what it lacks, and how to install it.
+
+A clerk or an administrator runs it first when something does not work, so every line names
+the piece, says whether it is there, and gives the command that installs it. Exit 0 when every
+required piece is there (Redis and the object store are optional: only some commands need
+them), 1 otherwise.
+"""
 
 from __future__ import annotations
 
 import platform
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+import click
+
+from digitize.cli.output import ExitCode, with_settings
 from digitize.errors import DigitizeError
-from digitize.settings import Settings
+
+if TYPE_CHECKING:
+    from digitize.settings import Settings
 
 
 @dataclass(frozen=True)
 class Check:
+    """One line of the report; only ``required`` pieces decide the exit code."""
+
     name: str
     ok: bool
     detail: str
@@ -111,3 +125,22 @@ def run_checks(settings: Settings) -> list[Check]:
         "install Python 3.11 or newer",
     )
     return [py, *_tesseract(), *_libraries(), _store(settings), _redis(settings)]
+
+
+@click.command()
+@with_settings
+def check(settings: Settings) -> None:
+    """Verify Tesseract, its language data, Redis and the object store."""
+    checks = run_checks(settings)
+    for c in checks:
+        mark = (
+            click.style("ok     ", fg="green")
+            if c.ok
+            else click.style(
+                "MISSING" if c.required else "warning", fg="red" if c.required else "yellow"
+            )
+        )
+        click.echo(f"{mark} {c.name}: {c.detail}")
+        if not c.ok and c.fix:
+            click.echo(f"        install or fix: {c.fix}")
+    sys.exit(ExitCode.OK if all(c.ok for c in checks if c.required) else ExitCode.FAILED)

@@ -1,38 +1,44 @@
 """The queue commands of `digitize`: submit, worker, backlog.
 
-Registered on the main group by :mod:`digitize.cli`. Same conventions as the other commands:
-machine-readable output (job ids) on stdout, everything for people on stderr, exit 0 when all
-went well, 1 when something failed (the rest is still done), 2 on bad usage, and no traceback:
-errors print what went wrong and what to do.
+Same conventions as the other commands: machine-readable output (job ids) on stdout,
+everything for people on stderr, exit codes from :class:`~digitize.cli.output.ExitCode`, and no
+traceback: errors print what went wrong and what to do. Redis, RQ and the pipeline are
+imported only when one of these commands runs.
 """
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from digitize.cliutil import EXIT_INTERRUPTED, fail
-from digitize.errors import ConfigError, DigitizeError, InvalidName
-from digitize.settings import Settings
+from digitize.cli.output import (
+    ExitCode,
+    fail,
+    file_error,
+    finish,
+    interrupted,
+    no_documents,
+    stop,
+    with_settings,
+)
+from digitize.cli.progress import backlog_progress
+from digitize.errors import ConfigError, DigitizeError
+
+if TYPE_CHECKING:
+    from digitize.settings import Settings
+
+REDIS_HELP = "Redis URL (default: DIGITIZE_REDIS_URL)."
+OUT_HELP = "Local folder or s3://bucket/prefix (default: DIGITIZE_STORE)."
 
 
-def _settings(ctx: click.Context) -> Settings:
-    from digitize.settings import get_settings
-
-    return ctx.obj if isinstance(ctx.obj, Settings) else get_settings()
-
-
-def _connect(url: str):
+def _connect(url: str) -> Any:
     from workers import connect
 
     try:
         return connect(url)
-    except ConfigError as exc:
-        fail(exc, 2)
     except DigitizeError as exc:
         fail(exc)
 
@@ -40,7 +46,7 @@ def _connect(url: str):
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--dossier", required=True, help="Dossier code every document belongs to.")
-@click.option("--redis", "redis_url", help="Redis URL (default: DIGITIZE_REDIS_URL).")
+@click.option("--redis", "redis_url", help=REDIS_HELP)
 @click.option(
     "--queue",
     "queue_name",
@@ -49,10 +55,10 @@ def _connect(url: str):
     show_default=True,
     help="desk: a clerk's scans, taken first; backlog: bulk runs.",
 )
-@click.option("--out", help="Local folder or s3://bucket/prefix (default: DIGITIZE_STORE).")
-@click.pass_context
+@click.option("--out", help=OUT_HELP)
+@with_settings
 def submit(
-    ctx: click.Context,
+    settings: Settings,
     paths: tuple[Path, ...],
     dossier: str,
     redis_url: str | None,
@@ -69,19 +75,15 @@ def submit(
     from storage import layout, open_store
     from workers import submit_document
 
-    settings = _settings(ctx)
     try:
         layout.validate_dossier_code(dossier)
         store = open_store(settings, out)
-    except (InvalidName, ConfigError) as exc:
-        fail(exc, 2)
     except DigitizeError as exc:
         fail(exc)
     conn = _connect(redis_url or settings.redis_url)
     files = [f for f, _ in intake.walk(list(paths))]
     if not files:
-        click.echo("No documents found (JPEG, PNG, TIFF, BMP, WebP or PDF).", err=True)
-        sys.exit(1)
+        no_documents()
     failed = 0
     printed: set[str] = set()
     for file in files:
@@ -97,10 +99,9 @@ def submit(
                 queue_name=queue_name,
             )
         except ConfigError as exc:
-            fail(exc, 2)
+            fail(exc)
         except DigitizeError as exc:
-            click.secho(f"error: {file.name}: {exc.message}", fg="red", err=True)
-            click.echo(f"  what to do: {exc.hint}", err=True)
+            file_error(file.name, exc)
             failed += 1
             if exc.code == "queue_unavailable":
                 break
@@ -114,11 +115,11 @@ def submit(
         if sub.job_id and sub.job_id not in printed:
             printed.add(sub.job_id)
             click.echo(sub.job_id)
-    sys.exit(1 if failed else 0)
+    finish(failed)
 
 
 @click.command()
-@click.option("--redis", "redis_url", help="Redis URL (default: DIGITIZE_REDIS_URL).")
+@click.option("--redis", "redis_url", help=REDIS_HELP)
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 @click.option(
     "--queues",
@@ -127,24 +128,21 @@ def submit(
     help="Queues to take jobs from, highest priority first.",
 )
 @click.option("--no-fork", is_flag=True, help="Run jobs in this process (where fork is unsafe).")
-@click.pass_context
+@with_settings
 def worker(
-    ctx: click.Context, redis_url: str | None, burst: bool, queues: str, no_fork: bool
+    settings: Settings, redis_url: str | None, burst: bool, queues: str, no_fork: bool
 ) -> None:
     """Run an RQ worker for the pipeline queues (desk jobs always before backlog jobs)."""
     from workers import run_worker
     from workers.queues import parse_queue_list
 
-    settings = _settings(ctx)
     try:
         names = parse_queue_list(queues)
-    except ConfigError as exc:
-        fail(exc, 2)
+    except DigitizeError as exc:
+        fail(exc)
     conn = _connect(redis_url or settings.redis_url)
     try:
         run_worker(conn, settings, queues=names, burst=burst, simple=no_fork)
-    except ConfigError as exc:
-        fail(exc, 2)
     except DigitizeError as exc:
         fail(exc)
 
@@ -155,7 +153,7 @@ def worker(
     "--redis", "redis_url", help="Queue on this Redis (queued mode) instead of working here."
 )
 @click.option("--in-process", is_flag=True, help="Process here, now (the default without --redis).")
-@click.option("--out", help="Local folder or s3://bucket/prefix (default: DIGITIZE_STORE).")
+@click.option("--out", help=OUT_HELP)
 @click.option(
     "--report",
     "report_path",
@@ -170,9 +168,9 @@ def worker(
 )
 @click.option("--wait", is_flag=True, help="Queued mode: wait for the workers, showing progress.")
 @click.option("--lang", help="Tesseract languages (default: DIGITIZE_LANG).")
-@click.pass_context
+@with_settings
 def backlog(
-    ctx: click.Context,
+    settings: Settings,
     folder: Path,
     redis_url: str | None,
     in_process: bool,
@@ -195,19 +193,16 @@ def backlog(
     from digitize import tesseract
     from storage import open_store
     from workers import backlog as bl
-    from workers.report import Progress
 
     if in_process and redis_url:
-        fail(ConfigError("--in-process and --redis exclude each other: choose one mode"), 2)
+        fail(ConfigError("--in-process and --redis exclude each other: choose one mode"))
     if wait and not redis_url:
-        fail(ConfigError("--wait applies to the queued mode: add --redis URL"), 2)
-    settings = _settings(ctx).with_overrides(lang=lang)
+        fail(ConfigError("--wait applies to the queued mode: add --redis URL"))
+    settings = settings.with_overrides(lang=lang)
     try:
         store = open_store(settings, out)
         if not redis_url:
             tesseract.require_languages(settings.lang)
-    except ConfigError as exc:
-        fail(exc, 2)
     except DigitizeError as exc:
         fail(exc)
     conn = _connect(redis_url) if redis_url else None
@@ -215,39 +210,28 @@ def backlog(
     for row in work.refused:
         click.secho(f"skipped  {row.path}: {row.error_message}", fg="yellow", err=True)
     if not work.items and not work.refused:
-        click.echo(f"{folder} holds no dossier folders with documents.", err=True)
-        sys.exit(1)
+        stop(f"{folder} holds no dossier folders with documents.", ExitCode.FAILED)
     mode = "queued on backlog" if conn is not None else "in this process"
     click.echo(
         f"{len(work.items)} document(s) in {folder}, {mode}; results in {store.describe()}",
         err=True,
     )
-    progress = Progress(len(work.items))
+    common = {"store": store, "settings": settings, "limit": limit}
     try:
-        with bl.graceful_interrupt() as stop:
+        with backlog_progress(len(work.items)) as progress, bl.graceful_interrupt() as halt:
             if conn is None:
-                result = bl.run_in_process(
-                    work, store=store, settings=settings, progress=progress, limit=limit, stop=stop
-                )
+                result = bl.run_in_process(work, progress=progress, stop=halt, **common)
             else:
                 result = bl.run_queued(
-                    work,
-                    store=store,
-                    conn=conn,
-                    settings=settings,
-                    progress=progress,
-                    limit=limit,
-                    wait=wait,
-                    stop=stop,
+                    work, conn=conn, progress=progress, wait=wait, stop=halt, **common
                 )
     except DigitizeError as exc:
-        progress.close()
         fail(exc)
-    progress.close()
     _finish(result, work, report_path, as_json)
 
 
-def _finish(result, work, report_path: Path | None, as_json: bool) -> NoReturn:
+def _finish(result: Any, work: Any, report_path: Path | None, as_json: bool) -> NoReturn:
+    """Write the report, say where it is and what is left, and exit with the run's outcome."""
     from workers.report import counts, write_csv, write_json
 
     rows = result.rows + work.refused
@@ -265,20 +249,22 @@ def _finish(result, work, report_path: Path | None, as_json: bool) -> NoReturn:
         if as_json:
             write_json(rows, path.with_suffix(".json"), summary)
     except OSError as exc:
-        click.secho(f"error: cannot write the report {path}: {exc.strerror}", fg="red", err=True)
-        sys.exit(1)
+        message = f"error: cannot write the report {path}: {exc.strerror}"
+        stop(click.style(message, fg="red"), ExitCode.FAILED)
     click.echo(
         f"\n{totals['done']} done, {totals['failed']} failed, {totals['skipped']} skipped, "
         f"{totals['queued']} queued. Report: {path}",
         err=True,
     )
+    stopped = ""
     if result.interrupted or result.limited:
         why = "interrupted" if result.interrupted else "--limit reached"
-        click.echo(
+        stopped = (
             f"Stopped ({why}) with {left} document(s) not reached: run the same "
-            "command again to continue.",
-            err=True,
+            "command again to continue."
         )
     if result.interrupted:
-        sys.exit(EXIT_INTERRUPTED)
-    sys.exit(1 if totals["failed"] or work.refused else 0)
+        interrupted(stopped)
+    if stopped:
+        click.echo(stopped, err=True)
+    finish(totals["failed"] + len(work.refused))
