@@ -21,6 +21,7 @@ from classifiers.decree30 import read_metadata
 from classifiers.doctype import UNKNOWN, classify_type
 from classifiers.document import page_roles
 from classifiers.fields import extract_fields
+from classifiers.idcard import complete_card
 from classifiers.lines import page_lines
 from classifiers.mrz import read_mrz
 from digitize.models import PageResult
@@ -65,6 +66,7 @@ def classify(pages: list[PageResult]) -> Classification:
     if doc_type.mrz:
         confirm_with_mrz(found, read_mrz(lines), labelled)
     cross_check(found)
+    complete_card(found, pages, lines, doc_type)
     if doc_type.titleless:
         check_letter_notation(found.get("document_number"))
     for name, value in doc_type.implied:
