@@ -202,7 +202,22 @@ def _right_of(lines: list[Line], hits: dict[int, list[Hit]], hit: Hit) -> tuple[
     line_hits = hits.get(hit.line, [])
     stop = min((h.start for h in line_hits if h.start >= hit.end), default=None)
     words = list(lines[hit.line].words[hit.end : stop])
+    words = words[_label_rest(words) :]
     return trim_noise(strip_leaders(words)), stop is not None
+
+
+def _label_rest(words: list[Word]) -> int:
+    """How many leading words are the English half of a bilingual card label whose Vietnamese
+    half was the label found ("Có giá trị đến" + "/ Date øf exP!Y'"): from a "/" to a colon,
+    or, with no colon, up to a digit; a short run of words with neither is all label."""
+    if not words or not words[0].text.startswith("/"):
+        return 0
+    for i, w in enumerate(words[:6]):
+        if re.search(r"\d", w.text):
+            return i
+        if w.text.rstrip().endswith(":"):
+            return i + 1
+    return len(words) if len(words) <= 6 else 0
 
 
 def _continuations(

@@ -165,6 +165,25 @@ def _odd_marks(part: str, around: list[Unit]) -> int:
     return odd
 
 
+def _province_by_district(read: str, district: str) -> tuple[Unit, str, bool] | None:
+    """The province a badly misread last part stands for ("Gà Mhu" for Cà Mau), known from
+    the district before it: when that district's letters name districts of one province only,
+    and the part is within half that province's letters of its name, it is that province (a
+    fuzzy correction: flagged)."""
+    key, dkey = fold(read), fold(district)
+    if not key or not dkey:
+        return None
+    owners = {p.full: p for p in _provinces() for d in p.children if dkey in d.forms}
+    if len(owners) != 1:
+        return None
+    province = next(iter(owners.values()))
+    for form, text in province.forms.items():
+        limit = max(1, len(form) // 2)
+        if form.count(" ") == key.count(" ") and levenshtein(form, key, limit) <= limit:
+            return province, text, False
+    return None
+
+
 def check_place(value: str) -> PlaceCheck:
     """``value`` with its administrative parts checked (and respelled) against the list.
 
@@ -183,6 +202,8 @@ def check_place(value: str) -> PlaceCheck:
         body = part[organ.end() :] if organ else part
         candidates = level if level is not None else []
         got = _match(body, candidates) if candidates else None
+        if got is None and i == len(parts) - 1 and i > 0:
+            got = _province_by_district(body, parts[i - 1])
         if got is None and len(parts) == 1:
             # An organ's name with one unit ("ỦY BAN NHÂN DÂN PHƯỜNG LẠCH TRAY"): any level,
             # exact letters only, and only when every unit of that name is spelled alike.
