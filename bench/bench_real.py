@@ -153,11 +153,9 @@ def record_for(pages: list[dict[str, Any]], name: str) -> dict[str, Any]:
     """The record the pipeline writes for these page readings (type, fields, text)."""
     from digitize import pipeline
 
-    new = getattr(pipeline, "new_record", None) or pipeline._base_record
-    finish = getattr(pipeline, "finish_record", None) or pipeline._finish_record
-    record = new("BENCH", name, "0" * 64)
-    finish(record, [_page_from_json(p) for p in pages])
-    return record
+    record = pipeline.new_record("BENCH", name, "0" * 64)
+    pipeline.finish_record(record, [_page_from_json(p) for p in pages])
+    return record.to_json_dict()
 
 
 def _job(args: tuple[str, str, bool]) -> dict[str, Any]:

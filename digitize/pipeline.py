@@ -18,20 +18,29 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 import classifiers
-from digitize import PIPELINE_VERSION
 from digitize.errors import DigitizeError, StorageError
 from digitize.intake import KINDS, Document, jpeg_quality, open_document, sha256_of_file
 from digitize.models import PageResult
 from digitize.pdfwriter import SearchablePDF
 from digitize.reading import complete_page, prepared_pages
+from digitize.record import (
+    DocumentType,
+    FieldRecord,
+    Quality,
+    Record,
+    RecordStatus,
+    save_record,
+    utc_now,
+)
 from digitize.settings import Settings
 from digitize.text import document_text
-from storage import Store, layout, upsert_manifest_entry
+from storage import Store, layout
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +53,15 @@ MIN_COPY_DPI = 200
 @dataclass(frozen=True)
 class Outcome:
     record: dict[str, Any]
+    """The record as stored (plain JSON types, see :class:`~digitize.record.Record`)."""
     skipped: bool
     """True when the document was already stored and finished, so nothing was redone."""
     seconds: float
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+    """Now as ISO 8601 in UTC with its offset, as records and manifests write times."""
+    return utc_now().isoformat()
 
 
 Source = bytes | os.PathLike[str]
@@ -68,31 +79,9 @@ def sha256_of_source(source: Source, name: str) -> str:
     return sha256_of_file(Path(source), name=name)
 
 
-def _base_record(dossier_code: str, source_name: str, sha: str) -> dict[str, Any]:
-    return {
-        "doc_id": layout.doc_id_for(sha),
-        "dossier_code": dossier_code,
-        "source_name": source_name,
-        "sha256": sha,
-        "pages": 0,
-        "pipeline_version": PIPELINE_VERSION,
-        "status": "failed",
-        "error": None,
-        "document_type": {"code": "unknown", "label": "Không xác định", "confidence": 0.0},
-        "fields": {},
-        "text": "",
-        "quality": {},
-        "created_at": now_iso(),
-    }
-
-
-def _object_metadata(record: dict[str, Any]) -> dict[str, str]:
-    return {
-        "dossier_code": record["dossier_code"],
-        "doc_id": record["doc_id"],
-        "sha256": record["sha256"],
-        "pipeline_version": PIPELINE_VERSION,
-    }
+def new_record(dossier_code: str, source_name: str, sha: str) -> Record:
+    """The record of a document about to be read: its identity, nothing found yet."""
+    return Record.start(dossier_code, source_name, doc_id=layout.doc_id_for(sha), sha256=sha)
 
 
 def existing_record(store: Store, dossier_code: str, doc_id: str) -> dict[str, Any] | None:
@@ -131,16 +120,18 @@ def process_document(
     started = time.monotonic()
     layout.validate_dossier_code(dossier_code)
     sha = sha256_of_source(source, source_name)
-    record = _base_record(dossier_code, source_name, sha)
-    doc_id = record["doc_id"]
+    record = new_record(dossier_code, source_name, sha)
+    doc_id = record.doc_id
     if not force:
         previous = existing_record(store, dossier_code, doc_id)
         if previous is not None and previous.get("status") == "done":
             return Outcome(previous, True, time.monotonic() - started)
 
     key = lambda name: layout.document_key(dossier_code, doc_id, name)  # noqa: E731
-    meta = _object_metadata(record)
+    meta = record.object_metadata()
     original_key = original_stored_as
+    # Page reading counts pages into a plain copy, so a failure still says how far it got.
+    progress = record.to_json_dict()
     try:
         doc = _open(source, source_name, settings)
         if original_stored_as is None:
@@ -148,7 +139,7 @@ def process_document(
             put_source(store, original_key, source, content_type=doc.content_type, meta=meta)
         with tempfile.TemporaryDirectory(prefix="digitize-") as tmp:
             pdf_path = Path(tmp) / "searchable.pdf"
-            pages = _read_pages(doc, pdf_path, record, store, settings)
+            pages = _read_pages(doc, pdf_path, progress, store, settings)
             searchable_from = _choose_pdf(doc, pages, pdf_path)
             store.put_file(
                 key("searchable.pdf"),
@@ -156,31 +147,34 @@ def process_document(
                 content_type="application/pdf",
                 metadata=meta,
             )
-        _finish_record(record, pages)
-        text = record["text"]
+        finish_record(record, pages)
+        text = record.text
         store.put_bytes(
             key("text.txt"),
             text.encode("utf-8"),
             content_type="text/plain; charset=utf-8",
             metadata=meta,
         )
-        record["status"] = "done"
+        record.status = RecordStatus.DONE
     except DigitizeError as exc:
-        record["status"] = "failed"
-        record["error"] = exc.to_dict()
+        record.fail(exc.to_dict())
+        record.pages = progress["pages"]
         log.info("%s failed: %s", doc_id, exc.code)
         if original_key is None and not isinstance(exc, StorageError):
             original_key = _store_unreadable_original(store, key, source, meta)
     except Exception as exc:  # a bug must cost this document only, and never show a traceback
         log.debug("unexpected failure on %s", doc_id, exc_info=True)
-        record["status"] = "failed"
-        record["error"] = {
-            "code": "internal_error",
-            "message": f"Unexpected {type(exc).__name__} while processing {source_name}.",
-            "hint": DigitizeError.hint,
-        }
-    _save(store, record, original_key, meta)
-    return Outcome(record, False, time.monotonic() - started)
+        record.fail(_internal_error(exc, source_name))
+        record.pages = progress["pages"]
+    return Outcome(_save(store, record, original_key), False, time.monotonic() - started)
+
+
+def _internal_error(exc: Exception, source_name: str) -> dict[str, Any]:
+    return {
+        "code": "internal_error",
+        "message": f"Unexpected {type(exc).__name__} while processing {source_name}.",
+        "hint": DigitizeError.hint,
+    }
 
 
 def _open(source: Source, source_name: str, settings: Settings) -> Document:
@@ -263,64 +257,50 @@ def _choose_pdf(doc: Document, pages: list[PageResult], built: Path) -> Path:
     return built
 
 
-def _finish_record(record: dict[str, Any], pages: list[PageResult]) -> None:
-    record["pages"] = len(pages)
-    record["text"] = document_text(p.text for p in pages)
+def finish_record(record: Record, pages: list[PageResult]) -> None:
+    """Fill ``record`` from the read pages: text, quality, then type and fields.
+
+    The classifier's output is checked against the record's model here (a field flagged for
+    review must say why, confidences are 0..1), so a classifier bug fails this document with
+    ``internal_error`` instead of storing a record that breaks the contract.
+    """
+    record.pages = len(pages)
+    record.text = document_text(p.text for p in pages)
     confs = [w.conf for p in pages for w in p.words]
-    record["quality"] = {
-        "mean_word_confidence": round(sum(confs) / len(confs), 3) if confs else None,
-        "rotation_applied": [p.quality.get("rotation", 0) for p in pages],
-        "skew_deg": [p.quality.get("skew_deg", 0.0) for p in pages],
-        "dpi": [round(p.dpi) for p in pages],
-        "page_sources": [p.source for p in pages],
+    record.quality = Quality(
+        mean_word_confidence=round(sum(confs) / len(confs), 3) if confs else None,
+        rotation_applied=[p.quality.get("rotation", 0) for p in pages],
+        skew_deg=[p.quality.get("skew_deg", 0.0) for p in pages],
+        dpi=[round(p.dpi) for p in pages],
+        page_sources=[p.source for p in pages],
         # Decree 30 asks for copies of at least 200 dpi: these pages should be scanned again.
-        "low_resolution_pages": [p.index + 1 for p in pages if p.dpi < MIN_COPY_DPI - 0.5],
+        low_resolution_pages=[p.index + 1 for p in pages if p.dpi < MIN_COPY_DPI - 0.5],
         # What cleanup did to each page (orientation evidence, dpi source, seals, ...).
-        "page_details": [{"page": p.index + 1, **p.quality} for p in pages],
-    }
+        page_details=[{"page": p.index + 1, **p.quality} for p in pages],
+    )
     found = classifiers.classify(pages)
-    record["document_type"] = found.document_type
-    record["fields"] = found.fields
+    record.document_type = DocumentType.model_validate(found.document_type)
+    record.fields = {k: FieldRecord.model_validate(v) for k, v in found.fields.items()}
     if found.metadata:
-        record["metadata"] = found.metadata
+        record.metadata = dict(found.metadata)
 
 
-def _save(store: Store, record: dict[str, Any], original_key: str | None, meta) -> None:
-    dossier, doc_id = record["dossier_code"], record["doc_id"]
-    key = lambda name: layout.document_key(dossier, doc_id, name)  # noqa: E731
-    done = record["status"] == "done"
-    links = {
-        "original": original_key,
-        "searchable_pdf": key("searchable.pdf") if done else None,
-        "text": key("text.txt") if done else None,
-        "record": key("record.json"),
-    }
-    record["links"] = links
-    record["links_are"] = "keys"
+def _save(store: Store, record: Record, original_key: str | None) -> dict[str, Any]:
+    """Store the record through the one writer; a failing store fails the document."""
     try:
-        store.put_bytes(
-            key("record.json"),
-            json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8"),
-            content_type="application/json",
-            metadata=meta,
-        )
-        upsert_manifest_entry(
-            store,
-            dossier,
-            {
-                "doc_id": doc_id,
-                "source_name": record["source_name"],
-                "document_type": record["document_type"]["code"],
-                "status": record["status"],
-                "pages": record["pages"],
-                "links": links,
-            },
-            links_are="keys",
-        )
+        return save_record(store, record, original_key=original_key)
     except DigitizeError as exc:
         # The store itself is failing: the record cannot be kept there; say so in the result.
-        record["status"] = "failed"
-        record["error"] = record["error"] or exc.to_dict()
+        if record.status is RecordStatus.DONE:
+            record.fail(exc.to_dict())
+        return record.to_json_dict()
+    except ValidationError as exc:  # a bug: still keep a failed record for this document
+        log.debug("record of %s breaks the record model", record.doc_id, exc_info=True)
+        failed = Record.start(
+            record.dossier_code, record.source_name, doc_id=record.doc_id, sha256=record.sha256
+        )
+        failed.fail(_internal_error(exc, record.source_name))
+        return _save(store, failed, original_key)
 
 
 __all__ = [
@@ -328,6 +308,8 @@ __all__ = [
     "Outcome",
     "Source",
     "UNASSIGNED",
+    "finish_record",
+    "new_record",
     "process_document",
     "put_source",
     "sha256_of",

@@ -17,7 +17,6 @@ attempt the failed record is kept as the result instead.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import tempfile
@@ -28,11 +27,11 @@ import redis
 from rq import get_current_job
 from rq.job import Job
 
-from digitize import PIPELINE_VERSION
 from digitize.errors import DigitizeError, OCRTimeout, StorageUnavailable
-from digitize.pipeline import now_iso, process_document
+from digitize.pipeline import process_document
+from digitize.record import Record, save_record
 from digitize.settings import Settings, get_settings
-from storage import Store, layout, open_store, read_manifest, upsert_manifest_entry
+from storage import Store, open_store, read_manifest
 
 from . import tracking, webhook
 
@@ -98,7 +97,9 @@ def process_stored_document(
             log.info("%s/%s: %s, will retry", dossier_code, doc_id, exc.code)
             raise
         log.info("%s/%s failed before processing: %s", dossier_code, doc_id, exc.code)
-        record = _record_failure(store, settings, dossier_code, doc_id, source_name, exc)
+        record = _record_failure(
+            store, settings, dossier_code, doc_id, source_name, original_key, exc
+        )
         outcome = None
     error = record.get("error") or {}
     retryable = record.get("status") != "done" and error.get("code") in RETRYABLE_CODES
@@ -140,39 +141,24 @@ def _record_failure(
     dossier_code: str,
     doc_id: str,
     source_name: str,
+    original_key: str,
     exc: DigitizeError,
 ) -> dict[str, Any]:
-    """A failed record when the original could not even be loaded; stored when possible."""
-    record: dict[str, Any] = {
-        "doc_id": doc_id,
-        "dossier_code": dossier_code,
-        "source_name": source_name,
-        "sha256": None,
-        "pages": 0,
-        "pipeline_version": PIPELINE_VERSION,
-        "status": "failed",
-        "error": exc.to_dict(),
-        "document_type": {"code": "unknown", "label": "Không xác định", "confidence": 0.0},
-        "fields": {},
-        "text": "",
-        "quality": {},
-        "created_at": now_iso(),
-    }
+    """A failed record when the original could not even be loaded; stored when possible.
+
+    It goes through the same writer as every other record, so it has ``links`` and a manifest
+    entry like any other; ``sha256`` is ``None`` (the bytes were never read). The original is
+    linked only if it is in the store: a link to a missing object would send a clerk nowhere.
+    """
+    record = Record.start(dossier_code, source_name, doc_id=doc_id, sha256=None)
+    record.fail(exc.to_dict())
     try:
         store = store_for(target, settings)
-        key = layout.record_key(dossier_code, doc_id)
-        store.put_bytes(
-            key,
-            json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8"),
-            content_type="application/json",
-        )
-        entry = {k: record[k] for k in ("doc_id", "source_name", "status", "pages")}
-        entry["document_type"] = "unknown"
-        entry["links"] = {"original": None, "searchable_pdf": None, "text": None, "record": key}
-        upsert_manifest_entry(store, dossier_code, entry, links_are="keys")
+        stored = original_key if store.exists(original_key) else None
+        return save_record(store, record, original_key=stored)
     except DigitizeError as store_exc:
         log.warning("%s/%s: failed record not stored (%s)", dossier_code, doc_id, store_exc.code)
-    return record
+    return record.to_json_dict()
 
 
 def finish(
@@ -210,7 +196,7 @@ def on_failure(job: Job, connection: redis.Redis, exc_type, exc_value, tb) -> No
     args = job.args
     if len(args) != 5:
         return
-    dossier_code, doc_id, _original, source_name, target = args
+    dossier_code, doc_id, original_key, source_name, target = args
     settings = get_settings()
     if not isinstance(exc_value, DigitizeError):
         exc_value = DigitizeError(
@@ -220,5 +206,5 @@ def on_failure(job: Job, connection: redis.Redis, exc_type, exc_value, tb) -> No
         )
         exc_value.code = "job_failed"
     log.warning("%s/%s: job failed (%s)", dossier_code, doc_id, exc_value.code)
-    _record_failure(target, settings, dossier_code, doc_id, source_name, exc_value)
+    _record_failure(target, settings, dossier_code, doc_id, source_name, original_key, exc_value)
     finish(connection, settings, target, dossier_code, doc_id)
