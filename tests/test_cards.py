@@ -1,0 +1,254 @@
+"""Identity cards as desks photograph them: chip card fronts and backs, old 9-digit cards,
+driving licences, and the chip card's QR code.
+
+The cards are drawn the way they are printed (``bench.synth.cards``: bilingual labels in the
+real wording and order, two-line addresses, a real QR code, a valid MRZ, the old card's
+guilloche and laminate glare) and photographed on a desk (perspective, uneven light, JPEG);
+each photo then goes through the real pipeline: intake, cleanup, Tesseract, classification.
+The first tests need no OCR: they build pages from words, as the OCR gives them.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+import cv2
+import numpy as np
+import pytest
+
+from bench.synth.cardprint import mrz_lines, photograph, qr_payload
+from bench.synth.cards import render_card
+from bench.synth.names import random_person
+from classifiers import classify
+from classifiers.mrz import parse_td1
+from classifiers.qr import parse_payload
+from digitize import barcodes
+from digitize.intake import open_document
+from digitize.models import PageResult, Word
+from digitize.reading import complete_page, prepared_pages
+
+W, H = 2000, 1260
+"""A card photographed at about 600 dpi."""
+
+PAYLOAD = (
+    "001092012345|123456789|Nguyễn Văn An|15031992|Nam|Số 12, Đồng Xuân, Hoàn Kiếm, Hà Nội|10082021"
+)
+
+
+def page(rows: list[tuple[str, int, int]], codes: tuple[str, ...] = (), conf=0.95):
+    """A card page whose lines are ``(text, left, top)``, with decoded ``codes``."""
+    words = []
+    for n, (text, left, top) in enumerate(rows):
+        x = left
+        for token in text.split():
+            width = 18 * len(token)
+            words.append(Word(token, x, top, width, 36, conf, n + 1, 1, 1))
+            x += width + 12
+    text = "\n".join(r[0] for r in rows)
+    return PageResult(0, W, H, 600.0, words, text, "ocr", {}, list(codes))
+
+
+FRONT = [
+    ("CĂN CƯỚC CÔNG DÂN", 700, 200),
+    ("Số / No.: 001092012345", 560, 330),
+    ("Họ và tên / Full name:", 560, 400),
+    ("NGUYỄN VĂN AM", 560, 460),  # one letter misread
+    ("Ngày sinh / Date of birth: 15/03/1992", 560, 530),
+    ("Giới tính / Sex: Nam", 560, 600),
+]
+
+
+# --- the QR code's payload ---------------------------------------------------------------------
+
+
+def test_card_payload_is_parsed_and_other_codes_are_not():
+    code = parse_payload(PAYLOAD)
+    assert code is not None
+    assert (code.id_number, code.old_id_number) == ("001092012345", "123456789")
+    assert (code.full_name, code.date_of_birth, code.sex) == ("Nguyễn Văn An", "1992-03-15", "Nam")
+    assert code.place_of_residence == "Số 12, Đồng Xuân, Hoàn Kiếm, Hà Nội"
+    assert code.issue_date == "2021-08-10"
+    no_old = parse_payload(PAYLOAD.replace("|123456789|", "||"))
+    assert no_old is not None and no_old.old_id_number is None
+    assert parse_payload("https://dichvucong.gov.vn/p/home/dvc-trang-chu.html") is None
+    # A code whose ID contradicts its own birth year or sex vouches for nothing.
+    assert parse_payload(PAYLOAD.replace("15031992", "15031993")) is None
+    assert parse_payload(PAYLOAD.replace("|Nam|", "|Nữ|")) is None
+
+
+def test_code_confirms_agreeing_values_replaces_others_and_fills_the_rest():
+    out = classify([page(FRONT, (PAYLOAD,), conf=0.6)])
+    f = out.fields
+    assert out.document_type["code"] == "citizen_id"
+    # Read unsure, but the code repeats them exactly: nothing left for a clerk.
+    for name, value in (("id_number", "001092012345"), ("date_of_birth", "1992-03-15")):
+        assert f[name]["value"] == value
+        assert f[name]["needs_review"] is False
+        assert f[name]["confidence"] >= 0.97
+    assert f["sex"] == {**f["sex"], "value": "Nam", "needs_review": False}
+    # The printed name disagrees: the code's value, in the card's capitals, and a flag.
+    assert f["full_name"]["value"] == "NGUYỄN VĂN AN"
+    assert f["full_name"]["needs_review"] is True
+    assert "qr_disagrees" in f["full_name"].get("review_reasons", ["qr_disagrees"])
+    # Not printed on the front at all: filled from the code.
+    assert f["issue_date"]["value"] == "2021-08-10"
+    assert f["old_id_number"]["value"] == "123456789"
+    assert f["place_of_residence"]["value"] == "Số 12, Đồng Xuân, Hoàn Kiếm, Hà Nội"
+    # Without the code, the misread name stands, and nothing is invented.
+    bare = classify([page(FRONT, conf=0.6)]).fields
+    assert bare["full_name"]["value"] == "NGUYỄN VĂN AM"
+    assert "issue_date" not in bare and "old_id_number" not in bare
+
+
+def test_a_code_on_a_form_fills_nothing():
+    form = [
+        ("ĐƠN ĐỀ NGHỊ CẤP BẢN SAO", 500, 200),
+        ("Họ và tên: Trần Thị Bình", 300, 400),
+    ]
+    out = classify([page(form, (PAYLOAD,))])
+    assert out.document_type["code"] == "application"
+    assert out.fields["full_name"]["value"] == "Trần Thị Bình"
+    assert "issue_date" not in out.fields
+
+
+# --- labels as cards print them ----------------------------------------------------------------
+
+
+def test_bilingual_labels_a_garbled_english_half_and_a_date_under_its_label():
+    rows = [
+        *FRONT[:3],
+        ("NGUYỄN VĂN AN", 560, 460),
+        ("Có giá trị đến / Date øf exP!Y'", 60, 900),
+        ("15/03/2032", 60, 950),
+        ("Giới tính / Sex: Nam Quốc tịch / Nationality: Việt Nam", 560, 600),
+    ]
+    f = classify([page(rows)]).fields
+    assert f["expiry_date"]["value"] == "2032-03-15"
+    assert f["sex"]["value"] == "Nam"
+    assert f["nationality"]["value"] == "Việt Nam"
+
+
+def test_province_misread_is_put_right_by_the_place_list_and_flagged():
+    rows = [
+        *FRONT[:2],
+        ("Nơi thường trú / Place of residence: Ấp 3, Tân Hưng,", 560, 700),
+        ("Cái Nước, Gà Mhu", 560, 760),
+    ]
+    got = classify([page(rows)]).fields["place_of_residence"]
+    assert got["value"] == "Ấp 3, Tân Hưng, Cái Nước, Cà Mau"
+    assert got["needs_review"] is True
+
+
+def test_old_card_labels_and_a_card_back():
+    old = [
+        ("CHỨNG MINH NHÂN DÂN", 900, 200),
+        ("Số 023456789", 700, 300),
+        ("Họ tên NGUYỄN VĂN AN", 500, 400),
+        ("Sinh ngày 15-03-1962", 500, 470),
+        ("Nguyên quán Đồng Xuân, Hoàn Kiếm, Hà Nội", 500, 540),
+    ]
+    f = classify([page(old)]).fields
+    assert f["id_number"]["value"] == "023456789"
+    assert f["full_name"]["value"] == "NGUYỄN VĂN AN"
+    assert f["date_of_birth"]["value"] == "1962-03-15"
+    assert f["place_of_origin"]["value"] == "Đồng Xuân, Hoàn Kiếm, Hà Nội"
+    back = [
+        ("Đặc điểm nhân dạng / Personal identification:", 60, 80),
+        ("Ngày, tháng, năm / Date, month, year: 10/08/2021", 60, 240),
+        ("CỤC TRƯỞNG CỤC CẢNH SÁT", 200, 320),
+        ("QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", 120, 370),
+        ("DIRECTOR GENERAL OF THE POLICE DEPARTMENT", 150, 420),
+        ("Lê Thị Hoa", 300, 620),
+    ]
+    out = classify([page(back)])
+    assert out.document_type["code"] == "citizen_id"
+    assert out.fields["issue_date"]["value"] == "2021-08-10"
+    assert out.fields["signer"]["value"] == "Lê Thị Hoa"
+
+
+def test_generated_mrz_carries_valid_check_digits():
+    person = random_person(random.Random(3))
+    expiry = person.date_of_birth.replace(year=person.date_of_birth.year + 40)
+    data = parse_td1(list(mrz_lines(person, expiry)))
+    assert data is not None
+    assert data.id_number == person.id_number
+    assert data.date_of_birth == person.date_of_birth.isoformat()
+    assert data.sex == person.sex
+    assert data.expiry_date == expiry.isoformat()
+
+
+# --- photographed cards through the pipeline ---------------------------------------------------
+
+
+def _read(kind: str, seed: int):
+    card = render_card(kind, random.Random(seed), 600)
+    data, _dpi = photograph(card.image, card.dpi, random.Random(seed + 1), laminated=card.laminated)
+    doc = open_document(None, data, max_pixels=120_000_000, pdf_dpi=300, name="card.jpg")
+    pages = [
+        complete_page(ready, lang="vie", timeout=120).result
+        for ready in prepared_pages(doc.pages(), lang="vie", timeout=120, name="card.jpg")
+    ]
+    return card, data, pages, classify(pages)
+
+
+@pytest.fixture(scope="module")
+def chip_front():
+    return _read("chip_front", 11)
+
+
+def test_qr_code_is_decoded_from_the_photo_quickly(chip_front):
+    card, data, pages, _out = chip_front
+    assert card.payload and pages[0].codes == [card.payload]
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    t0 = time.perf_counter()
+    assert barcodes.decode(image) == [card.payload]
+    assert time.perf_counter() - t0 < 1.0  # a few tens of milliseconds in practice
+    assert barcodes.decode(np.full((400, 600), 255, np.uint8)) == []
+
+
+def test_chip_front_photo_fields_filled_exactly_from_its_code(chip_front):
+    card, _data, _pages, out = chip_front
+    assert out.document_type["code"] == "citizen_id"
+    f = out.fields
+    for name in ("id_number", "full_name", "date_of_birth", "sex", "place_of_residence"):
+        assert f[name]["value"] == card.fields[name], name
+        assert f[name]["needs_review"] is False, name
+    assert f["issue_date"]["value"] == card.fields["issue_date"]
+    assert f["old_id_number"]["value"] == card.fields["old_id_number"]
+    # Printed only, bottom left under the portrait: read from the print.
+    assert f["expiry_date"]["value"] == card.fields["expiry_date"]
+    assert f["place_of_origin"]["value"] == card.fields["place_of_origin"]
+
+
+def test_chip_back_photo_is_a_citizen_id_with_issue_date_and_officer():
+    card, _data, _pages, out = _read("chip_back", 5)
+    assert out.document_type["code"] == "citizen_id"
+    f = out.fields
+    assert f["issue_date"]["value"] == card.fields["issue_date"]
+    assert f["signer"]["value"] == card.fields["signer"]
+    for name in ("id_number", "date_of_birth", "sex", "expiry_date"):
+        assert f[name]["value"] == card.fields[name], name  # from the verified MRZ
+
+
+def test_old_laminated_card_photo_is_a_citizen_id():
+    card, _data, _pages, out = _read("old_front", 11)
+    assert card.laminated
+    assert out.document_type["code"] == "citizen_id"
+    for name in ("id_number", "full_name", "date_of_birth", "place_of_residence"):
+        assert out.fields[name]["value"] == card.fields[name], name
+
+
+def test_driving_licence_photo_with_bilingual_labels():
+    card, _data, _pages, out = _read("licence", 5)
+    assert out.document_type["code"] == "driving_license"
+    for name in ("document_number", "full_name", "date_of_birth", "license_class"):
+        assert out.fields[name]["value"] == card.fields[name], name
+
+
+def test_qr_payload_of_the_generator_is_what_cards_hold():
+    person = random_person(random.Random(8))
+    payload = qr_payload(person, "", person.date_of_birth)
+    code = parse_payload(payload)
+    assert code is not None and code.id_number == person.id_number
+    assert code.full_name == person.full_name and code.old_id_number is None
