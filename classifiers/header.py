@@ -121,7 +121,8 @@ def read_number(first: list[Line]) -> FieldValue | None:
     if number is None or len(number) > 5:
         flags.append(Flag("number_unreadable"))
         return rated(None, "document_number", digit_words, flags=flags, valid=False)
-    if guessed:
+    # A number glued to "Số:" ("Số:11") was squeezed in by hand: print leaves a space.
+    if guessed or re.match(r"^\W{0,2}\S{1,3}:\d", row.line.text):
         flags.append(Flag("number_handwritten"))
     notation = re.sub(r"\s+", "", row.notation)
     return rated(f"{number}/{notation}", "document_number", digit_words, flags=flags)
@@ -179,7 +180,8 @@ def read_issue_date(first: list[Line]) -> FieldValue | None:
     flags: list[Flag] = []
     if day is None or month is None or year is None or len(year) != 4:
         return rated(None, "date", digit_words, flags=[Flag("date_unreadable")], valid=False)
-    if day_guess or month_guess or year_guess:
+    glued = re.search(r"ng[^\W\d_]{1,2}y\d", text, re.IGNORECASE)  # "ngày11": by hand
+    if day_guess or month_guess or year_guess or glued:
         flags.append(Flag("date_handwritten"))
     d, mo, y = int(day), int(month), int(year)
     if len(day) < 2 or (len(month) < 2 and mo <= 2):

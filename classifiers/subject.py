@@ -34,6 +34,7 @@ FIRST_GAP = 2.8
 MAX_LINES = 6
 """A subject is at most 500 characters (Decree 30 Appendix VI): a few lines."""
 
+_PROVINCE_WORD = re.compile(r"\btính(?= [A-ZĐ])")
 _LETTER = re.compile(r"^\W{0,2}(v\s*[/il1|]\s*v|ve viec)\b")
 _STOPS = ("can cu", "kinh gui", "kinh goi", "theo de nghi", "xet de nghi")
 _HEADING = re.compile(r"^(dieu \d+|chuong [ivxlc\d]+)\b")
@@ -69,6 +70,8 @@ def _finish(parts: list[Line], cut: bool) -> FieldValue | None:
         return None
     full_stop = text.rstrip().endswith(".") and not text.rstrip().endswith("..")
     value, _ok, certain, guessed = checked_text(value, "text")
+    # "tính" (compute) never stands before a place's name: it is "tỉnh" with its dot lost.
+    value = _PROVINCE_WORD.sub("tỉnh", value)
     head = "V/v" if value.startswith("V/v") else "Về việc" if value.startswith("Về việc") else ""
     if head and ":" in value[len(head) + 1 :]:
         flags.append(Flag("subject_colon"))  # one phrase: a colon inside is a speck

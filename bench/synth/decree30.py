@@ -1,8 +1,11 @@
-"""Decisions and official letters in the Decree 30/2020/ND-CP layout.
+"""Documents in the Decree 30/2020/ND-CP layout: decisions, official letters and the titled
+kinds (notices, directives, reports, plans, submissions).
 
-Both share the header (organ block with number and notation on the left, national title,
+All share the header (organ block with number and notation on the left, national title,
 motto and place-and-date on the right) and the footer (recipients left, signer right), which
-is exactly what a document-type classifier and a number/date extractor must handle.
+is exactly what a document-type classifier and a number/date extractor must handle. Titled
+kinds are drawn as real ones are printed: a subject without "Về việc" under the title, the
+number and the day left blank for the pen, the signature block on a second page.
 """
 
 from __future__ import annotations
@@ -125,17 +128,30 @@ def number_text(number: str, rng: random.Random) -> str:
 
 
 def header(
-    c: Canvas, st: Style, rng: random.Random, org: Organ, number: str, issue: dt.date
+    c: Canvas,
+    st: Style,
+    rng: random.Random,
+    org: Organ,
+    number: str,
+    issue: dt.date,
+    blank: bool = False,
 ) -> tuple[float, float]:
-    """Left organ block and right national block; returns the number line y and left x."""
+    """Left organ block and right national block; returns the number line y and left x.
+
+    With ``blank`` the number and the day are left empty, to be written by hand at signing
+    ("Số:       /TB-UBND", "ngày      tháng 5 năm 2023")."""
     lx = st.left + rng.uniform(17.0, 24.0)
     rx = st.right - rng.uniform(47.0, 52.0)
     y0 = rng.uniform(18.0, 24.0)
     y_left = organ_block(c, lx, y0, st, org.parent, org.lines)
     y_right = national_header(c, rx, y0, st)
     y = max(y_left, y_right) + 2.0
-    c.text(lx, y, number_text(number, rng), st.header + 0.5, "regular", "center")
-    place_date(c, rx, y, st, org.place, nm.long_date(issue))
+    shown = "Số:" + " " * 12 + "/" + number.split("/", 1)[1] if blank else number_text(number, rng)
+    c.text(lx, y, shown, st.header + 0.5, "regular", "center")
+    when = nm.long_date(issue)
+    if blank:
+        when = "ngày" + " " * 8 + when[len("ngày 05 ") - 1 :]
+    place_date(c, rx, y, st, org.place, when)
     return y, lx
 
 
@@ -306,3 +322,74 @@ def render_official_letter(c: Canvas, rng: random.Random, st: Style) -> dict[str
         "subject": subject,
         "signer": signer,
     }
+
+
+TITLED_KINDS: dict[str, tuple[str, str, list[str]]] = {
+    "notice": (
+        "THÔNG BÁO",
+        "TB",
+        [
+            "Kết luận của Chủ tịch {organ} tại cuộc họp về công tác cải cách hành chính",
+            "V/v nghỉ lễ Quốc khánh năm {year}",
+        ],
+    ),
+    "directive": ("CHỈ THỊ", "CT", ["Về việc tăng cường công tác số hóa hồ sơ thủ tục hành chính"]),
+    "report": (
+        "BÁO CÁO",
+        "BC",
+        ["Tình hình, kết quả thực hiện công tác cải cách thủ tục hành chính năm {year}"],
+    ),
+    "plan": ("KẾ HOẠCH", "KH", ["Chuyển đổi số năm {year}"]),
+    "submission": ("TỜ TRÌNH", "TTr", ["Về việc đề nghị giao dự toán năm {year}"]),
+}
+"""Kind code -> printed title, notation abbreviation, subjects ("{organ}", "{year}")."""
+
+
+def render_titled(
+    c: Canvas,
+    rng: random.Random,
+    st: Style,
+    kind: str,
+    *,
+    subject: str | None = None,
+    blank: bool = False,
+    second: Canvas | None = None,
+) -> dict[str, str]:
+    """A titled kind: header, title, subject under it, body, recipients and signer.
+
+    ``blank`` leaves the number and the day for the pen (they are then not in the truth);
+    with ``second`` the body goes on and the signature block stands on that second page.
+    """
+    title, abbr, subjects = TITLED_KINDS[kind]
+    org = random_organ(rng)
+    issue = nm.random_date(rng, dt.date(2016, 1, 1), dt.date(2025, 6, 30))
+    number = f"{rng.randint(1, 900)}/{abbr}-{org.abbr}"
+    signer = nm.random_name(rng, rng.choice(["Nam", "Nữ"]))
+    text = subject or rng.choice(subjects).format(organ=org.sentence.lower(), year=issue.year)
+    subject = nfc(text[:1].upper() + text[1:])
+    y, _ = header(c, st, rng, org, number, issue, blank)
+    width = st.right - st.left
+    y += rng.uniform(12.0, 16.0)
+    c.text(st.centre, y, title, st.title + 1, "bold", "center")
+    y += st.step(st.title)
+    y = c.paragraph(st.left + 10, y, width - 20, subject, st.title, "bold", align="center")
+    y += 6.0
+    paragraphs = [
+        t.format(ref="Kế hoạch số 12/KH-UBND", org=org.sentence, year=issue.year,
+                 name=signer, date=nm.dmy(issue))
+        for t in LETTER_BODY
+    ]  # fmt: skip
+    for body in paragraphs[:2]:
+        y = c.paragraph(st.left, y, width, body, st.body, "regular", 12.7, st.leading)
+    page = c
+    if second is not None:
+        page, y = second, 25.0
+        for body in paragraphs[2:]:
+            y = page.paragraph(st.left, y, width, body, st.body, "regular", 12.7, st.leading)
+    y = max(y + 6.0, 150.0 if second is None else y + 6.0)
+    recipients(page, st.left, y + 6.0, ["- Như trên;", f"- Lưu: VT, {org.units[0]}."], st)
+    signer_block(page, st.right - 45, y, st, rng, signer_titles(org, rng), signer, org.seal_text)
+    truth = {"issuer": org.name, "subject": subject, "signer": signer}
+    if not blank:
+        truth |= {"document_number": number, "issue_date": issue.isoformat()}
+    return truth

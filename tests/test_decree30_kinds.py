@@ -1,0 +1,350 @@
+"""Every Decree 30 kind, documents rather than pages, and metadata as real pages print it.
+
+The rules are tested on pages built from words with boxes (as Tesseract gives them); two
+generated documents, drawn the way real ones are printed (a subject without "Về việc", the
+number and the day left for the pen, the signature block on page 2, a notice with a "V/v"
+line), go through the real reader.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import random
+from pathlib import Path
+
+import pytest
+
+from classifiers import classify
+from classifiers.catalogue import load
+from classifiers.document import page_roles
+from classifiers.lines import page_lines
+from digitize.models import PageResult, Word
+
+W, H = 2480, 3508
+"""An A4 page at 300 dpi."""
+
+KINDS = {
+    "resolution": "NQ", "decision": "QĐ", "directive": "CT", "regulation": "QC",
+    "rules": "QyĐ", "communique": "TC", "notice": "TB", "guidance": "HD",
+    "programme": "CTr", "plan": "KH", "scheme": "PA", "proposal": "ĐA", "project": "DA",
+    "report": "BC", "minutes": "BB", "submission": "TTr", "contract": "HĐ",
+    "official_letter": None, "telegram": "CĐ", "memorandum": "BGN", "agreement": "BTT",
+    "power_of_attorney": "GUQ", "invitation": "GM", "introduction_letter": "GGT",
+    "leave_permit": "GNP", "transmittal_slip": "PG", "transfer_slip": "PC",
+    "notification_slip": "PB", "public_letter": None, "law": "QH", "decree": "NĐ",
+    "circular": "TT",
+}  # fmt: skip
+"""The kinds of Decree 30 Appendix III and the legal normative kinds, with their notation
+abbreviation (docs/domain.md)."""
+
+
+def page(rows: list[tuple[str, int, int]], index: int = 0, conf: float = 0.95) -> PageResult:
+    """A page whose lines are ``(text, left, top)``; each line is its own Tesseract line."""
+    words = []
+    for n, (text, left, top) in enumerate(rows):
+        x = left
+        for token in text.split():
+            width = 22 * len(token)
+            words.append(Word(token, x, top, width, 44, conf, n + 1, 1, 1))
+            x += width + 14
+    return PageResult(index, W, H, 300.0, words, "\n".join(r[0] for r in rows), "ocr")
+
+
+def header(
+    number: str = "Số: 46/TB-UBND", date: str = "Quảng Ngãi, ngày 08 tháng 01 năm 2025"
+) -> list[tuple[str, int, int]]:
+    """The Decree 30 header of a provincial people's committee, as OCR lines."""
+    return [
+        ("ỦY BAN NHÂN DÂN", 330, 200),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1200, 200),
+        ("TỈNH QUẢNG NGÃI", 340, 270),
+        ("Độc lập - Tự do - Hạnh phúc", 1350, 270),
+        (number, 330, 380),
+        (date, 1250, 380),
+    ]
+
+
+SIGNATURE = [
+    ("Nơi nhận:", 300, 2500),
+    ("- Như trên;", 300, 2560),
+    ("TL. CHỦ TỊCH", 1600, 2500),
+    ("CHÁNH VĂN PHÒNG", 1540, 2560),
+    ("Nguyễn Quốc Việt", 1530, 2900),
+]
+
+
+def fields(rows, *more_pages) -> tuple[str, dict]:
+    out = classify([page(rows), *(page(p, i + 1) for i, p in enumerate(more_pages))])
+    return out.document_type["code"], out.fields
+
+
+# --- the catalogue ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", sorted(KINDS))
+def test_every_decree30_kind_carries_its_metadata_and_abbreviation(code):
+    t = load().get(code)
+    assert t is not None, code
+    assert set(t.decree30) == {"document_number", "issue_date", "issuer", "subject", "signer"}
+    if KINDS[code]:
+        assert KINDS[code] in t.notation
+    assert t.titles or t.titleless
+
+
+@pytest.mark.parametrize("code", [c for c, a in KINDS.items() if a and c != "law"])
+def test_a_kind_is_known_from_its_title_and_its_notation(code):
+    t = load().get(code)
+    rows = [*header(f"Số: 12/{KINDS[code]}-UBND"), (t.titles[0], 1000, 560), *SIGNATURE]
+    got, found = fields(rows)
+    assert got == code
+    assert found["document_number"]["value"] == f"12/{KINDS[code]}-UBND"
+
+
+def test_notation_alone_names_the_kind_when_the_title_is_lost():
+    got, _ = fields([*header("Số: 46/TB-UBND"), ("Kết luận của Chủ tịch", 900, 600)])
+    assert got == "notice"
+    got, _ = fields([*header("Số: 30/2020/NĐ-CP"), ("Về công tác văn thư", 900, 600)])
+    assert got == "decree"
+
+
+def test_a_notice_with_a_vv_subject_is_a_notice_not_an_official_letter():
+    rows = [*header("Số: 1135/TB-BTP"), ("THÔNG BÁO", 1000, 560)]
+    rows += [("V/v hoán đổi ngày nghỉ, ngày đi làm bù", 800, 640), *SIGNATURE]
+    got, found = fields(rows)
+    assert got == "notice"
+    assert found["subject"]["value"] == "V/v hoán đổi ngày nghỉ, ngày đi làm bù"
+
+
+def test_official_letters_have_no_kind_in_their_notation():
+    # "CT" here is the organ's initials (CỤC THUẾ), not a directive's abbreviation.
+    rows = [
+        ("TỔNG CỤC THUẾ", 330, 200),
+        ("CỤC THUẾ TP.HCM", 330, 270),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1200, 200),
+        ("Số: 6078/ CT-KTT3", 330, 380),
+        ("TP. Hồ Chí Minh, ngày 26 tháng 7 năm 2011", 1250, 380),
+        ("V/v: Không đóng dấu trên hóa đơn đặt in.", 260, 460),
+        ("Kính gửi: Công ty cổ phần dịch vụ", 800, 700),
+    ]
+    got, found = fields(rows)
+    assert got == "official_letter"
+    assert found["document_number"]["value"] == "6078/CT-KTT3"
+    assert found["issuer"]["value"] == "CỤC THUẾ TP.HCM"
+    assert found["subject"]["value"] == "V/v: Không đóng dấu trên hóa đơn đặt in."
+    letter = [*header("Số: 507/UBND-KGVX"), ("V/v góp ý dự thảo Quyết định", 300, 460)]
+    assert fields(letter)[0] == "official_letter"
+
+
+def test_a_blank_number_cut_by_ocr_is_flagged_and_kept_out_of_the_issuer():
+    rows = header("Số:") + [("/UBND-KGVX", 640, 380), ("V/v góp ý dự thảo", 300, 460)]
+    got, found = fields(rows)
+    assert got == "official_letter"
+    assert found["issuer"]["value"] == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+    number = found["document_number"]
+    assert number["value"] is None and "number_unreadable" in number["review_reasons"]
+
+
+@pytest.mark.parametrize(
+    "printed, value, reason",
+    [
+        ("Số: A2 /BC-UBND", None, "number_unreadable"),
+        ("Số: / /QĐ-UBND", None, "number_unreadable"),
+        ("Số: Ø7 /CT-UBND", "07/CT-UBND", "number_handwritten"),
+        ("Số:11/CT-UBND", "11/CT-UBND", "number_handwritten"),
+        ("Số: 2l ,CT-CS", "21/CT-CS", "number_handwritten"),
+    ],
+)
+def test_numbers_written_by_hand_are_never_confident(printed, value, reason):
+    _, found = fields([*header(printed), ("CHỈ THỊ", 1000, 560)])
+    number = found["document_number"]
+    assert number["value"] == value
+    assert number["needs_review"] and reason in number["review_reasons"]
+
+
+@pytest.mark.parametrize(
+    "printed, value, reason",
+    [
+        ("Quảng Ngãi, ngày tháng 4 năm 2023", None, "date_unreadable"),
+        ("Quảng Ngãi, ngày @3 tháng 01 năm 2025", None, "date_unreadable"),
+        ("Quảng Ngãi, ngày 3| tháng 12 năm 2024", "2024-12-31", "date_handwritten"),
+        ("Quảng Ngãi, ngày11 tháng 5 năm 2021", "2021-05-11", "date_handwritten"),
+        ("Quảng Ngãi, ngày 2 tháng 4 năm 2021", "2021-04-02", "date_not_zero_padded"),
+        ("Hà Nội, ngày 09 tháng 04 năm 201 5", "2015-04-09", None),
+    ],
+)
+def test_days_written_by_hand_are_never_confident(printed, value, reason):
+    _, found = fields([*header(date=printed), ("CHỈ THỊ", 1000, 560)])
+    date = found["issue_date"]
+    assert date["value"] == value
+    if reason:
+        assert date["needs_review"] and reason in date["review_reasons"]
+    else:
+        assert not date["needs_review"]
+
+
+def test_a_gazette_running_header_is_neither_number_nor_date():
+    rows = [
+        ("CÔNG BÁO/Số 677 + 678/Ngày 24-4-2023", 900, 60),
+        ("THỦ TƯỚNG CHÍNH PHỦ", 330, 200),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1200, 200),
+        ("Số: 09/2023/QĐ-TTg", 330, 380),
+        ("Hà Nội, ngày 12 tháng 4 năm 2023", 1250, 380),
+        ("QUYẾT ĐỊNH", 1040, 560),
+        ("Quy định về trình tự, thủ tục cấp thẻ", 850, 640),
+        ("Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;", 300, 780),
+    ]
+    got, found = fields(rows)
+    assert got == "decision"
+    assert found["document_number"]["value"] == "09/2023/QĐ-TTg"
+    assert found["issue_date"]["value"] == "2023-04-12"
+    assert found["issuer"]["value"] == "THỦ TƯỚNG CHÍNH PHỦ"
+    assert found["subject"]["value"] == "Quy định về trình tự, thủ tục cấp thẻ"
+
+
+def test_a_subject_without_ve_viec_wraps_and_ends_at_the_authority_line_or_the_body():
+    rows = [
+        *header("Số: 110/QĐ-STP"),
+        ("QUYẾT ĐỊNH", 1040, 560),
+        ("Ban hành Quy chế cung cấp thông tin", 830, 630),
+        ("cho công dân của Sở Tư pháp", 880, 700),
+        ("GIÁM ĐỐC SỞ TƯ PHÁP TỈNH TUYÊN QUANG", 740, 800),
+        ("Căn cứ Luật tiếp cận thông tin;", 300, 880),
+    ]
+    found = fields(rows)[1]
+    assert found["subject"]["value"] == (
+        "Ban hành Quy chế cung cấp thông tin cho công dân của Sở Tư pháp"
+    )
+    notice = [
+        *header(),
+        ("THÔNG BÁO", 1040, 560),
+        ("Kết luận của Phó Chủ tịch UBND tỉnh tại cuộc họp", 700, 630),
+        ("về công tác cổ phần hóa", 900, 700),
+        ("Ngày 03/01/2025, Phó Chủ tịch UBND tỉnh chủ trì họp nghe báo cáo", 300, 860),
+    ]
+    subject = fields(notice)[1]["subject"]
+    want = "Kết luận của Phó Chủ tịch UBND tỉnh tại cuộc họp về công tác cổ phần hóa"
+    assert subject["value"] == want
+    assert not subject["needs_review"]
+
+
+def test_a_subject_line_a_stamp_pushed_off_centre_is_flagged():
+    rows = [
+        *header("Số: 08/CT-UBND"),
+        ("CHỈ THỊ", 1100, 560),
+        ("Về việc tăng cường công tác quản lý nhà nước", 700, 630),
+        ("n sử dụng vốn ngoài ngân sách", 1050, 700),
+    ]
+    subject = fields(rows)[1]["subject"]
+    assert "subject_line_hidden" in subject["review_reasons"]
+
+
+def test_a_generic_decree30_document_still_gets_its_metadata():
+    rows = [*header("Số: 12/PLYK-UBND"), ("PHIẾU LẤY Ý KIẾN CỬ TRI", 800, 560), *SIGNATURE]
+    got, found = fields(rows)
+    assert got == "administrative_document"
+    assert found["document_number"]["value"] == "12/PLYK-UBND"
+    assert found["issuer"]["value"] == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+    assert found["signer"]["value"] == "Nguyễn Quốc Việt"
+
+
+# --- documents, not pages --------------------------------------------------------------------
+
+
+BODY = [
+    (f"Nội dung đoạn văn số {i} của thông báo kết luận cuộc họp.", 300, 700 + 70 * i)
+    for i in range(20)
+]
+
+
+def test_the_signer_stands_on_the_last_signed_page_not_on_a_blank_one():
+    first = [*header(), ("THÔNG BÁO", 1040, 480), ("Kết luận của Chủ tịch", 950, 540), *BODY]
+    second = [("2", 1230, 150), *BODY[:6], *SIGNATURE]
+    blank = [("`", 1500, 2000)]
+    out = classify([page(first), page(second, 1), page(blank, 2)])
+    roles = page_roles(page_lines([page(first), page(second, 1), page(blank, 2)]))
+    assert roles.roles == {0: "header", 1: "signed", 2: "blank"}
+    assert out.document_type["code"] == "notice"
+    assert out.fields["signer"]["value"] == "Nguyễn Quốc Việt"
+    assert out.fields["subject"]["value"] == "Kết luận của Chủ tịch"
+
+
+def test_an_attached_draft_lends_the_document_none_of_its_fields():
+    first = [*header("Số: 22/TTr-UBND"), ("TỜ TRÌNH", 1060, 480)]
+    first += [("Về việc đề nghị giao dự toán năm 2025", 800, 540), *SIGNATURE]
+    draft = [
+        ("DỰ THẢO", 1900, 80),
+        ("HỘI ĐỒNG NHÂN DÂN", 330, 200),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1200, 200),
+        ("TỈNH QUẢNG NGÃI", 340, 270),
+        ("Số: /NQ-HĐND", 330, 380),
+        ("NGHỊ QUYẾT", 1040, 560),
+        ("CHỦ TỊCH", 1650, 2500),
+        ("Bùi Thị Quỳnh Vân", 1560, 2900),
+    ]
+    pages = [page(first), page([("`", 1200, 1500)], 1), page(draft, 2)]
+    roles = page_roles(page_lines(pages))
+    assert roles.pages == (0, 1) and roles.roles[2] == "attachment"
+    out = classify(pages)
+    assert out.document_type["code"] == "submission"
+    assert out.fields["signer"]["value"] == "Nguyễn Quốc Việt"
+    assert out.fields["document_number"]["value"] == "22/TTr-UBND"
+    assert out.fields["issuer"]["value"] == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+
+
+# --- through the real reader -----------------------------------------------------------------
+
+
+def _read(image, index: int) -> list[PageResult]:
+    from digitize.intake import open_document
+    from digitize.reading import read_page
+
+    buf = io.BytesIO()
+    image.save(buf, "PNG", dpi=(200, 200))
+    doc = open_document(Path("p.png"), buf.getvalue(), max_pixels=10**8, pdf_dpi=200)
+    return [
+        dataclasses.replace(read_page(p, lang="vie", timeout=60, name="p.png").result, index=index)
+        for p in doc.pages()
+    ]
+
+
+def _drawn(kind: str, seed: int, **kw):
+    from bench.synth import decree30
+    from bench.synth.blocks import Style
+    from bench.synth.canvas import Canvas
+
+    rng = random.Random(seed)
+    st = Style.random(rng)
+    first = Canvas(210.0, 297.0, 200, "Liberation Serif")
+    second = Canvas(210.0, 297.0, 200, "Liberation Serif") if kw.pop("two", False) else None
+    truth = decree30.render_titled(first, rng, st, kind, second=second, **kw)
+    pages = _read(first.image, 0) + (_read(second.image, 1) if second else [])
+    return truth, classify(pages)
+
+
+def _no_unflagged_wrong(truth: dict, found: dict) -> None:
+    for name, want in truth.items():
+        got = found.get(name)
+        assert got is not None, name
+        assert got["value"] == want or got["needs_review"], (name, got, want)
+
+
+def test_a_two_page_report_read_by_tesseract():
+    """Subject without "Về việc", number and day left for the pen, signer on page 2."""
+    truth, out = _drawn("report", 5, blank=True, two=True)
+    assert out.document_type["code"] == "report"
+    assert out.fields["subject"]["value"] == truth["subject"]
+    assert out.fields["signer"]["value"] == truth["signer"]
+    blanks = (("document_number", "number_unreadable"), ("issue_date", "date_unreadable"))
+    for name, reason in blanks:
+        assert out.fields[name]["value"] is None
+        assert reason in out.fields[name]["review_reasons"]
+    _no_unflagged_wrong(truth, out.fields)
+
+
+def test_a_notice_with_a_vv_line_read_by_tesseract():
+    truth, out = _drawn("notice", 11, subject="V/v nghỉ lễ Quốc khánh năm 2024")
+    assert out.document_type["code"] == "notice"
+    assert out.fields["subject"]["value"] == "V/v nghỉ lễ Quốc khánh năm 2024"
+    assert out.fields["document_number"]["value"] == truth["document_number"]
+    _no_unflagged_wrong(truth, out.fields)
