@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from digitize import barcodes, cleanup, tesseract
+from digitize import barcodes, cleanup, diacritics, tesseract
 from digitize.cleanup.illumination import flatten_background, stretch
 from digitize.cleanup.orientation import text_strip
 from digitize.cleanup.resolution import ocr_scale
@@ -81,7 +81,12 @@ def _final_words(
 ) -> tuple[list[Word], int]:
     """The chosen reading with its signature zones read again (see :mod:`digitize.zonereading`),
     in page pixels, and how many lines that second reading replaced. It runs once, on the
-    reading the orientation checks kept."""
+    reading the orientation checks kept.
+
+    Tone and vowel marks that Tesseract misread where it was unsure are put right here (see
+    :mod:`digitize.diacritics`), so the page text, the searchable PDF's text layer and the
+    classifiers all see the same corrected words; ``quality["diacritics_fixed"]`` counts them.
+    """
     lines = 0
     if prep.zones:
         dpi = prep.dpi * prep.scale
@@ -94,6 +99,8 @@ def _final_words(
             log.warning("%s: the lines under the seal were not read again: %s", what, exc)
     if prep.scale != 1.0:
         words = [w.scaled(1.0 / prep.scale) for w in words]
+    words, fixed = diacritics.correct(words)
+    prep.quality["diacritics_fixed"] = len(fixed)
     return words, lines
 
 

@@ -1,0 +1,221 @@
+"""Tone and vowel marks that OCR misread, put right from the words around them.
+
+Tesseract (``vie``) reads the letters of a Vietnamese word far better than its marks: "chông
+dịch" for "chống dịch", "xăng dâu" for "xăng dầu", "BAN CHÍ ĐẠO" for "BAN CHỈ ĐẠO", "QUYÉT"
+(no such syllable) for "QUYẾT". Those words land in subjects and organ names, so a field is
+wrong even when its line was found. Each word Tesseract was unsure of is weighed against the
+known syllables with the same letters (see :mod:`digitize.lm.model`): how common each is, and
+whether it forms a known administrative phrase with the word before or after it.
+
+The word as read keeps the benefit of the doubt. It is changed only when its confidence is
+below :data:`MAX_CONF` and another spelling wins by a margin that grows with that confidence:
+:data:`MARGIN` with a phrase around it, :data:`PRIOR_MARGIN` (a thousandfold) on frequency
+alone, and never when the word as read makes a phrase itself. A capitalised word may be a name,
+where a rare spelling is right, so it changes only for a phrase that writes the new spelling
+with a capital too. Digits and words with inner punctuation are never touched; case and the
+punctuation around a word are kept; the output is NFC.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from digitize.lm import model as lm
+from digitize.lm.syllables import form, is_syllable, letters, nfc, recase
+from digitize.models import Word
+
+log = logging.getLogger(__name__)
+
+MAX_CONF = 0.97
+"""Tesseract word confidence (0..1) at or above which a word is left as read. Tesseract gives
+misread marks confidences up to about 0.96; its surest words (0.97 and up) are right."""
+
+MARGIN = 3.0
+"""Log-score (natural) by which a spelling that a phrase around it supports must beat the word
+as read: about 50 times likelier."""
+
+PRIOR_MARGIN = 7.0
+"""The margin for a real syllable changed on its frequency alone, with no phrase around it: a
+rare syllable ("vê", "sô") against a very common one ("về", "số"), about 1000 times."""
+
+NAME_MARGIN = 5.0
+"""The margin for a capitalised word that reads as a personal-name syllable."""
+
+CONF_WEIGHT = 0.5
+"""Weight of Tesseract's confidence, as log-odds (0.5: 0, 0.8: 1.4, 0.95: 2.9), in the margin."""
+
+_SPLIT = re.compile(r"^(\W*)(.*?)(\W*)$")
+
+
+@dataclass(frozen=True)
+class Side:
+    """A neighbour as evidence: its letters, and its form when that is sure (``None`` when the
+    neighbour was unsure too: then any spelling of its letters may pair)."""
+
+    letters: str
+    form: str | None
+
+
+@dataclass(frozen=True)
+class Change:
+    index: int
+    old: str
+    new: str
+
+
+_model: lm.Model | None = None
+_lock = threading.Lock()
+
+
+def model() -> lm.Model:
+    """The process's model, loaded on first use. A model that cannot be read (a broken
+    installation) changes nothing, with a warning: pages are then read as Tesseract saw them."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                try:
+                    _model = lm.load()
+                except (OSError, ValueError, KeyError) as exc:
+                    log.warning(
+                        "diacritics model %s unreadable (%s): marks are left as read; "
+                        "reinstall digitize or run python -m digitize.lm.build",
+                        lm.MODEL_PATH,
+                        exc,
+                    )
+                    _model = lm.EMPTY
+    return _model
+
+
+@lru_cache(maxsize=1 << 16)
+def _split(text: str) -> tuple[str, str, str, str | None, str]:
+    """Leading punctuation, the word, trailing punctuation, the word's syllable form (``None``
+    when it is no syllable: digits, inner punctuation, foreign words) and its letters."""
+    lead, core, trail = _SPLIT.match(nfc(text)).groups()  # type: ignore[union-attr]
+    f = form(core) if core.isalpha() and is_syllable(core) else None
+    return lead, core, trail, f, letters(core) if core.isalpha() else ""
+
+
+def evidence(
+    m: lm.Model, f: str, own: str, left: Side | None, right: Side | None, *, title: bool
+) -> float:
+    """What the phrases say for form ``f`` (letters ``own``) between these neighbours. For a
+    ``title``-case word only phrases that capitalise it count: it may be a name otherwise."""
+    total = 0.0
+    if left is not None:
+        best = 0.0
+        for p in m.pairs.get((left.letters, own), ()):
+            if p.second == f and left.form in (None, p.first) and (not title or p.capitals & 2):
+                best = max(best, p.bonus)
+        total += best
+    if right is not None:
+        best = 0.0
+        for p in m.pairs.get((own, right.letters), ()):
+            if p.first == f and right.form in (None, p.second) and (not title or p.capitals & 1):
+                best = max(best, p.bonus)
+        total += best
+    return total
+
+
+def _candidate(
+    m: lm.Model,
+    core: str,
+    own: str,
+    read: str | None,
+    conf: float,
+    left: Side | None,
+    right: Side | None,
+) -> str | None:
+    """The spelling ``core`` (letters ``own``, form ``read``: ``None`` for no syllable) should
+    have between these neighbours, or ``None`` to leave it. Tesseract's own confidence counts
+    for the word as read: its log-odds are added to the margin the other spelling must win by."""
+    rivals = m.by_letters.get(own)
+    if not rivals:
+        return None
+    known = read is not None and read in m.prior
+    capital = core[:1].isupper()
+    if known:
+        paired = (left is not None and (left.letters, own) in m.pairs) or (
+            right is not None and (own, right.letters) in m.pairs
+        )
+        if not paired and (capital or m.headroom.get(read, -math.inf) < PRIOR_MARGIN):
+            return None  # no phrase can speak, and no rival's frequency alone wins
+    read = read or ""
+    capital = core[:1].isupper()
+    title = capital and not (core.isupper() and len(core) > 1)
+    read_ev = evidence(m, read, own, left, right, title=title) if known else 0.0
+    if read_ev > 0:
+        return None  # the word as read makes a phrase with its neighbours
+    read_score = m.logp(read)
+    best, best_score, best_ev = read, read_score, 0.0
+    for f in rivals:
+        if f == read:
+            continue
+        ev = evidence(m, f, own, left, right, title=title)
+        s = m.logp(f) + ev
+        if s > best_score:
+            best, best_score, best_ev = f, s, ev
+    if best == read:
+        return None
+    gain = best_score - read_score
+    if best_ev > 0:
+        needed = NAME_MARGIN if capital and read in m.names else MARGIN
+    elif capital:
+        return None  # a capitalised word may be a name: only a phrase around it decides
+    else:
+        needed = PRIOR_MARGIN if known else MARGIN
+    sure = min(max(conf, 0.5), 0.999)
+    if gain < needed + CONF_WEIGHT * math.log(sure / (1.0 - sure)):
+        return None
+    return recase(m.spelling[best], core)
+
+
+def _side(word: Word, sure: bool) -> Side | None:
+    _, _, _, f, own = _split(word.text)
+    return None if f is None else Side(own, f if sure else None)
+
+
+def correct(words: list[Word], *, m: lm.Model | None = None) -> tuple[list[Word], list[Change]]:
+    """The words with misread marks put right (all in NFC), and what was changed.
+
+    Words are taken in reading order; a word's neighbours are the words before and after it
+    on the same line with no punctuation between. A neighbour changed already, or read
+    surely, stands as it is; an unsure one as any spelling of its letters, so "thâm quyên"
+    still finds "thẩm quyền". Only unsure words are weighed: a page of sure words costs a
+    scan of its confidences, and the model is loaded on the first word that needs it.
+    """
+    out = list(words)
+    changes: list[Change] = []
+    changed: set[int] = set()
+    for i, w in enumerate(words):
+        if not unicodedata.is_normalized("NFC", w.text):
+            out[i] = replace(w, text=nfc(w.text))
+        if w.conf >= MAX_CONF:
+            continue
+        lead, core, trail, read, own = _split(w.text)
+        if not core.isalpha():
+            continue
+        m = m or model()
+        key = (w.block, w.par, w.line)
+        left = right = None
+        if i > 0 and not lead:
+            p = out[i - 1]
+            if (p.block, p.par, p.line) == key and not _split(p.text)[2]:
+                left = _side(p, p.conf >= MAX_CONF or i - 1 in changed)
+        if i + 1 < len(words) and not trail:
+            n = words[i + 1]
+            if (n.block, n.par, n.line) == key and not _split(n.text)[0]:
+                right = _side(n, n.conf >= MAX_CONF)
+        new = _candidate(m, core, own, read, w.conf, left, right)
+        if new is None or new == core:
+            continue
+        out[i] = replace(w, text=lead + new + trail)
+        changed.add(i)
+        changes.append(Change(i, w.text, out[i].text))
+    return out, changes

@@ -1,0 +1,68 @@
+"""Vietnamese syllables as the diacritics model sees them: keys, validity, spelling.
+
+A syllable is written with base letters, vowel marks (ă â ê ô ơ ư) and one tone mark. OCR
+misreads the marks far more often than the letters, so candidates for a word are the known
+syllables with the same *letters* (every mark taken off, đ kept: its stroke is a letter, not
+a mark). Tone placement differs between spellings of the same word ("hòa", "hoà"), so words
+are compared on a *form* that writes the tone after the syllable: one form, any placement.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+TONES = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
+"""Combining tone marks and the digit a form writes for each (huyền, sắc, ngã, hỏi, nặng)."""
+
+_SYLLABLE = re.compile(
+    r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+    r"([aăâeêioôơuưy]{1,3})"
+    r"(ch|ng|nh|[cmnpt])?$"
+)
+"""Onset, vowels, final of a toneless lower-case syllable: loose, but it keeps out foreign
+words and OCR debris ("theme", "girl", "tbe")."""
+
+_STOP_FINALS = ("c", "ch", "p", "t")
+
+
+def form(word: str) -> str:
+    """Lower case, NFC, the tone taken off its vowel and written after the syllable as a digit:
+    "Hòa", "hoà" and "HOÀ" are all "hoa2"."""
+    nfd = unicodedata.normalize("NFD", word.lower())
+    tone = "".join(TONES[c] for c in nfd if c in TONES)
+    base = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in TONES))
+    return base + tone
+
+
+def letters(word: str) -> str:
+    """Lower case with every mark taken off (đ kept): what OCR rarely gets wrong."""
+    nfd = unicodedata.normalize("NFD", word.lower())
+    return "".join(c for c in nfd if not unicodedata.combining(c))
+
+
+def is_syllable(word: str) -> bool:
+    """Whether ``word`` (any case) is shaped like one Vietnamese syllable with at most one tone;
+    a syllable closed by c, ch, p or t takes only the sắc or nặng tone."""
+    f = form(word)
+    base, tone = f.rstrip("12345"), f[len(f.rstrip("12345")) :]
+    if len(tone) > 1:
+        return False
+    m = _SYLLABLE.match(base)
+    if m is None:
+        return False
+    final = m.group(3) or ""
+    return not (final in _STOP_FINALS and tone not in ("1", "5"))
+
+
+def recase(spelling: str, like: str) -> str:
+    """``spelling`` in the case ``like`` was read in: capitals, a capital first, or lower."""
+    if like.isupper() and len(like) > 1:
+        return spelling.upper()
+    if like[:1].isupper():
+        return spelling[:1].upper() + spelling[1:]
+    return spelling
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)

@@ -1,0 +1,190 @@
+"""Diacritics correction: misread marks put right in context, sure words and names left alone."""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+import shutil
+import time
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from digitize import cleanup, diacritics
+from digitize.lm import build
+from digitize.lm import model as lm
+from digitize.models import Word
+from digitize.reading import _final_words, read_page
+from tests.pages import as_array, draw_page
+
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "evaldata" / "vie-real"
+
+
+def line(text: str, conf: float = 0.6) -> list[Word]:
+    """One printed line as Tesseract gives it: words left to right on one line."""
+    return [Word(t, 100 * i, 10, 80, 30, conf, 1, 1, 1) for i, t in enumerate(text.split())]
+
+
+def corrected(text: str, conf: float = 0.6) -> str:
+    words, _ = diacritics.correct(line(text, conf))
+    return " ".join(w.text for w in words)
+
+
+@pytest.mark.parametrize(
+    ("read", "right"),
+    [
+        ("Ban Chỉ đạo phòng, chông dịch", "Ban Chỉ đạo phòng, chống dịch"),
+        ("xử lý sự có môi trường", "xử lý sự cố môi trường"),
+        ("kinh doanh xăng dâu", "kinh doanh xăng dầu"),
+        ("Về việc bỗ nhiệm cán bộ", "Về việc bổ nhiệm cán bộ"),
+        ("BAN CHÍ ĐẠO", "BAN CHỈ ĐẠO"),
+        ("khân trương triển khai", "khẩn trương triển khai"),
+        ("TÒA ÁN NHÂN DÂN TÓI CAO", "TÒA ÁN NHÂN DÂN TỐI CAO"),
+        ("VIỆN KIỀM SÁT NHÂN DÂN", "VIỆN KIỂM SÁT NHÂN DÂN"),
+        ("QUYÉT ĐỊNH", "QUYẾT ĐỊNH"),
+        ("CỤC THUÉ", "CỤC THUẾ"),
+        ("THỦ TƯỚNG CHÍNH PHÙ", "THỦ TƯỚNG CHÍNH PHỦ"),
+        ("thay đôi, đôi mới", "thay đổi, đổi mới"),
+        ("Tô công tác", "Tổ công tác"),
+    ],
+)
+def test_known_misreadings_are_put_right(read: str, right: str) -> None:
+    assert corrected(read) == right
+
+
+@pytest.mark.parametrize("text", ["chông dịch", "xăng dâu", "BAN CHÍ ĐẠO", "QUYÉT ĐỊNH"])
+def test_sure_words_are_left_as_read(text: str) -> None:
+    assert corrected(text, conf=0.98) == text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Nguyễn Văn Tô",
+        "ông Tô Văn Dâu",
+        "Phạm Thị Thanh Trà",
+        "bà Lê Thị Ngoãn",
+        "NGUYỄN VĂN TÔ",
+        "Trần Thị Thuý",
+    ],
+)
+def test_names_are_left_alone(name: str) -> None:
+    """A capitalised word with no phrase that capitalises another spelling is never changed,
+    however rare its own spelling: it may be a name."""
+    assert corrected(name, conf=0.3) == name
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ưu đãi thuế", "hình thức xử lý", "chủ động bố trí kinh phí", "phù hợp với quy định"],
+)
+def test_right_words_without_a_phrase_stay(text: str) -> None:
+    assert corrected(text, conf=0.5) == text
+
+
+def test_case_punctuation_and_digits_are_kept() -> None:
+    words = line("(QUYÉT ĐỊNH số 12/QĐ-UBND) xăng dâu, 2023", conf=0.4)
+    out, changes = diacritics.correct(words)
+    assert [w.text for w in out] == ["(QUYẾT", "ĐỊNH", "số", "12/QĐ-UBND)", "xăng", "dầu,", "2023"]
+    got = [(c.index, c.old, c.new) for c in changes]
+    assert got == [(0, "(QUYÉT", "(QUYẾT"), (5, "dâu,", "dầu,")]
+    # Only the text changes: box, confidence and line of a corrected word are as read.
+    assert out[5].left == words[5].left and out[5].conf == words[5].conf
+    assert out[5].line == words[5].line
+
+
+def test_punctuation_between_words_breaks_the_context() -> None:
+    """'xăng. dâu' are not neighbours: nothing pairs 'dầu', and 'dâu' is a real word."""
+    assert corrected("xăng. dâu") == "xăng. dâu"
+
+
+def test_output_is_nfc_whatever_the_input() -> None:
+    nfd = unicodedata.normalize("NFD", "kinh doanh xăng dâu")
+    out, changes = diacritics.correct(line(nfd))
+    assert changes
+    for w in out:
+        assert unicodedata.is_normalized("NFC", w.text)
+    assert out[-1].text == "dầu"
+
+
+def test_model_loads_from_the_installed_package_data() -> None:
+    data = importlib.resources.files("digitize.lm").joinpath("model.json")
+    assert data.is_file()
+    m = diacritics.model()
+    assert m is diacritics.model()  # once per process
+    # Syllables of Tesseract's word list, of the project's phrases, and of wordfreq's data.
+    assert {"kiểm", "sát", "quyết"} <= set(m.spelling.values())
+    assert len(m.spelling) > 4000
+    assert m.logp("co1") > m.logp("cô1") > m.logp("")  # "có" commoner than "cố", both known
+    assert m.pairs  # phrase evidence is there
+
+
+def test_committed_model_is_what_the_build_script_makes(tmp_path: Path) -> None:
+    if not (shutil.which("combine_tessdata") and shutil.which("dawg2wordlist")):
+        pytest.skip("Tesseract's training tools are not installed")
+    out = tmp_path / "model.json"
+    assert build.main(["--out", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(
+        lm.MODEL_PATH.read_text(encoding="utf-8")
+    )
+
+
+def test_an_unreadable_model_changes_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.setattr(lm, "MODEL_PATH", tmp_path / "missing.json")
+    monkeypatch.setattr(diacritics, "_model", None)
+    words = line("kinh doanh xăng dâu")
+    out, changes = diacritics.correct(words)
+    assert out == words and changes == []
+    monkeypatch.setattr(diacritics, "_model", None)
+
+
+def test_a_page_of_400_words_costs_milliseconds() -> None:
+    diacritics.model()
+    text = "Ban Chỉ đạo phòng, chông dịch tỉnh khân trương kiểm tra kinh doanh xăng dâu " * 33
+    words = line(text, conf=0.7)[:400]
+    diacritics.correct(words)
+    t0 = time.perf_counter()
+    for _ in range(5):
+        diacritics.correct(words)
+    per_page = (time.perf_counter() - t0) / 5
+    assert per_page < 0.05, f"{per_page * 1000:.1f} ms for 400 words"
+
+
+def test_final_words_corrects_the_page_and_counts() -> None:
+    """The reading's last step puts marks right and records how many in the page quality."""
+    image = as_array(draw_page(dpi=200))
+    prep = cleanup.finish(cleanup.survey(image, 200.0), 0)
+    words = line("Ban Chỉ đạo phòng, chông dịch; xăng dâu", conf=0.5)
+    out, _ = _final_words(prep, words, lang="vie", timeout=60, what="test page")
+    assert " ".join(w.text for w in out) == "Ban Chỉ đạo phòng, chống dịch; xăng dầu"
+    assert prep.quality["diacritics_fixed"] == 2
+
+
+def test_a_read_page_keeps_its_right_words_and_reports_the_count() -> None:
+    """Real Tesseract on a clean page: the count is recorded, and names and places that were
+    read right stay right."""
+    from digitize.models import PageImage
+
+    image = as_array(draw_page(dpi=200))
+    result = read_page(PageImage(0, image, 200.0), lang="vie", timeout=60, name="t.png").result
+    assert isinstance(result.quality["diacritics_fixed"], int)
+    assert "Nguyễn Thị Hồng Nhung" in result.text
+    assert "Đắk Lắk" in result.text
+    assert all(unicodedata.is_normalized("NFC", w.text) for w in result.words)
+
+
+def test_real_lines_are_not_broken() -> None:
+    """The printed lines of real documents are right text: read unsure, almost none change."""
+    truth = EVAL / "truth.json"
+    if not truth.exists():
+        pytest.skip("no real-document set beside the project")
+    entries = json.loads(truth.read_text(encoding="utf-8"))
+    words = changed = 0
+    for e in entries:
+        for text in e.get("lines") or []:
+            ws = line(text, conf=0.5)
+            words += len(ws)
+            changed += len(diacritics.correct(ws)[1])
+    assert words > 500
+    assert changed <= words * 0.005
