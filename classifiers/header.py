@@ -24,6 +24,8 @@ from classifiers.vntext import fold
 HEADER_BOTTOM = 0.35
 """The header (organ block, number, place and date) lies in this top share of the page."""
 
+MAX_NUMBER_SLOT = 12
+"""Characters between "Số:" and the notation: a number, a blank for the pen, specks."""
 _NUMBER_HEAD = re.compile(r"^\W{0,2}(?:luat\s+)?s[o0](?=[\W\d_]|$)")
 """``Số`` (folded) at the start of a line, also glued to what follows (``Số:11``)."""
 _GAZETTE = re.compile(r"^\W{0,2}cong bao\b")
@@ -78,8 +80,8 @@ def number_row(first: list[Line]) -> NumberRow | None:
         text, words = _row_text(pieces)
         body = re.sub(r"^\W{0,2}(?:[Ll]uật\s+)?\S{0,1}[^\W\d]{1,2}\s*[:;.]?", "", text, count=1)
         m = _NOTATION.search(body)
-        if m is None:
-            continue
+        if m is None or len(body[: m.start()].strip()) > MAX_NUMBER_SLOT:
+            continue  # an organ's line starting "Sở ...", not the number row
         notation = re.sub(r"\s+", "", m.group(1)).replace("Ð", "Đ").replace("ð", "đ")
         return NumberRow(body[: m.start()].strip(), notation, words, ln)
     return None

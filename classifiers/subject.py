@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from classifiers.fields import checked_text
+from classifiers.header import number_row
 from classifiers.lines import Line, below
 from classifiers.policy import flag, rated
 from classifiers.review import FieldValue, Flag
@@ -111,12 +112,17 @@ def read_letter_subject(lines: list[Line], first: list[Line]) -> FieldValue | No
 
 def title_line(first: list[Line], titles: tuple[str, ...]) -> Line | None:
     """The kind's title: the topmost centred capital line of the upper page that reads as
-    one of ``titles`` (folded)."""
+    one of ``titles`` (folded). With no titles (a kind the catalogue does not know), the
+    first centred capital line under the number row."""
+    row = number_row(first)
+    below_row = row.line.bottom if row is not None else None
     for ln in sorted(first, key=lambda x: x.top):
         if ln.y > 0.6 or abs(ln.x - 0.5) > 0.15 or not is_upper_line(ln.text):
             continue
         key = ln.key.rstrip(" :")
         if any(similarity(key, t) >= 0.8 for t in titles if t):
+            return ln
+        if not titles and below_row is not None and ln.top > below_row and len(key) > 3:
             return ln
     return None
 

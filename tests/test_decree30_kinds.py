@@ -240,9 +240,11 @@ def test_a_subject_line_a_stamp_pushed_off_centre_is_flagged():
 
 
 def test_a_generic_decree30_document_still_gets_its_metadata():
-    rows = [*header("Số: 12/PLYK-UBND"), ("PHIẾU LẤY Ý KIẾN CỬ TRI", 800, 560), *SIGNATURE]
+    rows = [*header("Số: 12/PLYK-UBND"), ("PHIẾU LẤY Ý KIẾN CỬ TRI", 800, 560)]
+    rows += [("Lấy ý kiến về dự thảo quy hoạch xã", 860, 630), *SIGNATURE]
     got, found = fields(rows)
     assert got == "administrative_document"
+    assert found["subject"]["value"] == "Lấy ý kiến về dự thảo quy hoạch xã"
     assert found["document_number"]["value"] == "12/PLYK-UBND"
     assert found["issuer"]["value"] == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
     assert found["signer"]["value"] == "Nguyễn Quốc Việt"
