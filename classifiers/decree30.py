@@ -15,7 +15,7 @@ import re
 
 from classifiers.catalogue import Catalogue
 from classifiers.fields import checked_text
-from classifiers.header import number_row, read_issue_date, read_number
+from classifiers.header import confirm_notation, initials, number_row, read_issue_date, read_number
 from classifiers.lines import Line
 from classifiers.names import (
     check_name,
@@ -24,13 +24,15 @@ from classifiers.names import (
     one_letter_off,
     surname_respelled,
 )
-from classifiers.policy import rated, rerate, word_confidence
+from classifiers.policy import rated
 from classifiers.review import FieldValue, Flag
 from classifiers.subject import read_letter_subject, read_titled_subject
 from classifiers.validators import organ_kind, printed, unglued
 from classifiers.vntext import fold, similarity, tone_key
 from digitize.models import Word
 from digitize.text import letters
+
+__all__ = ["initials", "read_issuer", "read_metadata", "read_signer"]
 
 
 def _is_header_line(line: Line, catalogue: Catalogue) -> bool:
@@ -332,40 +334,6 @@ def _signer_line(first: list[Line], ln: Line, repaired: bool = False) -> FieldVa
     if centre is None or abs(mid - centre) > CENTRE_TOLERANCE * ln.height:
         flags.append(Flag("signer_off_centre"))
     return rated(value, "name", words, flags=flags)
-
-
-def initials(organ: str) -> str:
-    """ "SỞ KẾ HOẠCH VÀ ĐẦU TƯ" -> "SKHĐT": how a notation abbreviates its issuing organ."""
-    words = [w for w in re.sub(r"[^\w\s]", " ", organ).split() if fold(w) != "va"]
-    return "".join(w[0].upper() for w in words)
-
-
-def confirm_notation(number: FieldValue, issuer: str | None, types: tuple[str, ...]) -> None:
-    """Lets an independently confirmed notation stop deciding the number's confidence.
-
-    Tesseract is often unsure of "QĐ" and "UBND" (the Đ, the small caps) while the digits are
-    clear. A notation group that is this type's abbreviation, or the initials of the start of
-    the issuing organ read from the header ("UBND" for "ỦY BAN NHÂN DÂN ..."), is confirmed by
-    another reading; an OCR word made only of confirmed groups no longer counts. Digits always
-    count, and so does any group nothing explains (a department code such as "VP").
-    """
-    if number.value is None or "/" not in number.value or not number.words:
-        return
-    organ = initials(issuer or "")
-    known = {fold(t) for t in types} | {fold(organ[:n]) for n in range(2, len(organ) + 1)}
-    known.discard("")
-
-    def explained(word_text: str) -> bool:
-        text = word_text.replace("Ð", "Đ").replace("ð", "đ")
-        groups = [g for g in re.split(r"[^\w]+", text) if g]
-        return bool(groups) and all(not re.search(r"\d", g) and fold(g) in known for g in groups)
-
-    counted = [w for w in number.words if not explained(w.text)]
-    if len(counted) == len(number.words) or not counted:
-        return
-    conf = word_confidence(counted) * (0.5 if not number.valid else 1.0)
-    if conf > number.confidence:
-        rerate(number, conf)
 
 
 def read_metadata(

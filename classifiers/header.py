@@ -13,11 +13,12 @@ kind (``46/TB-UBND`` is a notice), which ``doctype`` uses.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from classifiers.lines import Line
-from classifiers.policy import rated
+from classifiers.policy import rated, rerate, word_confidence
 from classifiers.review import FieldValue, Flag
 from classifiers.vntext import fold
 
@@ -152,9 +153,7 @@ def _place_date_row(first: list[Line], header: bool) -> tuple[str, tuple] | None
         place = ln.text.split(",")[0]
         if not header and ("," not in ln.text or len(place.split()) > 6):
             continue
-        pieces = [ln] + [
-            o for o in first if o is not ln and o.left > ln.left and _same_row(ln, o)
-        ]
+        pieces = [ln] + [o for o in first if o is not ln and o.left > ln.left and _same_row(ln, o)]
         text, words = _row_text(pieces)
         if _DATE_SLOTS.search(text):
             return text, words
@@ -190,9 +189,7 @@ def read_issue_date(first: list[Line]) -> FieldValue | None:
         flags.append(Flag("date_not_zero_padded"))
     value = f"{y:04d}-{mo:02d}-{d:02d}"
     try:
-        import datetime as _dt
-
-        _dt.date(y, mo, d)
+        dt.date(y, mo, d)
     except ValueError:
         flags.append(Flag("date_not_real"))
     return rated(value, "date", digit_words, flags=flags)
@@ -217,3 +214,37 @@ def is_draft(lines: list[Line], page: int) -> bool:
         ln.page == page and ln.y <= HEADER_BOTTOM and fold(ln.text).startswith("du thao")
         for ln in lines
     )
+
+
+def initials(organ: str) -> str:
+    """ "SỞ KẾ HOẠCH VÀ ĐẦU TƯ" -> "SKHĐT": how a notation abbreviates its issuing organ."""
+    words = [w for w in re.sub(r"[^\w\s]", " ", organ).split() if fold(w) != "va"]
+    return "".join(w[0].upper() for w in words)
+
+
+def confirm_notation(number: FieldValue, issuer: str | None, types: tuple[str, ...]) -> None:
+    """Lets an independently confirmed notation stop deciding the number's confidence.
+
+    Tesseract is often unsure of "QĐ" and "UBND" (the Đ, the small caps) while the digits are
+    clear. A notation group that is this type's abbreviation, or the initials of the start of
+    the issuing organ read from the header ("UBND" for "ỦY BAN NHÂN DÂN ..."), is confirmed by
+    another reading; an OCR word made only of confirmed groups no longer counts. Digits always
+    count, and so does any group nothing explains (a department code such as "VP").
+    """
+    if number.value is None or "/" not in number.value or not number.words:
+        return
+    organ = initials(issuer or "")
+    known = {fold(t) for t in types} | {fold(organ[:n]) for n in range(2, len(organ) + 1)}
+    known.discard("")
+
+    def explained(word_text: str) -> bool:
+        text = word_text.replace("Ð", "Đ").replace("ð", "đ")
+        groups = [g for g in re.split(r"[^\w]+", text) if g]
+        return bool(groups) and all(not re.search(r"\d", g) and fold(g) in known for g in groups)
+
+    counted = [w for w in number.words if not explained(w.text)]
+    if len(counted) == len(number.words) or not counted:
+        return
+    conf = word_confidence(counted) * (0.5 if not number.valid else 1.0)
+    if conf > number.confidence:
+        rerate(number, conf)

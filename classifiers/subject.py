@@ -132,8 +132,11 @@ def _ends_subject(ln: Line) -> bool:
     key = fold(ln.text)
     if sum(c.isalpha() for c in ln.text) < 3:
         return True
-    return is_upper_line(ln.text) and len(key) > 6 or key.startswith(_STOPS) or bool(
-        _HEADING.match(key)
+    return (
+        is_upper_line(ln.text)
+        and len(key) > 6
+        or key.startswith(_STOPS)
+        or bool(_HEADING.match(key))
     )
 
 
