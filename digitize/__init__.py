@@ -1,10 +1,7 @@
 """digitize: turns scanned Vietnamese administrative dossiers into searchable, typed records."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("digitize")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0+source"
+__version__ = "0.4.0"
+"""The release, written here only: the package metadata reads it from this line, and every
+command knows it without looking the installed metadata up (a slow import at each start)."""
 
 PIPELINE_VERSION = __version__

@@ -21,7 +21,6 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
-from digitize import pdfsource
 from digitize.errors import (
     CorruptFile,
     EmptyFile,
@@ -124,10 +123,14 @@ class Document:
             raise _unreadable(self.path, self.name, exc) from exc
 
     def pages(self) -> Iterator[PageImage]:
+        # The moment a document's reading starts: bench/bench_startup.py times it (-vv).
+        log.debug("reading the first page")
         source: bytes | Path = self.data if self.data is not None else self.path
         if self.kind != "pdf":
             yield from _image_pages(source, self.name, self.max_pixels)
             return
+        from digitize import pdfsource  # its PDF libraries are slow to import: PDFs only
+
         try:
             yield from pdfsource.pages(source, name=self.name, render_dpi=self.pdf_dpi)
         except OSError as exc:  # the file vanished or became unreadable while being read

@@ -23,7 +23,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-import classifiers
 from digitize.errors import DigitizeError, StorageError
 from digitize.intake import KINDS, Document, jpeg_quality, open_document, sha256_of_file
 from digitize.models import PageResult
@@ -278,6 +277,8 @@ def finish_record(record: Record, pages: list[PageResult]) -> None:
         # What cleanup did to each page (orientation evidence, dpi source, seals, ...).
         page_details=[{"page": p.index + 1, **p.quality} for p in pages],
     )
+    import classifiers  # imported once pages are read, so that reading starts without waiting
+
     found = classifiers.classify(pages)
     record.document_type = DocumentType.model_validate(found.document_type)
     record.fields = {k: FieldRecord.model_validate(v) for k, v in found.fields.items()}

@@ -8,6 +8,7 @@ the CLI; only :mod:`digitize.settings` and :mod:`digitize.errors`.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 from digitize.errors import ConfigError, InvalidName
 from digitize.settings import Settings
@@ -41,7 +42,22 @@ from .layout import (
 )
 from .local import LocalStore
 from .manifest import ENTRY_KEYS, LINK_KEYS, document_links, read_manifest, upsert_manifest_entry
-from .s3 import MAX_LINK_EXPIRY_S, LockFactory, S3Store
+
+if TYPE_CHECKING:
+    from .s3 import LockFactory, S3Store
+
+_FROM_S3 = ("MAX_LINK_EXPIRY_S", "LockFactory", "S3Store")
+"""Names of the S3 backend, imported on first use: a local folder never needs the S3 client
+library, and it is slow to import."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_S3:
+        from . import s3
+
+        return getattr(s3, name)
+    raise AttributeError(f"module 'storage' has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_CONTENT_TYPE",
@@ -129,6 +145,8 @@ def open_store(
     ):
         if value is None or not value.get_secret_value():
             raise ConfigError(f"{source}={target} needs credentials: set {name}")
+    from .s3 import MAX_LINK_EXPIRY_S, S3Store
+
     if not 1 <= settings.link_expiry_s <= MAX_LINK_EXPIRY_S:
         raise ConfigError(
             f"DIGITIZE_LINK_EXPIRY_S={settings.link_expiry_s} is out of range: presigned links "

@@ -214,3 +214,20 @@ def test_help_and_version_start_without_the_pipeline_libraries():
     version = cli("--version")
     assert version.returncode == 0 and version.stdout.startswith("digitize, version ")
 
+
+def test_run_on_a_local_folder_does_not_load_the_s3_client_or_the_pdf_libraries(tmp_path):
+    page = tmp_path / "a.png"
+    page.write_bytes(encode(draw_page(), "PNG"))
+    probe = (
+        "import sys\n"
+        "from digitize.cli.main import main\n"
+        "try:\n"
+        f"    main(['run', {str(page)!r}, '--out', {str(tmp_path / 's')!r}])\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        "print(code, sorted({'minio', 'pdfplumber', 'pypdfium2', 'rq'} & set(sys.modules)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    code, loaded = proc.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert loaded == "[]"
+    assert code == "0", proc.stderr

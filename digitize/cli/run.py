@@ -7,6 +7,7 @@ what the first document needs is loaded before it is read.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,7 +65,6 @@ def run(
     lang: str | None,
 ) -> None:
     """Process files or folders now, in this process (no Redis needed)."""
-    from digitize import intake, tesseract
     from storage import layout, open_store
 
     settings = settings.with_overrides(lang=lang)
@@ -72,9 +72,18 @@ def run(
         if dossier:
             layout.validate_dossier_code(dossier)
         store = open_store(settings, out)
-        tesseract.require_languages(settings.lang)
     except DigitizeError as exc:
         fail(exc)
+    # Tesseract is asked for its version and languages while the pipeline is imported: the two
+    # programs run on another core instead of in front of the first page.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tesseract-check") as pool:
+        languages = pool.submit(_require_languages, settings.lang)
+        from digitize import intake, pipeline  # noqa: F401 - what the first document needs
+
+        try:
+            languages.result()
+        except DigitizeError as exc:
+            fail(exc)
 
     files = list(intake.walk(list(paths)))
     if not files:
@@ -93,6 +102,12 @@ def run(
             err=True,
         )
     finish(failed)
+
+
+def _require_languages(lang: str) -> None:
+    from digitize import tesseract
+
+    tesseract.require_languages(lang)
 
 
 def _run_files(
