@@ -279,8 +279,10 @@ def _from_surname(ln: Line) -> Line | None:
     return None
 
 
-def read_signer(first: list[Line]) -> FieldValue | None:
-    """The lowest name-like line in the right half of the lower page: the signer's name.
+def read_signer(first: list[Line], top: float = 0.3) -> FieldValue | None:
+    """The lowest name-like line in the right half of the page under ``top`` (a share of the
+    page height: the header page's upper part is its header; on a later signed page the
+    block may stand anywhere): the signer's name.
 
     A line that starts with a common surname, in title case, is the name. The seal often wipes
     out its first syllables, and what is left ("Hoàng Nam" of "Chu Hoàng Nam") can still start
@@ -289,7 +291,7 @@ def read_signer(first: list[Line]) -> FieldValue | None:
     when no line is a name is a name looked for after scraps inside a line; that one is
     always flagged.
     """
-    lines = [ln for ln in sorted(first, key=lambda x: -x.top) if ln.y >= 0.3 and ln.x >= 0.5]
+    lines = [ln for ln in sorted(first, key=lambda x: -x.top) if ln.y >= top and ln.x >= 0.5]
     for ln in lines:
         found = _signer_line(first, ln)
         if found is not None:
@@ -352,13 +354,13 @@ def read_metadata(
     if not lines:
         return {}
     first = [ln for ln in lines if ln.page == lines[0].page]
-    signed_page = [ln for ln in lines if ln.page == signed] if signed is not None else first
+    later = [ln for ln in lines if ln.page == signed] if signed != first[0].page else []
     readers = {
         "document_number": lambda: read_number(first),
         "issue_date": lambda: read_issue_date(first),
         "issuer": lambda: read_issuer(first, catalogue),
         "subject": lambda: read_titled_subject(first, titles) or read_letter_subject(lines, first),
-        "signer": lambda: read_signer(signed_page or first),
+        "signer": lambda: read_signer(later, 0.0) if later else read_signer(first),
     }
     out: dict[str, FieldValue] = {}
     for name in wanted:

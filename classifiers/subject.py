@@ -130,8 +130,8 @@ def title_line(first: list[Line], titles: tuple[str, ...]) -> Line | None:
 def _ends_subject(ln: Line) -> bool:
     """The authority line, the basis lines, the addressee, or a rule drawn under the subject."""
     key = fold(ln.text)
-    if sum(c.isalpha() for c in ln.text) < 3:
-        return True
+    if not any(c.isalnum() for c in ln.text):
+        return True  # a rule drawn under the subject
     return (
         is_upper_line(ln.text)
         and len(key) > 6
