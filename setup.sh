@@ -2,7 +2,8 @@
 # Set up digitize on Debian or Ubuntu, then run the sample dossier or the test suite.
 #
 #   ./setup.sh samples   install what is missing, then `digitize run samples/`
-#   ./setup.sh test      the same plus test dependencies, then the test suite
+#   ./setup.sh test      the same plus test dependencies, then the import contracts and the
+#                        test suite
 #
 # Works as root, or as a normal user with sudo. Installs only what is missing: system packages
 # with apt-get, the Python package into ./.venv.
@@ -90,6 +91,11 @@ if [ "$mode" = samples ]; then
   .venv/bin/digitize run samples/ --out ./digitized
   exit $?
 fi
+
+# The dependency direction (pyproject.toml, [tool.importlinter]) before the tests: a wrong-way
+# import fails here in seconds, with the chain that breaks it.
+say "Checking the import contracts"
+.venv/bin/lint-imports --no-cache
 
 say "Running the test suite"
 exec .venv/bin/python -m pytest -q "${@:2}"
