@@ -58,7 +58,7 @@ def classify(pages: list[PageResult]) -> Classification:
         doc_type.decree30,
         catalogue,
         doc_type.notation,
-        titles=doc_type.folded_titles,
+        titles=None if doc_type.titleless else doc_type.folded_titles,
         signed=roles.signed if doc_type.administrative else None,
     )
     for name, value in metadata.items():

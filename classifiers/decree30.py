@@ -344,13 +344,15 @@ def read_metadata(
     catalogue: Catalogue,
     notation: tuple[str, ...] = (),
     *,
-    titles: tuple[str, ...] = (),
+    titles: tuple[str, ...] | None = None,
     signed: int | None = None,
 ) -> dict[str, FieldValue]:
     """The Decree 30 metadata fields ``wanted``: the header's from the first page of
     ``lines``, the signer from page ``signed`` (the last page with a signature block; the
     first page when not given). ``titles`` are the kind's printed titles, folded: the subject
-    of a titled kind stands under its title."""
+    of a titled kind stands under its title (with none, a kind the catalogue does not know:
+    under the first centred capital line); ``None`` for an official letter, whose subject
+    stands under its number."""
     if not lines:
         return {}
     first = [ln for ln in lines if ln.page == lines[0].page]
@@ -359,7 +361,10 @@ def read_metadata(
         "document_number": lambda: read_number(first),
         "issue_date": lambda: read_issue_date(first),
         "issuer": lambda: read_issuer(first, catalogue),
-        "subject": lambda: read_titled_subject(first, titles) or read_letter_subject(lines, first),
+        "subject": lambda: (
+            (titles is not None and read_titled_subject(first, titles))
+            or read_letter_subject(lines, first)
+        ),
         "signer": lambda: read_signer(later, 0.0) if later else read_signer(first),
     }
     out: dict[str, FieldValue] = {}

@@ -133,7 +133,12 @@ def test_official_letters_have_no_kind_in_their_notation():
     assert found["issuer"]["value"] == "CỤC THUẾ TP.HCM"
     assert found["subject"]["value"] == "V/v: Không đóng dấu trên hóa đơn đặt in."
     letter = [*header("Số: 507/UBND-KGVX"), ("V/v góp ý dự thảo Quyết định", 300, 460)]
-    assert fields(letter)[0] == "official_letter"
+    letter += [("KÍNH GỬI: CÔNG TY CỔ PHẦN BƯU CHÍNH", 800, 700)]
+    letter += [("Mã số thuế: 0300849034", 1000, 770)]
+    got, found = fields(letter)
+    assert got == "official_letter"
+    # A capital line under the number is the addressee, not a title with a subject under it.
+    assert found["subject"]["value"] == "V/v góp ý dự thảo Quyết định"
 
 
 def test_a_blank_number_cut_by_ocr_is_flagged_and_kept_out_of_the_issuer():
