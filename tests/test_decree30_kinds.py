@@ -244,6 +244,16 @@ def test_a_subject_line_a_stamp_pushed_off_centre_is_flagged():
     assert "subject_line_hidden" in subject["review_reasons"]
 
 
+def test_a_subject_whose_first_line_was_lost_is_flagged():
+    rows = [*header("Số: 23/BC-UBND"), ("BÁO CÁO", 1080, 560)]
+    rows += [("cải cách thủ tục hành chính tháng 01/2025", 800, 630)]
+    subject = fields(rows)[1]["subject"]
+    assert "subject_cut_at_line" in subject["review_reasons"]
+    whole = [*header("Số: 23/BC-UBND"), ("BÁO CÁO", 1080, 560)]
+    whole += [("Kết quả cải cách thủ tục hành chính tháng 01/2025", 750, 630)]
+    assert not fields(whole)[1]["subject"]["needs_review"]
+
+
 def test_a_generic_decree30_document_still_gets_its_metadata():
     rows = [*header("Số: 12/PLYK-UBND"), ("PHIẾU LẤY Ý KIẾN CỬ TRI", 800, 560)]
     rows += [("Lấy ý kiến về dự thảo quy hoạch xã", 860, 630), *SIGNATURE]
