@@ -4,6 +4,7 @@
     .venv/bin/python -m bench.bench_diacritics --sweep          # thresholds against each other
     .venv/bin/python -m bench.bench_diacritics --split holdout  # held-out part: totals only
     .venv/bin/python -m bench.bench_diacritics --generated dia0 # generated pages (cache tag)
+    .venv/bin/python -m bench.bench_diacritics --synth 200      # generated texts, no OCR
 
 Real documents: the pipeline's cached page readings of ``vie-real`` (``bench/out/real/pages``,
 tag ``--ocr-tag``) are corrected by :func:`digitize.diacritics.correct`; the truth's printed
@@ -14,7 +15,8 @@ read, *other* when neither, *unseen* when the truth has no such place. Text-laye
 correct text: their words are run with every confidence set to 0, so each change counts as a
 word broken (what the model alone would do to right text). Generated pages (the classifier
 benchmark's cache, ``bench/out/cache``, read under a tag) have their full truth regenerated and
-are scored the same way on the whole page.
+are scored the same way on the whole page. ``--synth N`` runs the text of N generated pages
+(names, places, labels: right text) at confidence 0.6: every change there is a word broken.
 """
 
 from __future__ import annotations
@@ -182,6 +184,20 @@ def generated(tag: str) -> tuple[Tally, float, float]:
     return tally, cer_before / max(1, pages), cer_after / max(1, pages)
 
 
+def synthetic_truth(pages: int) -> Tally:
+    """The generated pages' own text (right text, names included), run at confidence 0.6:
+    every change is a word broken."""
+    from bench.synth import render_random
+
+    tally = Tally()
+    for seed in range(pages):
+        page = render_random(random.Random(seed), dpi=100, negatives=0.0)
+        for n, text in enumerate(page.text.splitlines()):
+            words = [Word(t, 10 * k, 0, 10, 10, 0.6, 0, 0, n) for k, t in enumerate(text.split())]
+            run_words(words, tally, None, f"synth {seed}")
+    return tally
+
+
 def main(argv: list[str] | None = None) -> int:
     from bench.bench_real import DEFAULT_DATA
 
@@ -190,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=("dev", "holdout", "all"), default="dev")
     ap.add_argument("--ocr-tag", default="base040", help="page-reading cache tag of bench_real")
     ap.add_argument("--generated", metavar="TAG", help="also score generated pages of this tag")
+    ap.add_argument("--synth", type=int, default=0, metavar="N", help="N generated texts")
     ap.add_argument("--max-conf", type=float, default=diacritics.MAX_CONF)
     ap.add_argument("--margin", type=float, default=diacritics.MARGIN)
     ap.add_argument("--sweep", action="store_true", help="several thresholds, dev part only")
@@ -218,6 +235,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  generated pages: {gen.row()}; mean CER {cb:.4f} -> {ca:.4f}")
             if args.examples:
                 print("\n".join(gen.examples))
+        if args.synth:
+            syn = synthetic_truth(args.synth)
+            print(f"  generated texts (conf 0.6): {syn.row()}")
+            if args.examples:
+                print("\n".join(syn.examples))
         if args.examples:
             print("\n".join(ocr.examples + layer.examples + truth_lines.examples))
     return 0

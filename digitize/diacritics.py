@@ -55,11 +55,15 @@ _SPLIT = re.compile(r"^(\W*)(.*?)(\W*)$")
 
 @dataclass(frozen=True)
 class Side:
-    """A neighbour as evidence: its letters, and its form when that is sure (``None`` when the
-    neighbour was unsure too: then any spelling of its letters may pair)."""
+    """A neighbour as evidence: its letters, its form, and whether that form is sure (read
+    surely, or put right already). An unsure neighbour may pair in any spelling of its letters,
+    except next to a name."""
 
     letters: str
-    form: str | None
+    form: str
+    sure: bool
+    name: bool
+    """Capitalised and a personal-name syllable."""
 
 
 @dataclass(frozen=True)
@@ -103,21 +107,35 @@ def _split(text: str) -> tuple[str, str, str, str | None, str]:
 
 
 def evidence(
-    m: lm.Model, f: str, own: str, left: Side | None, right: Side | None, *, title: bool
+    m: lm.Model,
+    f: str,
+    own: str,
+    left: Side | None,
+    right: Side | None,
+    *,
+    title: bool,
+    strict: bool = False,
 ) -> float:
     """What the phrases say for form ``f`` (letters ``own``) between these neighbours. For a
-    ``title``-case word only phrases that capitalise it count: it may be a name otherwise."""
+    ``title``-case word only phrases that capitalise it count: it may be a name otherwise.
+    ``strict`` takes every neighbour as read, sure or not."""
     total = 0.0
     if left is not None:
+        exact = left.sure or strict
         best = 0.0
         for p in m.pairs.get((left.letters, own), ()):
-            if p.second == f and left.form in (None, p.first) and (not title or p.capitals & 2):
+            if p.second != f or (exact and p.first != left.form):
+                continue
+            if not title or p.capitals & 2:
                 best = max(best, p.bonus)
         total += best
     if right is not None:
+        exact = right.sure or strict
         best = 0.0
         for p in m.pairs.get((own, right.letters), ()):
-            if p.first == f and right.form in (None, p.second) and (not title or p.capitals & 1):
+            if p.first != f or (exact and p.second != right.form):
+                continue
+            if not title or p.capitals & 1:
                 best = max(best, p.bonus)
         total += best
     return total
@@ -147,9 +165,10 @@ def _candidate(
         if not paired and (capital or m.headroom.get(read, -math.inf) < PRIOR_MARGIN):
             return None  # no phrase can speak, and no rival's frequency alone wins
     read = read or ""
-    capital = core[:1].isupper()
     title = capital and not (core.isupper() and len(core) > 1)
-    read_ev = evidence(m, read, own, left, right, title=title) if known else 0.0
+    # A capitalised real syllable may be a name: its neighbours count only as they were read.
+    strict = capital and known
+    read_ev = evidence(m, read, own, left, right, title=title, strict=strict) if known else 0.0
     if read_ev > 0:
         return None  # the word as read makes a phrase with its neighbours
     read_score = m.logp(read)
@@ -157,12 +176,22 @@ def _candidate(
     for f in rivals:
         if f == read:
             continue
-        ev = evidence(m, f, own, left, right, title=title)
+        ev = evidence(m, f, own, left, right, title=title, strict=strict)
         s = m.logp(f) + ev
         if s > best_score:
             best, best_score, best_ev = f, s, ev
     if best == read:
         return None
+    if capital and read in m.names:
+        # A name syllable beside a name syllable is a person's name, as printed, unless the
+        # new spelling makes a known phrase with that very neighbour ("Luật Tổ chức"), one
+        # the phrases hold more than once, not a chance pair ("ổn định | thị trường").
+        for near in (left, right):
+            if near is not None and near.name:
+                only = (near, None) if near is left else (None, near)
+                said = evidence(m, best, own, *only, title=title, strict=True)
+                if said < lm.BONUS + lm.SLOPE * math.log(2):  # the phrases hold it twice
+                    return None
     gain = best_score - read_score
     if best_ev > 0:
         needed = NAME_MARGIN if capital and read in m.names else MARGIN
@@ -176,9 +205,43 @@ def _candidate(
     return recase(m.spelling[best], core)
 
 
-def _side(word: Word, sure: bool) -> Side | None:
-    _, _, _, f, own = _split(word.text)
-    return None if f is None else Side(own, f if sure else None)
+def _side(m: lm.Model, word: Word, sure: bool) -> Side | None:
+    _, core, _, f, own = _split(word.text)
+    if f is None:
+        return None
+    return Side(own, f, sure, core[:1].isupper() and f in m.names)
+
+
+def _left_alone(m: lm.Model, words: list[Word]) -> set[int]:
+    """Words never weighed: those of a person's name (a run of three or more capitalised
+    name syllables starting with a surname, "PHẠM VĂN PHONG"), and those of a line with no
+    marked letter at all (English, as on bilingual cards: "VIET NAM" is right there)."""
+    keep: set[int] = set()
+    marked: set[tuple[int, int, int]] = set()
+    run: list[int] = []
+
+    def close() -> None:
+        if len(run) >= 3 and _split(words[run[0]].text)[3] in m.surnames:
+            keep.update(run)
+        run.clear()
+
+    for i, w in enumerate(words):
+        key = (w.block, w.par, w.line)
+        if not w.text.isascii():
+            marked.add(key)
+        _, core, trail, f, _ = _split(w.text)
+        same_line = run and (words[run[-1]].block, words[run[-1]].par, words[run[-1]].line) == key
+        if not same_line:
+            close()
+        if core[:1].isupper() and f in m.names:
+            run.append(i)
+            if trail:
+                close()
+        else:
+            close()
+    close()
+    keep.update(i for i, w in enumerate(words) if (w.block, w.par, w.line) not in marked)
+    return keep
 
 
 def correct(words: list[Word], *, m: lm.Model | None = None) -> tuple[list[Word], list[Change]]:
@@ -193,6 +256,7 @@ def correct(words: list[Word], *, m: lm.Model | None = None) -> tuple[list[Word]
     out = list(words)
     changes: list[Change] = []
     changed: set[int] = set()
+    alone: set[int] | None = None
     for i, w in enumerate(words):
         if not unicodedata.is_normalized("NFC", w.text):
             out[i] = replace(w, text=nfc(w.text))
@@ -202,16 +266,20 @@ def correct(words: list[Word], *, m: lm.Model | None = None) -> tuple[list[Word]
         if not core.isalpha():
             continue
         m = m or model()
+        if alone is None:
+            alone = _left_alone(m, words)
+        if i in alone:
+            continue
         key = (w.block, w.par, w.line)
         left = right = None
         if i > 0 and not lead:
             p = out[i - 1]
             if (p.block, p.par, p.line) == key and not _split(p.text)[2]:
-                left = _side(p, p.conf >= MAX_CONF or i - 1 in changed)
+                left = _side(m, p, p.conf >= MAX_CONF or i - 1 in changed)
         if i + 1 < len(words) and not trail:
             n = words[i + 1]
             if (n.block, n.par, n.line) == key and not _split(n.text)[0]:
-                right = _side(n, n.conf >= MAX_CONF)
+                right = _side(m, n, n.conf >= MAX_CONF)
         new = _candidate(m, core, own, read, w.conf, left, right)
         if new is None or new == core:
             continue

@@ -121,13 +121,32 @@ def test_model_loads_from_the_installed_package_data() -> None:
 
 
 def test_committed_model_is_what_the_build_script_makes(tmp_path: Path) -> None:
+    """The committed counts are those of corpus.txt; the syllables are Tesseract's too when
+    the same Vietnamese data is installed."""
     if not (shutil.which("combine_tessdata") and shutil.which("dawg2wordlist")):
         pytest.skip("Tesseract's training tools are not installed")
     out = tmp_path / "model.json"
     assert build.main(["--out", str(out)]) == 0
-    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(
-        lm.MODEL_PATH.read_text(encoding="utf-8")
-    )
+    made = json.loads(out.read_text(encoding="utf-8"))
+    committed = json.loads(lm.MODEL_PATH.read_text(encoding="utf-8"))
+    for part in ("unigrams", "bigrams", "capitalised"):
+        assert made[part] == committed[part], f"{part}: run python -m digitize.lm.build"
+    if made["tessdata"] == committed["tessdata"]:
+        assert made["spelling"] == committed["spelling"]
+    assert made["bigrams"]["xăng dâu2"] >= 1  # a phrase of the corpus, counted
+
+
+def test_the_classifiers_name_list_is_never_corrected() -> None:
+    """Every surname and name syllable of ``classifiers/names.yaml`` in a name, read unsure."""
+    import yaml
+
+    names = yaml.safe_load(Path("classifiers/names.yaml").read_text(encoding="utf-8"))
+    for given in names["syllables"]:
+        for text in (f"Ông Nguyễn Văn {given}", f"bà Lê Thị {given}", f"LÊ THỊ {given.upper()}"):
+            assert corrected(text, conf=0.3) == text
+    for surname in names["surnames"]:
+        for text in (f"Ông {surname} Văn An", f"{surname.upper()} THỊ HOA"):
+            assert corrected(text, conf=0.3) == text
 
 
 def test_an_unreadable_model_changes_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
@@ -188,3 +207,24 @@ def test_real_lines_are_not_broken() -> None:
             changed += len(diacritics.correct(ws)[1])
     assert words > 500
     assert changed <= words * 0.005
+
+
+def test_a_name_beside_a_name_stays_unless_the_pair_is_a_phrase() -> None:
+    """'Văn Tô' is a name even before 'chức vụ'; 'Luật Tổ chức' is a law, 'Luật' no name."""
+    assert corrected("Ông Lê Văn Tô chức vụ Phó Giám đốc") == "Ông Lê Văn Tô chức vụ Phó Giám đốc"
+    assert corrected("Căn cứ Luật Tố chức chính quyền") == "Căn cứ Luật Tổ chức chính quyền"
+
+
+def test_generated_texts_with_their_names_come_through_unchanged() -> None:
+    """The text of generated documents (names, places, labels, bilingual cards) is right
+    text: read unsure, it keeps every word."""
+    import random
+
+    from bench.synth import render_random
+
+    changed = []
+    for seed in range(25):
+        page = render_random(random.Random(seed), dpi=100, negatives=0.0)
+        for text in page.text.splitlines():
+            changed += diacritics.correct(line(text, conf=0.6))[1]
+    assert changed == []

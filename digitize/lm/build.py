@@ -7,39 +7,32 @@ Sources, all openly licensed and all local (nothing is downloaded):
 - Tesseract's own Vietnamese word list (Apache-2.0), unpacked from the installed
   ``vie.traineddata`` with ``combine_tessdata -u`` and ``dawg2wordlist`` (package
   ``tesseract-ocr``): which syllables exist.
-- ``corpus.txt`` beside this script, administrative phrases written for this project, and the
-  project's phrase and name lists (``classifiers/vocabulary.yaml``, ``classifiers/names.yaml``):
-  which syllables follow which (bigram counts) and how often each is used in official text.
+- ``corpus.txt`` beside this script, administrative phrases written for this project: which
+  syllables follow which (bigram counts) and how often each is used in official text.
 
-General-language syllable frequencies (``wordfreq``, CC-BY-SA 4.0 data) are not copied into the
-model: :mod:`digitize.diacritics` reads them from the installed package when it loads.
+Two sources are read when the model loads instead (:func:`digitize.lm.model.load`), so they are
+never stale: the classifiers' phrase and name lists (``vocabulary.yaml``, ``names.yaml``), which
+change with the classifiers, and general-language syllable frequencies (``wordfreq``, whose
+CC-BY-SA 4.0 data is used where it is installed, not copied here).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections import Counter
 from pathlib import Path
 
-import yaml
-
-from digitize.lm.syllables import form, is_syllable, nfc
+from digitize.lm.syllables import count_phrases, form, is_syllable, nfc
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
 CORPUS = HERE / "corpus.txt"
 MODEL = HERE / "model.json"
-VOCABULARY = ROOT / "classifiers" / "vocabulary.yaml"
-NAMES = ROOT / "classifiers" / "names.yaml"
-
-_CONTEXT_BREAK = re.compile(r"[,;:.!?()\[\]\"“”'‘’/–—]|\s-\s")
-"""Punctuation that ends a context: words either side of it are not neighbours."""
 
 
 def tessdata_file(lang: str = "vie") -> Path:
@@ -78,70 +71,31 @@ def tesseract_words(lang: str = "vie") -> list[str]:
 
 
 def corpus_lines() -> list[str]:
-    """The project's administrative phrases: corpus.txt, vocabulary.yaml, names.yaml."""
-    lines = [ln for ln in CORPUS.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
-    vocab = yaml.safe_load(VOCABULARY.read_text(encoding="utf-8")) or {}
-    for group in ("organs", "phrases"):
-        lines.extend(str(p) for p in vocab.get(group) or [])
-    return [nfc(ln) for ln in lines if ln.strip()]
+    """The administrative phrases written for this project (``corpus.txt``)."""
+    text = CORPUS.read_text(encoding="utf-8")
+    return [nfc(ln) for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
-def name_syllables() -> list[str]:
-    data = yaml.safe_load(NAMES.read_text(encoding="utf-8")) or {}
-    return [nfc(str(s)) for group in ("surnames", "syllables") for s in data.get(group) or []]
-
-
-def count(lines: list[str]) -> tuple[Counter[str], Counter[str], dict[str, int], dict[str, str]]:
-    """Unigram and bigram counts of syllable forms; per bigram, which of its words were
-    written with a capital in a line not all in capitals (bit 1 the first, bit 2 the second:
-    a title-case word read by OCR may be a name, and only a phrase that capitalises it too
-    speaks for it); a spelling seen for each form."""
-    uni: Counter[str] = Counter()
-    big: Counter[str] = Counter()
-    caps: dict[str, int] = {}
-    spelled: dict[str, str] = {}
-    for line in lines:
-        letters_ = [c for c in line if c.isalpha()]
-        upper_line = sum(c.isupper() for c in letters_) * 10 >= 7 * len(letters_)
-        for chunk in _CONTEXT_BREAK.split(line):
-            prev: tuple[str, bool] | None = None
-            for word in chunk.split():
-                if not is_syllable(word):
-                    prev = None
-                    continue
-                f = form(word)
-                cap = word[:1].isupper() and not upper_line
-                spelled.setdefault(f, word.lower())
-                uni[f] += 1
-                if prev is not None:
-                    pair = f"{prev[0]} {f}"
-                    big[pair] += 1
-                    bits = (1 if prev[1] else 0) | (2 if cap else 0)
-                    if bits:
-                        caps[pair] = caps.get(pair, 0) | bits
-                prev = (f, cap)
-    return uni, big, caps, spelled
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def build() -> dict[str, object]:
-    lines = corpus_lines()
-    uni, big, caps, spelled = count(lines)
+    uni, big, caps, spelled = count_phrases(corpus_lines())
     spelling = dict(spelled)
     for word in tesseract_words():
         if is_syllable(word):
             spelling.setdefault(form(word), word.lower())
-    names = sorted({form(n) for n in name_syllables() if is_syllable(n)})
-    for n in name_syllables():
-        spelling.setdefault(form(n), n.lower())
+    traineddata = tessdata_file()
     return {
-        "about": "Syllables (Tesseract vie word list, Apache-2.0; project phrase lists) and "
-        "bigram counts of administrative phrases written for digitize. Built by "
-        "python -m digitize.lm.build.",
+        "about": "Syllables of Tesseract's vie word list (Apache-2.0) and of corpus.txt, with "
+        "the unigram and bigram counts of corpus.txt (administrative phrases written for "
+        "digitize). Built by python -m digitize.lm.build.",
+        "tessdata": {"file": traineddata.name, "sha256": _sha256(traineddata)},
         "spelling": dict(sorted(spelling.items())),
         "unigrams": dict(sorted(uni.items())),
         "bigrams": dict(sorted(big.items())),
         "capitalised": dict(sorted(caps.items())),
-        "names": names,
     }
 
 

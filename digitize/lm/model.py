@@ -1,7 +1,8 @@
 """The statistical model behind :mod:`digitize.diacritics`: syllable priors and phrase evidence.
 
 Priors say how often each syllable is used: general Vietnamese (``wordfreq``, read from the
-installed package) mixed with official text (the project's phrases, ``model.json``). Phrase
+installed package) mixed with official text (the phrases of ``corpus.txt``, counted in
+``model.json``, and the classifiers' phrase list, counted when the model loads). Phrase
 evidence says which syllables stand together in administrative writing ("chống dịch", "xăng
 dầu", "Ban Chỉ đạo"). The phrases are a list, not a sample of all text: a pair they hold is
 strong evidence, a pair they lack is none, and a word found everywhere ("và", "của") is no
@@ -10,13 +11,17 @@ evidence as a neighbour.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import math
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from digitize.lm.syllables import form, is_syllable, letters, nfc
+import yaml
+
+from digitize.lm.syllables import count_phrases, form, is_syllable, letters, nfc
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +67,7 @@ class Model:
     """Letters of two neighbouring words -> the phrases' pairs with those letters."""
     names: frozenset[str]
     """Forms of personal-name syllables (``classifiers/names.yaml``)."""
+    surnames: frozenset[str]
     headroom: dict[str, float]
     """Form -> how far the likeliest other spelling of its letters is above it in the prior
     (log units; negative when it is the likeliest): a word whose rivals cannot win on their
@@ -71,7 +77,7 @@ class Model:
         return self.prior.get(f, math.log(FLOOR))
 
 
-EMPTY = Model({}, {}, {}, {}, frozenset(), {})
+EMPTY = Model({}, {}, {}, {}, frozenset(), frozenset(), {})
 
 
 def _wordfreq() -> dict[str, tuple[float, str]]:
@@ -100,12 +106,45 @@ def _bonus(c: int, na: int, nb: int, total: int) -> float:
     return BONUS + SLOPE * math.log(lift) if lift >= 1.0 else 0.0
 
 
+def _project_lists() -> tuple[list[str], list[str], list[str]]:
+    """The classifiers' phrases (``vocabulary.yaml``), personal-name syllables and surnames
+    (``names.yaml``), read where the ``classifiers`` package is installed, or nothing."""
+    spec = importlib.util.find_spec("classifiers")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    if not folders:
+        return [], [], []
+    folder = Path(folders[0])
+    try:
+        vocab = yaml.safe_load((folder / "vocabulary.yaml").read_text(encoding="utf-8")) or {}
+        names = yaml.safe_load((folder / "names.yaml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        log.warning("the classifiers' phrase lists are unreadable (%s): not used", exc)
+        return [], [], []
+    phrases = [nfc(str(p)) for g in ("organs", "phrases") for p in vocab.get(g) or []]
+    people = [nfc(str(n)) for g in ("surnames", "syllables") for n in names.get(g) or []]
+    surnames = [nfc(str(n)) for n in names.get("surnames") or []]
+    return phrases, people, surnames
+
+
 def load(path: Path | None = None) -> Model:
-    """The model from its data file (``model.json`` beside this module unless ``path``) and the
-    installed ``wordfreq`` data."""
+    """The model from its data file (``model.json`` beside this module unless ``path``), the
+    classifiers' phrase and name lists and the installed ``wordfreq`` data."""
     data = json.loads((path or MODEL_PATH).read_text(encoding="utf-8"))
     spelling: dict[str, str] = dict(data["spelling"])
-    uni: dict[str, int] = data["unigrams"]
+    uni: Counter[str] = Counter(data["unigrams"])
+    bigrams: Counter[str] = Counter(data["bigrams"])
+    caps: dict[str, int] = dict(data["capitalised"])
+    phrases, people, surnames = _project_lists()
+    more_uni, more_big, more_caps, more_spelled = count_phrases(phrases)
+    uni.update(more_uni)
+    bigrams.update(more_big)
+    for k, v in more_caps.items():
+        caps[k] = caps.get(k, 0) | v
+    for f, w in more_spelled.items():
+        spelling.setdefault(f, w)
+    names = {form(n) for n in people if is_syllable(n)}
+    for n in people:
+        spelling.setdefault(form(n), n.lower())
     general = _wordfreq()
     for f, (_, w) in general.items():
         spelling.setdefault(f, w)
@@ -121,9 +160,8 @@ def load(path: Path | None = None) -> Model:
     by_letters: dict[str, list[str]] = {}
     for f, s in spelling.items():
         by_letters.setdefault(letters(s), []).append(f)
-    caps: dict[str, int] = data["capitalised"]
     pairs: dict[tuple[str, str], list[Pair]] = {}
-    for key, c in data["bigrams"].items():
+    for key, c in bigrams.items():
         a, b = key.split(" ")
         if a in FUNCTION_WORDS or b in FUNCTION_WORDS:
             continue
@@ -141,6 +179,7 @@ def load(path: Path | None = None) -> Model:
         by_letters={k: tuple(v) for k, v in by_letters.items()},
         prior=prior,
         pairs={k: tuple(v) for k, v in pairs.items()},
-        names=frozenset(data["names"]),
+        names=frozenset(names),
+        surnames=frozenset(form(n) for n in surnames if is_syllable(n)),
         headroom=headroom,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 TONES = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
 """Combining tone marks and the digit a form writes for each (huyền, sắc, ngã, hỏi, nặng)."""
@@ -24,6 +25,9 @@ _SYLLABLE = re.compile(
 words and OCR debris ("theme", "girl", "tbe")."""
 
 _STOP_FINALS = ("c", "ch", "p", "t")
+
+_CONTEXT_BREAK = re.compile(r"[,;:.!?()\[\]\"“”'‘’/–—]|\s-\s")
+"""Punctuation that ends a context: words either side of it are not neighbours."""
 
 
 def form(word: str) -> str:
@@ -66,3 +70,38 @@ def recase(spelling: str, like: str) -> str:
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+Counts = tuple[Counter[str], Counter[str], dict[str, int], dict[str, str]]
+
+
+def count_phrases(lines: list[str]) -> Counts:
+    """Unigram and bigram counts of syllable forms; per bigram, which of its words were
+    written with a capital in a line not all in capitals (bit 1 the first, bit 2 the second:
+    a title-case word read by OCR may be a name, and only a phrase that capitalises it too
+    speaks for it); a spelling seen for each form."""
+    uni: Counter[str] = Counter()
+    big: Counter[str] = Counter()
+    caps: dict[str, int] = {}
+    spelled: dict[str, str] = {}
+    for line in lines:
+        letters_ = [c for c in line if c.isalpha()]
+        upper_line = sum(c.isupper() for c in letters_) * 10 >= 7 * len(letters_)
+        for chunk in _CONTEXT_BREAK.split(line):
+            prev: tuple[str, bool] | None = None
+            for word in chunk.split():
+                if not is_syllable(word):
+                    prev = None
+                    continue
+                f = form(word)
+                cap = word[:1].isupper() and not upper_line
+                spelled.setdefault(f, word.lower())
+                uni[f] += 1
+                if prev is not None:
+                    pair = f"{prev[0]} {f}"
+                    big[pair] += 1
+                    bits = (1 if prev[1] else 0) | (2 if cap else 0)
+                    if bits:
+                        caps[pair] = caps.get(pair, 0) | bits
+                prev = (f, cap)
+    return uni, big, caps, spelled
