@@ -69,6 +69,8 @@ class PageImage:
     source: str = "image"
     pristine: bool = True
     """The pixels are exactly the file's own (no EXIF turn), so its bytes can be reused."""
+    layer_check: dict[str, Any] | None = None
+    """A PDF page's text-layer verdict (used or rejected, and why) for the record's quality."""
 
 
 @dataclass(slots=True)

@@ -1,10 +1,12 @@
 """PDF pages as page images, with the text layer kept when it can be trusted.
 
 Born-digital pages carry their own text: reading it is exact and takes milliseconds, so such a
-page is not OCRed. A text layer is trusted only when it looks like Vietnamese Unicode: layers
-made with legacy Vietnamese fonts (TCVN3/ABC, VNI) extract as text like "Céng hßa" and are
-OCRed instead, as are layers of undecodable glyph ids. Pages are rendered with PDFium at the
-resolution of the scan they hold, so a 200-dpi scan is not blown up to 300 dpi.
+page is not OCRed. A text layer is trusted only when it reads as Vietnamese and covers the
+page's print (see :mod:`digitize.textlayer`): layers made with legacy Vietnamese fonts
+(TCVN3/ABC, VNI, "Céng hßa"), undecodable glyph ids, a scanner's garbled OCR and the lone
+e-signature stamp of a scanned letter are OCRed instead, and the page says why. Pages are
+rendered with PDFium at the resolution of the scan they hold, so a 200-dpi scan is not blown up
+to 300 dpi.
 """
 
 from __future__ import annotations
@@ -22,13 +24,11 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 
+from digitize import textlayer
 from digitize.errors import CorruptFile, EncryptedPDF
 from digitize.models import PageImage, Word
 
 log = logging.getLogger(__name__)
-
-MIN_TEXT_CHARS = 20
-"""Fewer real characters than this and a page is treated as a scan (OCR it)."""
 
 MAX_SUSPECT_WORD_SHARE = 0.08
 """Share of words with letters outside Vietnamese orthography above which a layer is garbage."""
@@ -57,10 +57,16 @@ def suspect_word_share(text: str) -> float:
 
 
 def text_layer_is_usable(text: str) -> bool:
-    if "(cid:" in text or "\ufffd" in text:
-        return False
-    real = sum(1 for c in text if c.isalnum())
-    return real >= MIN_TEXT_CHARS and suspect_word_share(text) <= MAX_SUSPECT_WORD_SHARE
+    """Whether a layer's text alone allows its use (its coverage of the page is checked after
+    rendering)."""
+    return _text_check(text).used
+
+
+def _text_check(text: str) -> textlayer.LayerCheck:
+    check = textlayer.check_text(text)
+    if check.used and suspect_word_share(text) > MAX_SUSPECT_WORD_SHARE:
+        return textlayer.LayerCheck(False, "not_vietnamese", check.syllable_share)
+    return check
 
 
 def _native_dpi(page: pdfium.PdfPage) -> float | None:
@@ -234,24 +240,47 @@ def pages(source: Source, *, name: str, render_dpi: int = 300) -> Iterator[PageI
 def _page(reader: _Reader, index: int, name: str, render_dpi: int) -> PageImage:
     page = reader.pdfium()[index]
     try:
-        usable = text_layer_is_usable(_layer_text(page))
+        text = _layer_text(page)
+        check = _text_check(text)
         native = _native_dpi(page)
-        dpi = float(render_dpi) if usable or native is None else native
-        w_pt, h_pt = page.get_size()
-        if w_pt * h_pt * (dpi / 72.0) ** 2 > MAX_RENDER_PIXELS:
-            dpi = 72.0 * (MAX_RENDER_PIXELS / (w_pt * h_pt)) ** 0.5
-        bitmap = page.render(scale=dpi / 72.0, rev_byteorder=False)
-        image = np.array(bitmap.to_numpy()[:, :, :3], dtype=np.uint8, copy=True)
+        dpi = float(render_dpi) if check.used or native is None else native
+        image, dpi = _render(page, dpi)
+        words = None
+        if check.used:
+            words = reader.layer_words(index, dpi)
+            check = textlayer.check_cover(check, words, image)
+            if not check.used:
+                words = None
+                if native is not None and native != dpi:
+                    # The page is OCRed after all: at its scan's resolution, as any scan is.
+                    image, dpi = _render(page, native)
     except pdfium.PdfiumError as exc:
         raise CorruptFile(f"{name} page {index + 1} could not be rendered: {exc}.") from exc
     finally:
         page.close()
-    words = reader.layer_words(index, dpi) if usable else None
+    if not check.used and check.reason != "too_little_text":
+        log.info("page %d text layer not used: %s", index + 1, check.reason)
     if image.ndim == 3 and _is_grey(image):
         image = np.ascontiguousarray(image[:, :, 0])
+    layer = check.quality() if text.strip() else {"text_layer": "absent"}
     return PageImage(
-        index, image, dpi, False, text_layer=words, source="text_layer" if words else "pdf_image"
+        index,
+        image,
+        dpi,
+        False,
+        text_layer=words,
+        source="text_layer" if words else "pdf_image",
+        layer_check=layer,
     )
+
+
+def _render(page: pdfium.PdfPage, dpi: float) -> tuple[np.ndarray, float]:
+    """The page in colour at ``dpi``, or less when that would pass ``MAX_RENDER_PIXELS``."""
+    w_pt, h_pt = page.get_size()
+    if w_pt * h_pt * (dpi / 72.0) ** 2 > MAX_RENDER_PIXELS:
+        dpi = 72.0 * (MAX_RENDER_PIXELS / (w_pt * h_pt)) ** 0.5
+    bitmap = page.render(scale=dpi / 72.0, rev_byteorder=False)
+    return np.array(bitmap.to_numpy()[:, :, :3], dtype=np.uint8, copy=True), dpi
 
 
 def _layer_words(plumber: pdfplumber.PDF, index: int, dpi: float) -> list[Word] | None:

@@ -266,7 +266,13 @@ def prepare_page(page: PageImage, *, lang: str, timeout: float, name: str) -> Pr
             page.text_layer,
             page_text(page.text_layer, w),
             "text_layer",
-            {"rotation": 0, "skew_deg": 0.0, "dpi": round(dpi, 1), "source": "text_layer"},
+            {
+                "rotation": 0,
+                "skew_deg": 0.0,
+                "dpi": round(dpi, 1),
+                "source": "text_layer",
+                **(page.layer_check or {}),
+            },
         )
         return PreparedPage(page, what, done=ReadPage(result, page.image))
 
@@ -319,7 +325,7 @@ def complete_page(ready: PreparedPage, *, lang: str, timeout: float) -> ReadPage
             prep, words, how = turned, turned_words, turn[1]
     words, reread = _final_words(prep, words, lang=lang, timeout=timeout, what=what)
     ph, pw = prep.display.shape[:2]
-    quality = dict(prep.quality, orientation=how, source="ocr")
+    quality = dict(prep.quality, orientation=how, source="ocr", **(ready.page.layer_check or {}))
     if reread:
         quality["seal_lines_reread"] = reread
     text = page_text(words, pw)  # column gaps are judged against the page, not the text
