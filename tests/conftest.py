@@ -109,7 +109,7 @@ class RecordChecks:
         self._offset = 0
 
     def check(self, store: str, key: str, data: bytes) -> None:
-        if not self.active or not key.endswith("/record.json"):
+        if not self.active or key.rpartition("/")[2] != "record.json":
             return
         line = {"store": store, "key": key, "problems": schema_problems(data)}
         with self.log.open("a", encoding="utf-8") as f:
@@ -197,7 +197,7 @@ def pytest_runtest_call(item: pytest.Item):
     if checks is None or raw:
         return result
     for store, key, data in _stored_records(item):
-        checks.check(store, "/" + key, data)
+        checks.check(store, key, data)
     bad = [c for c in checks.take() if c["problems"]]
     if bad:
         lines = [f"{c['store']} {c['key']}: {'; '.join(c['problems'])}" for c in bad]
