@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.bench_diacritics                  # vie-real dev part, cached pages
     .venv/bin/python -m bench.bench_diacritics --sweep          # thresholds against each other
     .venv/bin/python -m bench.bench_diacritics --split holdout  # held-out part: totals only
+    .venv/bin/python -m bench.bench_diacritics --read 1500 --generated dia0  # read, then score
     .venv/bin/python -m bench.bench_diacritics --generated dia0 # generated pages (cache tag)
     .venv/bin/python -m bench.bench_diacritics --synth 200      # generated texts, no OCR
 
@@ -14,9 +15,12 @@ letters (marks off) occur there: *fixed* when the truth spells it as changed, *b
 read, *other* when neither, *unseen* when the truth has no such place. Text-layer pages are
 correct text: their words are run with every confidence set to 0, so each change counts as a
 word broken (what the model alone would do to right text). Generated pages (the classifier
-benchmark's cache, ``bench/out/cache``, read under a tag) have their full truth regenerated and
-are scored the same way on the whole page. ``--synth N`` runs the text of N generated pages
-(names, places, labels: right text) at confidence 0.6: every change there is a word broken.
+benchmark's cache, ``bench/out/cache``, read under a tag with the correction off: ``--read
+SEED``, two pages of each kind with prose and each damaging profile, one process) have their
+full truth regenerated and are scored the same way on the whole page. ``--fields`` classifies
+the cached readings of vie-real as read and as corrected and scores types and fields (as
+``bench_real`` does). ``--synth N`` runs the text of N generated pages (names, places, labels:
+right text) at confidence 0.6: every change there is a word broken.
 """
 
 from __future__ import annotations
@@ -36,6 +40,14 @@ from digitize.models import Word
 from digitize.text import document_text, page_text
 
 ROOT = Path(__file__).resolve().parents[1]
+
+FIELD_FIGURES = (
+    "type_acc_pct",
+    "field_exact_pct",
+    "fields_read_pct",
+    "wrong_unflagged_per_100",
+    "right_but_flagged_pct",
+)
 
 
 @dataclass
@@ -113,18 +125,31 @@ def run_words(
     return out
 
 
-def real(args: argparse.Namespace) -> tuple[Tally, Tally, Tally, Any, Any]:
+@dataclass
+class Real:
+    ocr: Tally = field(default_factory=Tally)
+    layer: Tally = field(default_factory=Tally)
+    truth_lines: Tally = field(default_factory=Tally)
+    before: Any = None
+    after: Any = None
+    fields_before: Any = None
+    fields_after: Any = None
+
+
+def real(args: argparse.Namespace) -> Real:
     """Lines before and after on vie-real; the changes on OCR pages, on text layers and on the
-    truth's own lines (right text, run at confidence 0)."""
-    from bench.bench_real import CACHE, DEFAULT_DATA, _sha, select
-    from bench.realscore import LineScore, searchable
+    truth's own lines (right text, run at confidence 0); with ``args.fields``, the records'
+    types and fields before and after (the classifiers run on both readings)."""
+    from bench.bench_real import CACHE, DEFAULT_DATA, _sha, record_for, select
+    from bench.realscore import LineScore, Totals, score_file, searchable
 
     truth_path = args.data / "truth.json"
     if not truth_path.exists():
         raise SystemExit(f"no truth.json in {args.data}")
     entries = select(json.loads(truth_path.read_text(encoding="utf-8")), args.split, args.data)
-    ocr, layer, truth_lines = Tally(), Tally(), Tally()
-    before, after = LineScore(), LineScore()
+    r = Real(before=LineScore(), after=LineScore())
+    if args.fields:
+        r.fields_before, r.fields_after = Totals(), Totals()
     for e in entries:
         cache = CACHE / "pages" / f"{_sha(args.data / e['file'])}-{args.ocr_tag}.json"
         if not cache.exists():
@@ -132,30 +157,31 @@ def real(args: argparse.Namespace) -> tuple[Tally, Tally, Tally, Any, Any]:
             continue
         pages = json.loads(cache.read_text(encoding="utf-8"))["pages"]
         index = _truth_index(e.get("lines") or [])
-        texts_before, texts_after = [], []
+        corrected = []
         for p in pages:
             words = [Word(**w) for w in p["words"]]
-            texts_before.append(p["text"])
             if p["source"] == "ocr":
-                fixed = run_words(words, ocr, index, e["file"])
-                texts_after.append(page_text(fixed, p["width"]))
+                fixed = run_words(words, r.ocr, index, e["file"])
+                words_json = [w.to_dict() for w in fixed]
+                corrected.append(dict(p, words=words_json, text=page_text(fixed, p["width"])))
             else:
-                run_words([replace(w, conf=0.0) for w in words], layer, None, e["file"])
-                texts_after.append(p["text"])
-        lines = e.get("lines") or []
-        for n, line in enumerate(lines):
+                run_words([replace(w, conf=0.0) for w in words], r.layer, None, e["file"])
+                corrected.append(p)
+        for n, line in enumerate(e.get("lines") or []):
             words = [Word(t, 10 * k, 0, 10, 10, 0.0, 0, 0, n) for k, t in enumerate(line.split())]
-            run_words(words, truth_lines, None, e["file"])
-        tb = searchable(document_text(texts_before))
-        ta = searchable(document_text(texts_after))
+            run_words(words, r.truth_lines, None, e["file"])
+        tb = searchable(document_text(p["text"] for p in pages))
+        ta = searchable(document_text(p["text"] for p in corrected))
         for line in e.get("lines") or []:
-            before.add(line, tb)
-            after.add(line, ta)
+            r.before.add(line, tb)
+            r.after.add(line, ta)
+        if args.fields:
+            r.fields_before.add(score_file(e, record_for(pages, e["file"]), None))
+            r.fields_after.add(score_file(e, record_for(corrected, e["file"]), None))
     if DEFAULT_DATA.resolve() == args.data.resolve() and args.split == "holdout":
-        ocr.examples.clear()
-        layer.examples.clear()
-        truth_lines.examples.clear()
-    return ocr, layer, truth_lines, before, after
+        for t in (r.ocr, r.layer, r.truth_lines):
+            t.examples.clear()
+    return r
 
 
 def generated(tag: str) -> tuple[Tally, float, float]:
@@ -184,6 +210,27 @@ def generated(tag: str) -> tuple[Tally, float, float]:
     return tally, cer_before / max(1, pages), cer_after / max(1, pages)
 
 
+GENERATED_KINDS = ("decision", "official_letter", "application", "declaration")
+GENERATED_PROFILES = ("office", "poor", "photo")
+
+
+def read_generated(seed: int, tag: str) -> None:
+    """Read generated pages into the classifier benchmark's cache under ``tag``, with the
+    correction off (one process: a page costs seconds of OCR)."""
+    from bench.classify_data import cached, specs
+
+    todo = specs(seed, 2, list(GENERATED_PROFILES), list(GENERATED_KINDS), 300, tag)
+    kept = diacritics.MAX_CONF
+    diacritics.MAX_CONF = 0.0
+    try:
+        for n, spec in enumerate(todo, 1):
+            cached(spec)
+            print(f"\rread {n}/{len(todo)} pages", end="", file=sys.stderr, flush=True)
+    finally:
+        diacritics.MAX_CONF = kept
+    print(file=sys.stderr)
+
+
 def synthetic_truth(pages: int) -> Tally:
     """The generated pages' own text (right text, names included), run at confidence 0.6:
     every change is a word broken."""
@@ -206,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=("dev", "holdout", "all"), default="dev")
     ap.add_argument("--ocr-tag", default="base040", help="page-reading cache tag of bench_real")
     ap.add_argument("--generated", metavar="TAG", help="also score generated pages of this tag")
+    ap.add_argument("--read", type=int, metavar="SEED", help="first read generated pages")
+    ap.add_argument("--fields", action="store_true", help="types and fields before and after")
     ap.add_argument("--synth", type=int, default=0, metavar="N", help="N generated texts")
     ap.add_argument("--max-conf", type=float, default=diacritics.MAX_CONF)
     ap.add_argument("--margin", type=float, default=diacritics.MARGIN)
@@ -213,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--examples", action="store_true", help="list every change")
     args = ap.parse_args(argv)
     diacritics.model()
+    if args.read is not None:
+        read_generated(args.read, args.generated or "dia0")
     settings = [(args.max_conf, args.margin)]
     if args.sweep:
         if args.split == "holdout":
@@ -221,15 +272,19 @@ def main(argv: list[str] | None = None) -> int:
         settings = [(c, m) for c in (0.6, 0.7, 0.8, 0.9, 0.95) for m in (1.0, 2.0, 3.0)]
     for max_conf, margin in settings:
         diacritics.MAX_CONF, diacritics.MARGIN = max_conf, margin
-        ocr, layer, truth_lines, before, after = real(args)
+        r = real(args)
         print(f"\n{args.data.name} [{args.split}] max conf {max_conf}, margin {margin}")
-        print(f"  OCR pages:  {ocr.row()}")
-        print(f"  text layer (conf 0): {layer.row()}")
-        print(f"  truth lines (conf 0): {truth_lines.row()}")
+        print(f"  OCR pages:  {r.ocr.row()}")
+        print(f"  text layer (conf 0): {r.layer.row()}")
+        print(f"  truth lines (conf 0): {r.truth_lines.row()}")
         print(
-            f"  lines {before.lines}: CER {before.cer:.4f} -> {after.cer:.4f}, "
-            f"exact {before.exact} -> {after.exact}"
+            f"  lines {r.before.lines}: CER {r.before.cer:.4f} -> {r.after.cer:.4f}, "
+            f"exact {r.before.exact} -> {r.after.exact}"
         )
+        if args.fields:
+            fb, fa = r.fields_before.row(), r.fields_after.row()
+            for key in FIELD_FIGURES:
+                print(f"  {key}: {fb[key]} -> {fa[key]}")
         if args.generated:
             gen, cb, ca = generated(args.generated)
             print(f"  generated pages: {gen.row()}; mean CER {cb:.4f} -> {ca:.4f}")
@@ -241,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.examples:
                 print("\n".join(syn.examples))
         if args.examples:
-            print("\n".join(ocr.examples + layer.examples + truth_lines.examples))
+            print("\n".join(r.ocr.examples + r.layer.examples + r.truth_lines.examples))
     return 0
 
 
