@@ -16,7 +16,13 @@ import cv2
 import numpy as np
 
 from digitize.cleanup.despeckle import remove_rules, remove_specks
-from digitize.cleanup.illumination import binarize, stretch, threshold_surface
+from digitize.cleanup.geometry import to_gray
+from digitize.cleanup.illumination import (
+    binarize,
+    flatten_background,
+    stretch,
+    threshold_surface,
+)
 from digitize.cleanup.resolution import SCAN_OCR_DPI, TEXT_HEIGHT_IN, ocr_scale
 
 SHARPEN_AMOUNT = 0.6
@@ -79,3 +85,17 @@ def ocr_image(
     out = np.full_like(flat, 255)
     np.copyto(out, flat, where=keep > 0)
     return out, scale, notes, flat
+
+
+def plain_image(display: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """The upright display page only lit evenly, in grey, at the OCR image's ``size`` (w, h).
+
+    Nothing is binarized, erased or suppressed: no seal colour taken out, no margin painted, no
+    speck removed. Where cleanup misjudges a page (a soft phone photo, a card's coloured
+    background, a tiny web image) this page reads better than the cleaned one; both share their
+    pixel grid, so their readings can be compared and either kept.
+    """
+    gray = to_gray(display)
+    if (gray.shape[1], gray.shape[0]) != size:
+        gray = cv2.resize(gray, size, interpolation=cv2.INTER_CUBIC)
+    return stretch(flatten_background(gray))

@@ -1,0 +1,120 @@
+"""Cleanup never reads a page worse than the plain page: the fallback and its cost.
+
+Pages are drawn on the fly and read by real Tesseract; the real low-resolution images of the
+evaluation set are read with the pipeline and with raw ``tesseract IMG - -l vie`` on the same
+pixels, and the pipeline must not read their printed lines worse.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from digitize.cleanup.ocrimage import plain_image
+from digitize.intake import open_document
+from digitize.models import PageImage
+from digitize.reading import read_page
+from tests.pages import LINES, draw_page
+
+TRUTH = " ".join(LINES)
+
+
+def _errors(text: str) -> int:
+    """Edits between the drawn lines and the reading (spaces folded)."""
+    return Levenshtein.distance(" ".join(text.split()), TRUTH)
+
+
+def _raw(image: np.ndarray, tmp: Path, dpi: float | None = None) -> str:
+    path = tmp / "raw.png"
+    cv2.imwrite(str(path), image)
+    args = ["tesseract", str(path), "-", "-l", "vie"] + (["--dpi", str(round(dpi))] if dpi else [])
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    return subprocess.run(args, capture_output=True, env=env, check=True).stdout.decode()
+
+
+def _soft_photo() -> np.ndarray:
+    """A small, soft, unevenly lit colour picture of the page, as a phone sends it: 75 dpi,
+    blurred, a shadow across it and JPEG's blocks."""
+    page = np.asarray(draw_page(LINES, dpi=75))[:, :, ::-1].astype(np.float32)
+    h, w = page.shape[:2]
+    shade = np.linspace(1.0, 0.55, w, dtype=np.float32)[None, :, None]
+    page = cv2.GaussianBlur(page * shade, (0, 0), 0.8)
+    ok, buf = cv2.imencode(
+        ".jpg", page.clip(0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 55]
+    )
+    assert ok
+    return cv2.imdecode(buf, cv2.IMREAD_COLOR)
+
+
+def test_the_plain_page_shares_the_ocr_images_grid():
+    display = np.full((100, 80, 3), 230, np.uint8)
+    display[40:50, 10:70] = 30
+    out = plain_image(display, (160, 200))
+    assert out.shape == (200, 160) and out.dtype == np.uint8
+    assert out[90, 80] < 100 and out[10, 10] > 200  # ink stays ink, paper turns white
+
+
+def test_a_soft_low_resolution_photo_reads_no_worse_than_raw_tesseract(tmp_path):
+    image = _soft_photo()
+    read = read_page(PageImage(0, image, None), lang="vie", timeout=120, name="photo.jpg")
+    q = read.result.quality
+    assert q["ocr_image"] in ("plain", "cleaned")  # both pages were read and compared
+    assert _errors(read.result.text) <= _errors(_raw(image, tmp_path))
+    assert "Nguyễn Thị Hồng Nhung" in read.result.text
+
+
+def test_a_good_scan_is_read_once(tmp_path):
+    image = np.asarray(draw_page(LINES, dpi=300))[:, :, ::-1].copy()
+    read = read_page(PageImage(0, image, 300.0), lang="vie", timeout=120, name="scan.png")
+    assert "ocr_image" not in read.result.quality  # no second reading for a clean scan
+    assert _errors(read.result.text) <= 2
+
+
+# --- real low-resolution pages -------------------------------------------------------------
+
+
+def _truth(evaldata: Path) -> dict[str, dict]:
+    path = evaldata / "vie-real" / "truth.json"
+    if not path.exists():
+        pytest.skip("vie-real truth not present")
+    return {e["file"]: e for e in json.loads(path.read_text(encoding="utf-8"))}
+
+
+def _line_edits(lines: list[str], text: str) -> int:
+    """Fewest edits of each printed line against the best-matching stretch of ``text``."""
+    flat = " ".join(text.split())
+    return sum(_infix(line, flat) for line in lines)
+
+
+def _infix(pattern: str, text: str) -> int:
+    prev = [0] * (len(text) + 1)
+    for i, p in enumerate(pattern, 1):
+        cur = [i] + [0] * len(text)
+        for j, t in enumerate(text, 1):
+            cur[j] = min(prev[j - 1] + (p != t), prev[j] + 1, cur[j - 1] + 1)
+        prev = cur
+    return min(prev)
+
+
+@pytest.mark.parametrize(
+    "name", ["official_letter_tinhgia_photo.png", "decision_ttg_09-2023_congbao.jpg"]
+)
+def test_real_low_resolution_images_read_no_worse_than_raw(evaldata, tmp_path, name):
+    entry = _truth(evaldata).get(name)
+    path = evaldata / "vie-real" / name
+    if entry is None or not path.exists():
+        pytest.skip(f"{name} not present")
+    doc = open_document(path, max_pixels=120_000_000, pdf_dpi=300)
+    page = next(doc.pages())
+    read = read_page(page, lang="vie", timeout=300, name=name)
+    raw = _raw(page.image, tmp_path, page.dpi)
+    ours, theirs = _line_edits(entry["lines"], read.result.text), _line_edits(entry["lines"], raw)
+    assert ours <= theirs, (ours, theirs)
+    assert read.result.quality["ocr_image"] in ("plain", "cleaned")
