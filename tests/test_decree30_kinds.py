@@ -188,6 +188,23 @@ def test_days_written_by_hand_are_never_confident(printed, value, reason):
         assert not date["needs_review"]
 
 
+def test_digits_taller_than_the_printed_year_were_written_by_hand():
+    """Clean digits, but a third taller than the year printed beside them: ink, not type."""
+    rows = [*header("Số: 47 /QĐ-UBND", "Quảng Ngãi, ngày 05 tháng 5 năm 2023")]
+    doc = page([*rows, ("QUYẾT ĐỊNH", 1040, 560)])
+    for i, w in enumerate(doc.words):
+        if w.text in ("47", "05"):
+            doc.words[i] = dataclasses.replace(w, top=w.top - 20, height=64)
+    found = classify([doc]).fields
+    assert found["document_number"]["value"] == "47/QĐ-UBND"
+    assert "number_handwritten" in found["document_number"]["review_reasons"]
+    assert found["issue_date"]["value"] == "2023-05-05"
+    assert "date_handwritten" in found["issue_date"]["review_reasons"]
+    printed = classify([page([*header("Số: 47 /QĐ-UBND"), ("QUYẾT ĐỊNH", 1040, 560)])]).fields
+    assert not printed["document_number"]["needs_review"]
+    assert not printed["issue_date"]["needs_review"]
+
+
 def test_a_gazette_running_header_is_neither_number_nor_date():
     rows = [
         ("CÔNG BÁO/Số 677 + 678/Ngày 24-4-2023", 900, 60),
