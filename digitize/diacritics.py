@@ -25,6 +25,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from digitize.lm import model as lm
 from digitize.lm.syllables import form, is_syllable, letters, nfc, recase
@@ -53,8 +54,7 @@ CONF_WEIGHT = 0.5
 _SPLIT = re.compile(r"^(\W*)(.*?)(\W*)$")
 
 
-@dataclass(frozen=True)
-class Side:
+class Side(NamedTuple):
     """A neighbour as evidence: its letters, its form, and whether that form is sure (read
     surely, or put right already). An unsure neighbour may pair in any spelling of its letters,
     except next to a name."""
@@ -97,8 +97,12 @@ def model() -> lm.Model:
     return _model
 
 
+Part = tuple[str, str, str, str | None, str]
+"""A word's leading punctuation, core, trailing punctuation, syllable form and letters."""
+
+
 @lru_cache(maxsize=1 << 16)
-def _split(text: str) -> tuple[str, str, str, str | None, str]:
+def _split(text: str) -> Part:
     """Leading punctuation, the word, trailing punctuation, the word's syllable form (``None``
     when it is no syllable: digits, inner punctuation, foreign words) and its letters."""
     lead, core, trail = _SPLIT.match(nfc(text)).groups()  # type: ignore[union-attr]
@@ -205,42 +209,36 @@ def _candidate(
     return recase(m.spelling[best], core)
 
 
-def _side(m: lm.Model, word: Word, sure: bool) -> Side | None:
-    _, core, _, f, own = _split(word.text)
+def _side(m: lm.Model, part: Part, sure: bool) -> Side | None:
+    _, core, _, f, own = part
     if f is None:
         return None
     return Side(own, f, sure, core[:1].isupper() and f in m.names)
 
 
-def _left_alone(m: lm.Model, words: list[Word]) -> set[int]:
+def _left_alone(m: lm.Model, parts: list[Part], lines: list[tuple[int, int, int]]) -> set[int]:
     """Words never weighed: those of a person's name (a run of three or more capitalised
     name syllables starting with a surname, "PHẠM VĂN PHONG"), and those of a line with no
     marked letter at all (English, as on bilingual cards: "VIET NAM" is right there)."""
-    keep: set[int] = set()
-    marked: set[tuple[int, int, int]] = set()
-    run: list[int] = []
-
-    def close() -> None:
-        if len(run) >= 3 and _split(words[run[0]].text)[3] in m.surnames:
-            keep.update(run)
-        run.clear()
-
-    for i, w in enumerate(words):
-        key = (w.block, w.par, w.line)
-        if not w.text.isascii():
-            marked.add(key)
-        _, core, trail, f, _ = _split(w.text)
-        same_line = run and (words[run[-1]].block, words[run[-1]].par, words[run[-1]].line) == key
-        if not same_line:
-            close()
-        if core[:1].isupper() and f in m.names:
-            run.append(i)
-            if trail:
-                close()
-        else:
-            close()
-    close()
-    keep.update(i for i, w in enumerate(words) if (w.block, w.par, w.line) not in marked)
+    marked = {key for part, key in zip(parts, lines, strict=True) if not part[1].isascii()}
+    keep = {i for i, key in enumerate(lines) if key not in marked}
+    i, n = 0, len(parts)
+    while i < n:
+        _, core, trail, f, _ = parts[i]
+        j = i + 1
+        if core[:1].isupper() and f in m.surnames:
+            while (
+                j < n
+                and lines[j] == lines[i]
+                and not parts[j - 1][2]
+                and not parts[j][0]
+                and parts[j][1][:1].isupper()
+                and parts[j][3] in m.names
+            ):
+                j += 1
+            if j - i >= 3:
+                keep.update(range(i, j))
+        i = j
     return keep
 
 
@@ -256,34 +254,33 @@ def correct(words: list[Word], *, m: lm.Model | None = None) -> tuple[list[Word]
     out = list(words)
     changes: list[Change] = []
     changed: set[int] = set()
+    parts = [_split(w.text) for w in words]
+    lines = [(w.block, w.par, w.line) for w in words]
     alone: set[int] | None = None
     for i, w in enumerate(words):
         if not unicodedata.is_normalized("NFC", w.text):
             out[i] = replace(w, text=nfc(w.text))
         if w.conf >= MAX_CONF:
             continue
-        lead, core, trail, read, own = _split(w.text)
+        lead, core, trail, read, own = parts[i]
         if not core.isalpha():
             continue
         m = m or model()
         if alone is None:
-            alone = _left_alone(m, words)
+            alone = _left_alone(m, parts, lines)
         if i in alone:
             continue
-        key = (w.block, w.par, w.line)
         left = right = None
-        if i > 0 and not lead:
-            p = out[i - 1]
-            if (p.block, p.par, p.line) == key and not _split(p.text)[2]:
-                left = _side(m, p, p.conf >= MAX_CONF or i - 1 in changed)
-        if i + 1 < len(words) and not trail:
-            n = words[i + 1]
-            if (n.block, n.par, n.line) == key and not _split(n.text)[0]:
-                right = _side(m, n, n.conf >= MAX_CONF)
+        if i > 0 and not lead and lines[i - 1] == lines[i] and not parts[i - 1][2]:
+            p = words[i - 1]
+            left = _side(m, parts[i - 1], p.conf >= MAX_CONF or i - 1 in changed)
+        if i + 1 < len(words) and not trail and lines[i + 1] == lines[i] and not parts[i + 1][0]:
+            right = _side(m, parts[i + 1], words[i + 1].conf >= MAX_CONF)
         new = _candidate(m, core, own, read, w.conf, left, right)
         if new is None or new == core:
             continue
         out[i] = replace(w, text=lead + new + trail)
+        parts[i] = _split(out[i].text)  # the next word sees its left neighbour corrected
         changed.add(i)
         changes.append(Change(i, w.text, out[i].text))
     return out, changes
