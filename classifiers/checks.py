@@ -3,20 +3,30 @@
 A 12-digit personal ID encodes the century and sex (4th digit) and the birth year (5th-6th):
 when the ID, the date of birth and the sex read on the same page disagree, one of them is an
 OCR error (or a forgery) and nothing tells which, so all of them go to a clerk. When they agree,
-each reading confirms the others.
+each reading confirms the others. A machine-readable code (the MRZ of a chip ID card) verified
+by its check digits confirms, corrects or fills the printed values. How much each finding
+weighs is the policy's (``classifiers.policy``); here is only what was found.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from classifiers.fields import REVIEW_BELOW, FieldValue, confirm_date
 from classifiers.mrz import MrzData
-from classifiers.validators import id_agrees, sex_from_id
+from classifiers.policy import (
+    ID_CONFIRMED_SEX,
+    INFERRED_FACTOR,
+    MACHINE_CONFIRMED,
+    MACHINE_DISAGREES,
+    MACHINE_ONLY,
+    agreed,
+    confirm_date,
+    flag,
+    implied,
+    rated,
+    verified,
+)
+from classifiers.review import FieldValue, Flag
+from classifiers.validators import id_disagreement, sex_from_id
 from classifiers.vntext import fold
-
-AGREEMENT_BONUS = 0.1
-"""Added to the confidence of an ID and date of birth that confirm each other."""
 
 
 def cross_check(found: dict[str, FieldValue]) -> None:
@@ -26,39 +36,36 @@ def cross_check(found: dict[str, FieldValue]) -> None:
         return
     dob = found.get("date_of_birth")
     sex = found.get("sex")
-    agrees = id_agrees(ident.value, dob.value if dob else None, sex.value if sex else None)
-    if agrees is False:
+    code = id_disagreement(ident.value, dob.value if dob else None, sex.value if sex else None)
+    if code:
         for fv in (ident, dob, sex):
             if fv is not None:
-                fv.needs_review = True
-                fv.confidence *= 0.5
+                flag(fv, code)
         return
+    agrees = code is None
     if agrees and dob is not None:
         # The ID's century and birth-year digits, read apart from the date, vouch for it.
         confirm_date(dob)
-        for fv in (ident, dob):
-            fv.confidence = min(1.0, fv.confidence + AGREEMENT_BONUS)
-            # Read independently, they confirm each other: a value that passed its own check
-            # and is now sure enough no longer needs a clerk.
-            if fv.valid and fv.confidence >= REVIEW_BELOW:
-                fv.needs_review = False
+        agreed(ident)
+        agreed(dob)
         if sex is not None and sex.value in ("Nam", "Nữ") and not ident.needs_review:
             # The ID's sex digit, read independently, says the same: the reading is sound.
-            sex.confidence = max(sex.confidence, min(ident.confidence, 0.9))
-            sex.needs_review = False
+            verified(sex, min(ident.confidence, ID_CONFIRMED_SEX))
     if sex is None and agrees and not ident.needs_review:
         inferred = sex_from_id(ident.value)
         if inferred:
             # Not read from the page: offered, but a clerk confirms it.
-            found["sex"] = FieldValue(inferred, 0.6 * ident.confidence, True)
+            found["sex"] = rated(
+                inferred,
+                "sex",
+                (),
+                flags=[Flag("sex_inferred_from_id")],
+                base=INFERRED_FACTOR * ident.confidence,
+            )
 
 
-MRZ_CONFIRMED = 0.97
-"""Confidence of a printed value that the check-digit-verified MRZ repeats exactly."""
-MRZ_ONLY = 0.9
-"""Confidence of a value read only from the MRZ (its check digit verified it)."""
-MRZ_DISAGREES = 0.6
-"""Confidence of the MRZ value that replaces a printed reading it contradicts (flagged)."""
+MRZ_KINDS = {"id_number": "id_number", "date_of_birth": "date", "sex": "sex", "expiry_date": "date"}
+"""The fields a TD1 machine-readable zone carries, with their kinds."""
 
 
 def confirm_with_mrz(
@@ -77,19 +84,20 @@ def confirm_with_mrz(
     """
     if mrz is None:
         return
-    for name in ("id_number", "date_of_birth", "sex", "expiry_date"):
-        verified = getattr(mrz, name)
-        if verified is None:
+    for name, kind in MRZ_KINDS.items():
+        machine = getattr(mrz, name)
+        if machine is None:
             continue
         fv = found.get(name)
         if fv is None or fv.value is None:
             printed = labelled is None or name in labelled
-            found[name] = FieldValue(verified, MRZ_ONLY, not printed)
-        elif fv.value == verified:
-            fv.confidence = max(fv.confidence, MRZ_CONFIRMED)
-            fv.needs_review = False
+            flags = [] if printed else [Flag("mrz_only")]
+            found[name] = rated(machine, kind, (), flags=flags, base=MACHINE_ONLY, valid=True)
+        elif fv.value == machine:
+            verified(fv, MACHINE_CONFIRMED)
         else:
-            found[name] = FieldValue(verified, MRZ_DISAGREES, True, valid=False)
+            flags = [Flag("mrz_disagrees")]
+            found[name] = rated(machine, kind, (), flags=flags, base=MACHINE_DISAGREES)
     person = found.get("full_name")
     if (
         person is not None
@@ -97,12 +105,7 @@ def confirm_with_mrz(
         and mrz.folded_name
         and fold(person.value).upper() != mrz.folded_name
     ):
-        person.needs_review = True
-        person.confidence *= 0.5
-
-
-IMPLIED_SURE = 0.9
-"""Type confidence from which a value the type implies is handed over unflagged."""
+        flag(person, "mrz_name_mismatch")
 
 
 def fill_implied(found: dict[str, FieldValue], name: str, value: str, type_conf: float) -> None:
@@ -113,16 +116,13 @@ def fill_implied(found: dict[str, FieldValue], name: str, value: str, type_conf:
     disagrees = have is not None and have.value != value
     if have is not None and not have.needs_review:
         if disagrees:
-            found[name] = replace(have, needs_review=True)
+            flag(have, "implied_disagrees")
         return
-    review = type_conf < IMPLIED_SURE or disagrees
-    found[name] = FieldValue(value, type_conf, review, valid=False)
+    found[name] = implied(value, have.kind if have else "text", type_conf, disagrees)
 
 
 def check_letter_notation(number: FieldValue | None) -> None:
     """An official letter's notation names its organ and the unit that drafted it
     ("2617/BNV-TCBC", Decree 30); one without the unit lost it."""
     if number is not None and number.value and "-" not in number.value.split("/", 1)[-1]:
-        from classifiers.policy import flag
-
-        flag(number, "notation_without_unit")  # the Decree 30 readers rate with the policy
+        flag(number, "notation_without_unit")

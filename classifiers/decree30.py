@@ -29,6 +29,8 @@ from classifiers.review import FieldValue, Flag
 from classifiers.subject import read_letter_subject, read_titled_subject
 from classifiers.validators import organ_kind, printed, unglued
 from classifiers.vntext import fold, similarity, tone_key
+from classifiers.wordlists import COLLECTIVE_NAMES as _COLLECTIVE
+from classifiers.wordlists import PARENT_ORGANS as _PARENTS
 from digitize.models import Word
 from digitize.text import letters
 
@@ -37,20 +39,6 @@ __all__ = ["initials", "read_issuer", "read_metadata", "read_signer"]
 
 def _is_header_line(line: Line, catalogue: Catalogue) -> bool:
     return any(similarity(line.key, k) >= 0.75 for k in catalogue.ignore_lines)
-
-
-_PARENTS = (
-    "ubnd",
-    "uy ban nhan dan tinh",
-    "uy ban nhan dan thanh pho",
-    "uy ban nhan dan huyen",
-    "uy ban nhan dan quan",
-    "cong an tinh",
-    "cong an thanh pho",
-    "tong cuc",
-    "so ",
-    "bo ",
-)
 
 
 def _left_of_national_title(ln: Line) -> Line:
@@ -190,10 +178,6 @@ _TWO_LEVELS = re.compile(
 """A province and a unit under it in one header organ name: the parent organ ("CÔNG AN TỈNH
 X") and the organ ("CÔNG AN THỊ TRẤN Y") read as one line. A header names one organ, at one
 level ("ỦY BAN NHÂN DÂN THÀNH PHỐ HUẾ")."""
-
-
-_COLLECTIVE = ("uy ban nhan dan", "ubnd", "cong an", "hoi dong nhan dan", "so", "phong")
-"""Organ names that are incomplete alone: the unit or the field they serve must follow."""
 
 
 CENTRE_TOLERANCE = 0.8

@@ -4,18 +4,16 @@ A value is the words to the right of its label up to the next label on the line,
 leaders ("Họ và tên: Bùi Quang Hải ..........") and whatever OCR made of them cut off. When
 nothing follows the label (card layouts, section headings) the value is the line below it.
 Addresses and other text continue over wrapped lines: a line just below, starting at the same
-left edge, that is not itself a label line. Each value's confidence is the confidence of its
-least sure word, lowered when its validator fails; ``needs_review`` is set whenever a clerk
-should look. Words that another source confirms (the official list of places, the phrases of
-administrative Vietnamese) no longer count, and are respelled when only their marks were
-misread; well-formed dates and the two words of ``sex`` have a confidence floor, measured on
-the tuning pages (see ``DATE_FLOOR``), because Tesseract doubts them far more than they fail.
+left edge, that is not itself a label line. Each value is normalized and checked for its
+kind (``validators.validate``) and rated by the one policy (``policy.rated``), which says
+why a clerk should look. Words that another source confirms (the official list of places,
+the phrases of administrative Vietnamese) no longer count, and are respelled when only their
+marks were misread.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from classifiers.catalogue import Catalogue, DocType, FieldSpec
 from classifiers.labels import (
@@ -26,127 +24,51 @@ from classifiers.labels import (
     starts_with_label,
 )
 from classifiers.lines import Line, below
-from classifiers.names import doubtful_marks, surname_respelled
 from classifiers.phrases import check_phrases
 from classifiers.places import check_place
-from classifiers.validators import NORMALIZERS, PLACE_DATE, serial
-from classifiers.vntext import fold, tone_key
+from classifiers.policy import UNLABELLED_FACTOR, rated
+from classifiers.review import Effect, FieldValue, Flag
+from classifiers.validators import PLACE_DATE, normalize, validate
+from classifiers.vntext import fold
 from digitize.models import Word
 
-REVIEW_BELOW = 0.85
-"""Field confidence under which a clerk is asked to check the value."""
-REVIEW_BELOW_LONG = 0.9
-"""The same for long free text (addresses, organ names), where one misread word hides."""
-
-FAILED_CHECK_FACTOR = 0.5
 WRAPPING_KINDS = frozenset({"address", "text", "organ", "company"})
 MAX_WRAPS = 3
 
 _LEADER_CHARS = ".…·_-—–:,'\"`~°•"
 
 
-@dataclass
-class FieldValue:
-    value: str | None
-    confidence: float
-    needs_review: bool
-    words: tuple[Word, ...] = field(default=(), repr=False, compare=False)
-    """The words the value was read from (for checks; not part of the record)."""
-    valid: bool = True
-    """The value passed its validator and was read, not guessed (cross-checks may then clear
-    its flag when another reading confirms it)."""
+def check_text(
+    value: str,
+    kind: str,
+    raw: str | None = None,
+    words: tuple[Word, ...] | list[Word] = (),
+    length: int = 0,
+) -> tuple[str, list[Flag], set[str]]:
+    """An address, organ name or other free text checked against the list of places and the
+    administrative phrases, then validated as ``kind``.
 
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "value": self.value,
-            "confidence": round(self.confidence, 3),
-            "needs_review": self.needs_review,
-        }
-
-
-DATE_FLOOR = 0.4
-"""Confidence floor of a well-formed date that another reading confirms.
-
-Tesseract is unsure of most printed dates ("29/12/1994" at 0.8) that are right: measured on
-the tuning pages, nearly every date that parsed as a real, zero-padded dd/mm/yyyy was right
-whatever its confidence. Nearly is not always: a digit misread into another valid date
-("1994" read "1984") parses just as well. So the generous floor only applies when something
-else on the page vouches for the date (the personal ID's century and birth-year digits, see
-``checks.cross_check``; the MRZ replaces the confidence outright); such a date's confidence
-is ``DATE_FLOOR + (1 - DATE_FLOOR) * OCR``."""
-
-DATE_FLOOR_ALONE = 0.2
-"""The floor of a well-formed date nothing else confirms: enough that a date read at 0.82 or
-better is not sent to a clerk, while a doubtful reading is."""
-
-SEX_FLOOR = 0.7
-"""Confidence floor of a sex read exactly as one of its two words (see ``_read``)."""
-
-CONFIRMED = 0.97
-"""Confidence of a value every word of which a lexicon or the list of places confirmed."""
-
-
-def word_confidence(words: list[Word] | tuple[Word, ...], certain: set[str] = frozenset()) -> float:
-    """The least sure word decides: one misread word makes the whole value wrong.
-
-    Words in ``certain`` (folded; confirmed by the list of places or a lexicon, letters and
-    marks alike) no longer count: Tesseract's doubt about them was resolved.
-    """
-    if not words:
-        return 0.0
-    doubtful = [w for w in words if not _confirmed(w, certain)]
-    if not doubtful:
-        return CONFIRMED
-    words = doubtful
-    low = min(w.conf for w in words)
-    mean = sum(w.conf for w in words) / len(words)
-    return 0.7 * low + 0.3 * mean
-
-
-def word_keys(text: str) -> list[str]:
-    """Per-word keys that keep letters and marks (not case, tone placement or punctuation)."""
-    return tone_key(re.sub(r"[^\w\s]", " ", text)).split()
-
-
-def date_confidence(words: list[Word] | tuple[Word, ...], confirmed: bool = False) -> float:
-    """The confidence of a well-formed date from its digit words (see ``DATE_FLOOR``)."""
-    digits = [w for w in words if re.search(r"\d", w.text)] or list(words)
-    floor = DATE_FLOOR if confirmed else DATE_FLOOR_ALONE
-    return floor + (1.0 - floor) * word_confidence(digits)
-
-
-def confirm_date(fv: FieldValue) -> None:
-    """Re-rates a read date that another reading on the page vouches for (``DATE_FLOOR``).
-
-    The confidence is scaled rather than recomputed, so whatever else lowered it (a label read
-    unsure) still counts. A date that failed its check or was not read from words is left.
-    """
-    if not fv.valid or not fv.words:
-        return
-    alone = date_confidence(fv.words)
-    if alone > 0:
-        fv.confidence = min(1.0, fv.confidence * date_confidence(fv.words, True) / alone)
-
-
-def _confirmed(word: Word, certain: set[str]) -> bool:
-    keys = word_keys(word.text)
-    return bool(keys) and all(k in certain for k in keys)
-
-
-def checked_text(value: str, kind: str) -> tuple[str, bool, set[str], bool]:
-    """An address or organ name checked against the list of places.
-
-    Returns the (respelled) value, whether it passes its kind's validator, the folded words
-    that are now certain, and whether a correction was a guess a clerk should confirm.
+    Returns the (respelled) value, its flags (a correction that was a guess included) and the
+    word keys that are now certain. ``raw`` is what OCR read, when ``value`` is already
+    normalized from it.
     """
     phrases = check_phrases(value)
     place = check_place(phrases.value)
+    raw = value if raw is None else raw
     if phrases.corrected or place.corrected or (place.matched and place.value != value):
-        value, ok = NORMALIZERS[kind](place.value)
-        value = value or place.value
+        fixed, flags = validate(kind, place.value, words, length, raw=raw)
+        value = fixed or place.value
     else:
-        ok = NORMALIZERS[kind](value)[1]
-    return value, ok, phrases.certain | place.certain, place.fuzzy > 0 or place.doubtful > 0
+        flags = validate(kind, value, words, length, raw=raw)[1]
+    return value, [*flags, *place.flags], phrases.certain | place.certain
+
+
+def checked_text(value: str, kind: str) -> tuple[str, bool, set[str], bool]:
+    """:func:`check_text` as ``(value, ok, certain, guessed)``, for a reader that rates the
+    value itself: ``ok`` is "no check failed", ``guessed`` "a clerk should confirm it"."""
+    value, flags, certain = check_text(value, kind)
+    failed = any(f.effect is Effect.FAILED for f in flags)
+    return value, not failed, certain, any(f.effect is not Effect.FAILED for f in flags)
 
 
 def _is_leader(word: Word) -> bool:
@@ -170,6 +92,14 @@ def strip_leaders(words: list[Word]) -> list[Word]:
     while out and not re.search(r"\w", out[-1].text):
         out.pop()
     return out
+
+
+def _words_after_dots(words: list[Word]) -> bool:
+    """Whether ``strip_leaders`` left out words after its leader: dots inside a value are a
+    misread word ("Số 246 =>... Lê" for "Số 246 đường Lê"), and what follows them is lost."""
+    kept = strip_leaders(words)
+    end = next((i for i, w in enumerate(words) if w not in kept), len(words))
+    return any(re.search(r"\w", w.text) and not _is_noise(w) for w in words[end + 1 :])
 
 
 NOISE_CONF = 0.4
@@ -197,13 +127,16 @@ def _has_text(words: list[Word]) -> bool:
     return any(re.search(r"\w", w.text) for w in words)
 
 
-def _right_of(lines: list[Line], hits: dict[int, list[Hit]], hit: Hit) -> tuple[list[Word], bool]:
-    """The words after the label, and whether another label cut them short."""
+def _right_of(
+    lines: list[Line], hits: dict[int, list[Hit]], hit: Hit
+) -> tuple[list[Word], bool, bool]:
+    """The words after the label, whether another label cut them short, and whether words
+    after dots inside them were left out."""
     line_hits = hits.get(hit.line, [])
     stop = min((h.start for h in line_hits if h.start >= hit.end), default=None)
     words = list(lines[hit.line].words[hit.end : stop])
     words = words[_label_rest(words) :]
-    return trim_noise(strip_leaders(words)), stop is not None
+    return trim_noise(strip_leaders(words)), stop is not None, _words_after_dots(words)
 
 
 def _label_rest(words: list[Word]) -> int:
@@ -301,10 +234,10 @@ def _typical_height(lines: list[Line], page: int) -> float:
 
 def _value_for(
     lines: list[Line], hits: dict[int, list[Hit]], hit: Hit, spec: FieldSpec
-) -> tuple[list[Word], bool] | None:
-    """The value words of one label occurrence and whether they are in doubt: a wrapped line
-    of it was read twice over."""
-    words, cut = _right_of(lines, hits, hit)
+) -> tuple[list[Word], list[Flag]] | None:
+    """The value words of one label occurrence and what puts them in doubt: a wrapped line of
+    it read twice over, words left out after dots."""
+    words, cut, dropped = _right_of(lines, hits, hit)
     line = lines[hit.line]
     from_below = False
     if not _has_text(words):
@@ -328,13 +261,14 @@ def _value_for(
         first, anchors = idx, (lines[idx].left,)
     else:
         first, anchors = hit.line, (line.words[max(0, hit.start)].left, words[0].left)
-    doubt = False
+    flags = [Flag("words_after_dots")] if dropped and not from_below else []
     if spec.kind in WRAPPING_KINDS and (from_below or not cut):
         upper = " ".join(w.text for w in words).isupper()
-        wraps, doubt = _continuations(lines, hits, first, anchors, upper)
+        wraps, twinned = _continuations(lines, hits, first, anchors, upper)
+        flags += [Flag("line_read_twice")] if twinned else []
         for idx in wraps:
             words += trim_noise(strip_leaders(list(lines[idx].words)))
-    return (words, doubt) if _has_text(words) else None
+    return (words, flags) if _has_text(words) else None
 
 
 def _read(lines: list[Line], hits: dict[int, list[Hit]], spec: FieldSpec) -> FieldValue | None:
@@ -347,34 +281,24 @@ def _read(lines: list[Line], hits: dict[int, list[Hit]], spec: FieldSpec) -> Fie
         got = _value_for(lines, hits, hit, spec)
         if got is None:
             continue
-        words, doubt = got
+        words, doubts = got
         raw = " ".join(w.text for w in words)
-        value, ok = NORMALIZERS[spec.kind](raw)
-        if value is None:
-            continue
         certain: set[str] = set()
-        guessed = False
         if spec.kind in WRAPPING_KINDS:
-            value, ok, certain, guessed = checked_text(value, spec.kind)
-        if spec.length and len(value) != spec.length:
-            ok = False  # a digit lost or gained
-        conf = word_confidence(words, certain) * (1.0 if ok else FAILED_CHECK_FACTOR)
-        if spec.kind == "date" and ok:
-            conf = date_confidence(words)
-        elif spec.kind == "sex" and ok:
-            # Two printed words that share no letter ("Nam", "Nữ"): a reading that is exactly
-            # one of them is that word; Tesseract's doubt is about the marks of "Nữ".
-            conf = SEX_FLOOR + (1.0 - SEX_FLOOR) * conf
-        conf *= min(1.0, hit.similarity + 0.1)
-        limit = REVIEW_BELOW_LONG if spec.kind in WRAPPING_KINDS else REVIEW_BELOW
-        if spec.kind == "name" and doubtful_marks(
-            [(w.text, w.conf) for w in words], surname_respelled(raw, value)
-        ):
-            guessed = True
-        fv = FieldValue(value, conf, conf < limit or not ok or guessed or doubt, tuple(words), ok)
-        if best is None or (ok and best[1].needs_review and conf > best[0]):
-            best = (conf, fv)
-        if ok:
+            first = normalize(spec.kind, raw)
+            if first.value is None:
+                continue
+            value, flags, certain = check_text(first.value, spec.kind, raw, words, spec.length)
+            flags = [*first.repairs, *flags]
+        else:
+            value, flags = validate(spec.kind, raw, words, spec.length)
+            if value is None:
+                continue
+        flags += doubts
+        fv = rated(value, spec.kind, words, certain, dict.fromkeys(flags), label=hit.similarity)
+        if best is None or (fv.valid and best[1].needs_review and fv.confidence > best[0]):
+            best = (fv.confidence, fv)
+        if fv.valid:
             break
     return best[1] if best else None
 
@@ -385,9 +309,8 @@ def _unlabelled(lines: list[Line], spec: FieldSpec) -> FieldValue | None:
         return None
     for line in reversed(lines):
         if re.fullmatch(r"[A-ZĐÐ]{2}\s?\d{6,8}", line.text):
-            value, ok = serial(line.text)
-            conf = word_confidence(list(line.words))
-            return FieldValue(value, conf, conf < REVIEW_BELOW or not ok, line.words)
+            value, flags = validate("serial", line.text, line.words)
+            return rated(value, "serial", line.words, flags=flags)
     return None
 
 
@@ -404,13 +327,20 @@ def _lone_id(lines: list[Line]) -> FieldValue | None:
         for w in line.words:
             digits = re.sub(r"\W", "", w.text)
             if re.fullmatch(r"\d{12}", digits):
-                value, ok = NORMALIZERS["id_number"](digits)
-                if ok and value:
+                value, flags = validate("id_number", digits)
+                if value and not flags:
                     seen.setdefault(value, w)
     if len(seen) != 1:
         return None
     value, word = next(iter(seen.items()))
-    return FieldValue(value, 0.8 * word.conf, True, (word,), False)
+    return rated(
+        value,
+        "id_number",
+        (word,),
+        flags=[Flag("id_without_label")],
+        base=UNLABELLED_FACTOR * word.conf,
+        valid=False,
+    )
 
 
 def extract_fields(
@@ -436,4 +366,10 @@ def extract_fields(
     return found
 
 
-__all__ = ["FieldValue", "REVIEW_BELOW", "extract_fields", "strip_leaders", "word_confidence"]
+__all__ = [
+    "FieldValue",
+    "check_text",
+    "checked_text",
+    "extract_fields",
+    "strip_leaders",
+]

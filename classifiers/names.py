@@ -17,7 +17,9 @@ from pathlib import Path
 
 import yaml
 
+from classifiers.review import Check, Flag, Reading
 from classifiers.vntext import fold, tone_key
+from classifiers.wordlists import MIDDLE_NAMES
 
 LEXICON_PATH = Path(__file__).with_name("names.yaml")
 
@@ -175,55 +177,141 @@ def one_letter_off(word: str) -> str | None:
     return _recase(spelling[found.pop()], word)
 
 
-def check_name(value: str) -> tuple[str, bool]:
+def respell_name(value: str) -> tuple[str, tuple[Flag, ...]]:
     """The name with its misspelled syllables respelled where the lexicon allows only one
-    spelling, and whether it looks right.
+    spelling, and the repairs made.
 
-    Not right: fewer than two or more than six words, a word that is not letters, mixed
-    upper- and title-case words, or a syllable whose letters are a known name syllable but
-    whose diacritics are not any known spelling of it. Such a syllable is respelled when its
-    letters have one known spelling ("Hông" is "Hồng"); a misread surname ("NGUYÊN") stays
-    right, the others make the name doubtful even so: a given name may be a rare one the
-    lexicon lacks.
+    A syllable whose letters are a known name syllable but whose marks are no known spelling
+    of it is respelled when its letters have one known spelling ("Hông" is "Hồng"); a misread
+    surname ("NGUYÊN") is respelled silently, any other syllable so respelled is a repair (a
+    given name may be a rare one the lexicon lacks). A word that is no syllable is split into
+    two known ones ("XUÂNAN") or given the one known syllable a changed consonant makes.
     """
     words = value.split()
-    if not words:
-        return value, False
     surnames, every = _lexicon()
-    ok = 2 <= len(words) <= 6 and all(re.fullmatch(r"[^\W\d_]+", w) for w in words)
-    ok = ok and all(_vietnamese_letters(w) for w in words)
-    upper = [w.isupper() for w in words]
-    if any(upper) and not all(upper):
-        ok = False
-    if not all(w[:1].isupper() for w in words):
-        ok = False
-    first = words[0]
-    spellings = surnames.get(fold(first))
-    if spellings is None:
-        ok = False  # not a common surname: possible, but worth a look
-    elif tone_key(first) not in spellings:
-        if len(spellings) == 1:
-            words[0] = _recase(_spelling()[next(iter(spellings))], first)
-        else:
-            ok = False
+    repairs: list[Flag] = []
+    if words:
+        spellings = surnames.get(fold(words[0]))
+        if spellings and tone_key(words[0]) not in spellings and len(spellings) == 1:
+            words[0] = _recase(_spelling()[next(iter(spellings))], words[0])
     for i, w in enumerate(words[1:], 1):
         known = every.get(fold(w))
-        if known is not None and tone_key(w) not in known:
-            ok = False
-            if len(known) == 1:
-                words[i] = _recase(_spelling()[next(iter(known))], w)
+        if known is not None and tone_key(w) not in known and len(known) == 1:
+            words[i] = _recase(_spelling()[next(iter(known))], w)
+            repairs.append(Flag("name_syllable_respelled"))
         elif known is None and not _is_syllable(fold(w)):
-            # No syllable: two that OCR joined, or a misread one. Either way, a look.
-            ok = False
             parts = _split_glued(w)
-            if parts:
-                words[i] = " ".join(parts)
-            else:
-                words[i] = one_letter_off(w) or w
+            fixed = " ".join(parts) if parts else one_letter_off(w)
+            if fixed:
+                words[i] = fixed
+                code = "name_syllables_split" if parts else "name_consonant_respelled"
+                repairs.append(Flag(code))
+    return " ".join(words), tuple(dict.fromkeys(repairs))
+
+
+def _as_read(value: str, reading: Reading) -> list[str]:
+    """The name's words as read, before any respelling (its punctuation left out)."""
+    return re.sub(r"[^\w\s]", "", reading.printed).split() or value.split()
+
+
+def name_word_count(value: str, reading: Reading) -> Flag | None:
+    return None if 2 <= len(_as_read(value, reading)) <= 6 else Flag("name_word_count")
+
+
+def name_not_letters(value: str, reading: Reading) -> Flag | None:
+    ok = all(re.fullmatch(r"[^\W\d_]+", w) for w in _as_read(value, reading))
+    return None if ok else Flag("name_not_letters")
+
+
+def name_foreign_letter(value: str, reading: Reading) -> Flag | None:
+    ok = all(_vietnamese_letters(w) for w in _as_read(value, reading))
+    return None if ok else Flag("name_foreign_letter")
+
+
+def name_case_mixed(value: str, reading: Reading) -> Flag | None:
+    """Capitals mixed with title case, or a syllable without its capital."""
+    words = _as_read(value, reading)
+    upper = [w.isupper() for w in words]
+    mixed = any(upper) and not all(upper)
+    return Flag("name_case_mixed") if mixed or not all(w[:1].isupper() for w in words) else None
+
+
+def surname_unknown(value: str, reading: Reading) -> Flag | None:
+    """Not a common surname: possible, but worth a look."""
+    first = value.split()[:1]
+    return Flag("surname_unknown") if first and fold(first[0]) not in _lexicon()[0] else None
+
+
+def surname_marks_unknown(value: str, reading: Reading) -> Flag | None:
+    """A surname whose letters have several spellings, none of them as read."""
+    first = value.split()[:1]
+    spellings = _lexicon()[0].get(fold(first[0])) if first else None
+    if spellings and tone_key(first[0]) not in spellings:
+        return Flag("surname_marks_unknown")
+    return None
+
+
+def name_marks_unknown(value: str, reading: Reading) -> Flag | None:
+    """A syllable after the surname with known letters and unknown marks (several spellings
+    exist, so it could not be respelled)."""
+    every = _lexicon()[1]
+    for w in value.split()[1:]:
+        known = every.get(fold(w))
+        if known is not None and tone_key(w) not in known:
+            return Flag("name_marks_unknown")
+    return None
+
+
+def name_not_a_syllable(value: str, reading: Reading) -> Flag | None:
+    """A word that is no Vietnamese syllable and no repair explained."""
+    every = _lexicon()[1]
+    for w in value.split()[1:]:
+        if fold(w) not in every and not _is_syllable(fold(w)):
+            return Flag("name_not_a_syllable")
+    return None
+
+
+def name_ends_with_middle_name(value: str, reading: Reading) -> Flag | None:
+    """ "LÊ ĐÌNH": the given name, after the middle one, was not read."""
+    words = value.split()
     if len(words) >= 2 and tone_key(words[-1]) in _MIDDLE_ONLY:
-        ok = False  # "LÊ ĐÌNH": the given name, after the middle one, was not read
-    return " ".join(words), ok
+        return Flag("name_ends_with_middle_name")
+    return None
 
 
-_MIDDLE_ONLY = frozenset(tone_key(w) for w in ("Văn", "Thị", "Đình", "Hữu"))
+def name_marks_doubtful(value: str, reading: Reading) -> Flag | None:
+    """An ambiguous syllable read unsure (see :func:`doubtful_marks`)."""
+    words = [(w.text, w.conf) for w in reading.words]
+    if doubtful_marks(words, surname_respelled(reading.raw, value)):
+        return Flag("name_marks_doubtful")
+    return None
+
+
+NAME_CHECKS: tuple[Check, ...] = (
+    name_word_count,
+    name_not_letters,
+    name_foreign_letter,
+    name_case_mixed,
+    surname_unknown,
+    surname_marks_unknown,
+    name_marks_unknown,
+    name_not_a_syllable,
+    name_ends_with_middle_name,
+    name_marks_doubtful,
+)
+"""The checks of a personal name (registered in ``classifiers.rules.CHECKS``)."""
+
+
+def check_name(value: str) -> tuple[str, bool]:
+    """The respelled name and whether it needed no repair and passes every name check that
+    needs no OCR words (for readers that rate the name themselves)."""
+    if not value.split():
+        return value, False
+    fixed, repairs = respell_name(value)
+    reading = Reading(value, printed=value)
+    failed = any(check(fixed, reading) for check in NAME_CHECKS[:-1])
+    return fixed, not repairs and not failed
+
+
+_MIDDLE_ONLY = frozenset(tone_key(w) for w in MIDDLE_NAMES)
 """Middle names that a name does not end with: a name ending so lost its given name."""

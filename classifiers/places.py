@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from classifiers.review import Flag
 from classifiers.vntext import fold, levenshtein, tone_key
 
 PLACES_PATH = Path(__file__).with_name("places.json")
@@ -110,6 +111,12 @@ class PlaceCheck:
     """Syllables of a part the list does not know, spelled with other marks than the same
     letters have in the units around it ("Xã Cấm Vịnh" in Cẩm Xuyên district, whose wards are
     all "Cẩm ..."): a misread mark, or a unit renamed since; either way a clerk looks."""
+
+    @property
+    def flags(self) -> list[Flag]:
+        """What a clerk should confirm: a correction from a near spelling, odd marks."""
+        out = [Flag("place_fuzzy_match")] if self.fuzzy else []
+        return out + ([Flag("place_marks_odd")] if self.doubtful else [])
 
 
 def _recase(official: str, read: str) -> str:

@@ -60,6 +60,8 @@ ID_CONFIRMED_SEX = 0.9
 INFERRED_FACTOR = 0.6
 """A value inferred from another field (the sex from the ID) has this share of its source's
 confidence."""
+IMPLIED_SURE = 0.9
+"""Type confidence from which a value the type implies is handed over unflagged."""
 UNLABELLED_FACTOR = 0.8
 """A value found without its label (the lone ID of a card) has this share of its word's."""
 
@@ -217,6 +219,33 @@ def rerate(fv: FieldValue, confidence: float) -> None:
         fv.reasons = fv.reasons | {"ocr_unsure"}
 
 
+def confirm_date(fv: FieldValue) -> None:
+    """Re-rates a read date that another reading on the page vouches for (``DATE_FLOOR``).
+
+    The confidence is scaled rather than recomputed, so whatever else lowered it (a label read
+    unsure) still counts. A date that failed a check or was not read from words is left.
+    """
+    if not fv.valid or not fv.words:
+        return
+    alone = date_confidence(fv.words)
+    if alone > 0:
+        rerate(fv, fv.confidence * date_confidence(fv.words, True) / alone)
+
+
+def agreed(fv: FieldValue) -> None:
+    """``fv`` and a value read apart confirm each other (``AGREEMENT_BONUS``)."""
+    rerate(fv, fv.confidence + AGREEMENT_BONUS)
+
+
+def implied(value: str, kind: str, type_confidence: float, disagrees: bool) -> FieldValue:
+    """A value the document type fixes, given in place of a missing or doubtful reading: as
+    sure as the type, flagged while the type is not sure enough (``IMPLIED_SURE``) or when
+    the page's reading said otherwise."""
+    flags = [Flag("implied_by_type")] if type_confidence < IMPLIED_SURE else []
+    flags += [Flag("implied_disagrees")] if disagrees else []
+    return rated(value, kind, (), flags=flags, base=type_confidence, valid=False)
+
+
 def verified(fv: FieldValue, confidence: float) -> None:
     """Another reading that cannot be a misread (a machine-readable code's verified value,
     the ID's sex digit) repeats ``fv`` exactly: nothing is left for a clerk to settle."""
@@ -233,8 +262,11 @@ __all__ = [
     "REVIEW_BELOW",
     "REVIEW_BELOW_LONG",
     "Rating",
+    "agreed",
+    "confirm_date",
     "date_confidence",
     "flag",
+    "implied",
     "rate",
     "rated",
     "rerate",

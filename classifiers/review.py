@@ -97,6 +97,9 @@ class Reading:
     words: tuple[Word, ...] = ()
     length: int = 0
     """The number of characters the catalogue says the value always has, or 0."""
+    printed: str = ""
+    """The value as printed text (clean, single-spaced) before its kind's own repairs: what
+    the checks of printed text look at."""
 
 
 Check = Callable[[str, Reading], Flag | None]

@@ -171,7 +171,7 @@ def test_wrapped_line_read_twice_over_flags_the_value():
     clean = classify([application(*rows)]).fields["place_of_residence"]
     assert clean["needs_review"] is False
     twice = classify([application(*rows, ("Huế, Tỉnh Thừa", 420, 790))])
-    assert twice.fields["place_of_residence"]["needs_review"] is True
+    assert twice.fields["place_of_residence"]["review_reasons"] == ["line_read_twice"]
 
 
 def test_wrapped_value_back_at_the_label_edge_on_a_skewed_line():
@@ -216,8 +216,8 @@ def test_id_disagreeing_with_birth_year_or_sex_is_flagged():
             )
         ]
     )
-    assert out.fields["id_number"]["needs_review"] is True
-    assert out.fields["date_of_birth"]["needs_review"] is True
+    assert out.fields["id_number"]["review_reasons"] == ["id_birth_year_mismatch"]
+    assert out.fields["date_of_birth"]["review_reasons"] == ["id_birth_year_mismatch"]
     assert id_agrees("074201169395", "2001-01-26", "Nam") is True
     assert id_agrees("074301169395", "2001-01-26", "Nam") is False  # female code
     assert id_agrees("074201169395", "2002-01-26", None) is False
@@ -236,6 +236,7 @@ def test_sex_missing_is_offered_from_an_agreeing_id_for_review():
         "value": "Nữ",
         "confidence": pytest.approx(out.fields["sex"]["confidence"]),
         "needs_review": True,
+        "review_reasons": ["sex_inferred_from_id"],
     }
 
 
@@ -278,7 +279,7 @@ def test_lone_id_without_a_readable_label_is_offered_for_review():
     )
     got = classify([card]).fields["id_number"]
     assert got["value"] == "075081570350"
-    assert got["needs_review"] is True
+    assert got["review_reasons"] == ["id_without_label"]
 
 
 MRZ = [
@@ -300,35 +301,47 @@ def test_mrz_check_digits():
     assert check_digit(covered.replace("2001", "2007")) != "5"
 
 
-def test_mrz_confirms_corrects_and_fills_card_fields():
-    front = [
-        ("CĂN CƯỚC CÔNG DÂN", 800, 400),
-        ("Số / No.: 001092012845", 900, 500),  # one digit misread
-        ("Họ và tên / Full name:", 900, 580),
-        ("NGUYỄN VĂN AN", 900, 640),
-        ("Ngày sinh / Date of birth: 15/03/1992", 900, 720),
-    ]
-    out = classify([page([*front, *MRZ], conf=0.5)])
-    f = out.fields
+MRZ_FRONT = [
+    ("CĂN CƯỚC CÔNG DÂN", 800, 400),
+    ("Số / No.: 001092012845", 900, 500),  # one digit misread
+    ("Họ và tên / Full name:", 900, 580),
+    ("NGUYỄN VĂN AN", 900, 640),
+    ("Ngày sinh / Date of birth: 15/03/1992", 900, 720),
+]
+
+
+def test_mrz_corrects_a_misread_printed_id_and_flags_the_disagreement():
+    f = classify([page([*MRZ_FRONT, *MRZ], conf=0.5)]).fields
     assert f["id_number"]["value"] == "001092012345"  # the verified reading replaces it
-    assert f["id_number"]["needs_review"] is True  # but the disagreement goes to a clerk
+    assert f["id_number"]["review_reasons"] == ["mrz_disagrees"]  # a clerk sees why
+
+
+def test_mrz_confirms_a_printed_date_read_unsure():
+    f = classify([page([*MRZ_FRONT, *MRZ], conf=0.5)]).fields
     assert f["date_of_birth"]["value"] == "1992-03-15"
     assert f["date_of_birth"]["needs_review"] is False  # 0.5 alone would be flagged
+    assert f["sex"]["value"] == "Nam"
+
+
+def test_mrz_fills_the_expiry_flagged_only_when_the_card_prints_no_label_for_it():
+    f = classify([page([*MRZ_FRONT, *MRZ], conf=0.5)]).fields
     assert f["expiry_date"]["value"] == "2032-03-15"  # not printed on the front: from the MRZ
-    assert f["expiry_date"]["needs_review"] is True  # no label on the page to compare it with
-    labelled = [*front, ("Có giá trị đến / Date of expiry:", 900, 800)]
+    assert f["expiry_date"]["review_reasons"] == ["mrz_only"]  # nothing to compare it with
+    labelled = [*MRZ_FRONT, ("Có giá trị đến / Date of expiry:", 900, 800)]
     out = classify([page([*labelled, *MRZ], conf=0.5)])
     assert out.fields["expiry_date"] == {
         "value": "2032-03-15",
         "confidence": 0.9,
         "needs_review": False,
+        "review_reasons": [],
     }
-    assert f["sex"]["value"] == "Nam"
-    # A misread MRZ digit fails its check: nothing is taken from that field.
+
+
+def test_a_misread_mrz_digit_fails_its_check_and_gives_nothing_of_its_field():
     broken = [MRZ[0], ("9203168M3203156VNM<<<<<<<<<<<5", 600, 2360), MRZ[2]]
-    out = classify([page([*front, *broken], conf=0.5)])
+    out = classify([page([*MRZ_FRONT, *broken], conf=0.5)])
     assert "expiry_date" in out.fields  # the expiry's own check still holds
-    assert out.fields["date_of_birth"]["needs_review"] is True
+    assert "ocr_unsure" in out.fields["date_of_birth"]["review_reasons"]
 
 
 def test_a_citizen_card_implies_vietnamese_nationality():
@@ -345,11 +358,12 @@ def test_a_citizen_card_implies_vietnamese_nationality():
         "value": "Việt Nam",
         "confidence": 0.99,
         "needs_review": False,
+        "review_reasons": [],
     }
     # A nationality read that is not the one the card implies goes to a clerk.
     out = classify([page([*card, ("Quốc tịch / Nationality: Lào", 900, 800)])])
     assert out.fields["nationality"]["value"] == "Việt Nam"
-    assert out.fields["nationality"]["needs_review"] is True
+    assert out.fields["nationality"]["review_reasons"] == ["implied_disagrees"]
     # Nothing is implied for a type that does not fix it.
     out = classify([application(("Họ và tên: Nguyễn Văn An", 300, 600))])
     assert "nationality" not in out.fields
@@ -452,11 +466,16 @@ def test_known_phrases_are_respelled_and_single_syllables_are_not():
 def test_name_syllable_with_several_spellings_read_unsure_is_flagged():
     rows = [("Họ và tên: TRỊNH THỦY LAN", 300, 700)]
     sure = classify([application(*rows)]).fields["full_name"]
-    assert sure == {"value": "TRỊNH THỦY LAN", "confidence": 0.95, "needs_review": False}
+    assert sure == {
+        "value": "TRỊNH THỦY LAN",
+        "confidence": 0.95,
+        "needs_review": False,
+        "review_reasons": [],
+    }
     unsure = page([*HEADER, ("ĐƠN ĐỀ NGHỊ CẤP BẢN SAO", 700, 420), *rows])
     unsure.words[-2] = dataclasses.replace(unsure.words[-2], conf=0.84)
     assert unsure.words[-2].text == "THỦY"
-    assert classify([unsure]).fields["full_name"]["needs_review"] is True
+    assert classify([unsure]).fields["full_name"]["review_reasons"] == ["name_marks_doubtful"]
 
 
 def test_well_formed_date_and_sex_tolerate_ocr_doubt_but_not_much():
@@ -773,12 +792,14 @@ def test_address_words_before_a_number_and_specks_before_a_word():
     assert printed('Về việc triển khai "Một cửa"')[1] is True
 
 
-def test_cut_amounts_organs_notations_and_misread_prefixes():
+def test_amounts_cut_where_ocr_stumbled_are_flagged():
     assert validators.money("3.500.000.000 đồng") == ("3500000000", True)
     assert validators.money("3.500.000.000 (Ba tỷ năm trăm triệu đồng)")[1] is True
-    assert validators.money("3.500.0Q0.000 đồng")[1] is False  # cut where OCR stumbled
+    assert validators.money("3.500.0Q0.000 đồng")[1] is False
     assert validators.money("3 .5Q0.000.000 đồng")[1] is False
-    # An organ's name starts with its kind; a hyphen glued inside a phrase is a speck.
+
+
+def test_organ_names_start_with_their_kind_and_have_no_glued_hyphen():
     assert (
         validators.organ("ban nhân dân xã Hòa Phước, huyện Hòa Vang, thành phố Đà Nẵng")[1] is False
     )
@@ -786,12 +807,18 @@ def test_cut_amounts_organs_notations_and_misread_prefixes():
         validators.organ("Ủy ban nhân-dân phường Đa Kao, quận 1, thành phố Hồ Chí Minh")[1] is False
     )
     assert validators.organ("Ủy ban nhân dân phường Đa Kao, quận 1, thành phố Hồ Chí Minh")[1]
-    # No name syllable starts with I (a misread T or L).
-    assert check_name("Hồ Văn Iong") == ("Hồ Văn Long", False)
-    # A header organ with its parent run into it, and an official letter's notation without
-    # the drafting unit, are flagged; a subject's fixed opening has its marks put right.
+
+
+def test_no_name_syllable_starts_with_i():
+    assert check_name("Hồ Văn Iong") == ("Hồ Văn Long", False)  # a misread T or L
+
+
+def test_a_header_organ_with_its_parent_run_into_it_is_flagged():
     merged = _police_header(("CÔNG AN TỈNH ĐẮK LẮK NG AN THỊ TRẤN PHƯỚC AN", 200, 200))
-    assert merged["issuer"]["needs_review"] is True
+    assert "issuer_two_levels" in merged["issuer"]["review_reasons"]
+
+
+def test_an_official_letter_notation_without_the_drafting_unit_is_flagged():
     letter = [
         ("BỘ NỘI VỤ", 250, 200),
         *HEADER,
@@ -803,7 +830,10 @@ def test_cut_amounts_organs_notations_and_misread_prefixes():
     out = classify([page(letter)])
     assert out.document_type["code"] == "official_letter"
     assert out.fields["document_number"]["value"] == "2617/BNV"
-    assert out.fields["document_number"]["needs_review"] is True
+    assert out.fields["document_number"]["review_reasons"] == ["notation_without_unit"]
+
+
+def test_a_subject_opening_has_its_marks_put_right():
     decision = [
         ("ỦY BAN NHÂN DÂN", 250, 200),
         ("PHƯỜNG AN BIÊN", 260, 270),
