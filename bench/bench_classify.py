@@ -8,9 +8,12 @@ catalogue entry extracts (missing and wrong counted apart), wrong values handed 
 ``needs_review`` per 100 fields (the outcome that must not happen), values for fields the page
 does not print, the share of right values still flagged (the desk's workload: flagging
 everything would empty the unflagged-wrong column and make the tool useless), and the share
-of blank and unrelated pages that come out ``unknown``. Readings are cached (see
-``bench.classify_data``); use one seed range for tuning and another for the final, held-out
-figures.
+of blank and unrelated pages that come out ``unknown``. Per review reason code it reports how
+often the code fired on a field the truth knows and how often that value was really wrong
+(missing from the page counts as wrong): a check that never catches a wrong value is a
+clerk's time wasted. Flagged fields without a reason are counted (there must be none).
+Readings are cached (see ``bench.classify_data``); use one seed range for tuning and another
+for the final, held-out figures.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ def score(entries: list[dict[str, Any]], details: list[str] | None = None) -> di
     from classifiers import classify
 
     c: Counter[str] = Counter()
+    reasons: dict[str, Counter[str]] = defaultdict(Counter)
     per_field: dict[str, Counter[str]] = defaultdict(Counter)
     confusion: Counter[tuple[str, str]] = Counter()
     for e in entries:
@@ -65,6 +69,7 @@ def score(entries: list[dict[str, Any]], details: list[str] | None = None) -> di
             want = e["fields"][name]
             have = out.fields.get(name) or {}
             value, review = have.get("value"), have.get("needs_review", True)
+            _count_reasons(have, value != want, reasons, c)
             c["fields"] += 1
             per_field[name]["n"] += 1
             if value is None:
@@ -88,6 +93,7 @@ def score(entries: list[dict[str, Any]], details: list[str] | None = None) -> di
         for name in sorted(wanted - set(e["fields"])):
             have = out.fields.get(name)
             if have and have.get("value") is not None:
+                _count_reasons(have, True, reasons, c)
                 c["spurious"] += 1
                 c["spurious_unflagged"] += not have.get("needs_review", True)
                 if details is not None:
@@ -96,7 +102,37 @@ def score(entries: list[dict[str, Any]], details: list[str] | None = None) -> di
         "counts": dict(c),
         "per_field": {k: dict(v) for k, v in per_field.items()},
         "confusion": {f"{a}->{b}": n for (a, b), n in confusion.items()},
+        "reasons": {k: dict(v) for k, v in sorted(reasons.items())},
     }
+
+
+def _count_reasons(
+    have: dict[str, Any], wrong: bool, reasons: dict[str, Counter[str]], c: Counter[str]
+) -> None:
+    """Counts each reason of a field value that was read, and whether the value was wrong."""
+    if not have or have.get("value") is None:
+        return
+    codes = have.get("review_reasons") or []
+    c["review_without_reason"] += bool(have.get("needs_review")) and not codes
+    for code in codes:
+        reasons[code]["fired"] += 1
+        reasons[code]["wrong"] += wrong
+
+
+def reasons_table(results: dict[str, dict[str, Any]]) -> str:
+    """Per reason code over all profiles: how often it fired, how often the value was wrong."""
+    total: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in results.values():
+        for code, n in r.get("reasons", {}).items():
+            total[code].update(n)
+    rows = ["| reason | fired | really wrong | wrong % |", "|---|---|---|---|"]
+    for code, n in sorted(total.items(), key=lambda kv: (-kv[1]["fired"], kv[0])):
+        rows.append(
+            f"| {code} | {n['fired']} | {n['wrong']} | {_pct(n['wrong'], n['fired']).strip()} |"
+        )
+    without = sum(r["counts"].get("review_without_reason", 0) for r in results.values())
+    rows.append(f"\nflagged fields without a reason: {without}")
+    return "\n".join(rows)
 
 
 def _pct(a: int, b: int) -> str:
@@ -188,6 +224,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"\nseed {seed}\n{table(one)}")
         print(f"\npooled over seeds {', '.join(map(str, seeds))}")
     print(table(results))
+    print("\n" + reasons_table(results))
     print(f"\nreading {t1 - t0:.0f} s, classifying {t2 - t1:.1f} s ({len(entries)} pages)")
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     Path(REPORT).write_text(
