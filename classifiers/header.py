@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from classifiers.lines import Line
-from classifiers.policy import rated, rerate, word_confidence
+from classifiers.policy import rated, reread
 from classifiers.review import FieldValue, Flag
 from classifiers.vntext import fold
 
@@ -273,6 +273,4 @@ def confirm_notation(number: FieldValue, issuer: str | None, types: tuple[str, .
     counted = [w for w in number.words if not explained(w.text)]
     if len(counted) == len(number.words) or not counted:
         return
-    conf = word_confidence(counted) * (0.5 if not number.valid else 1.0)
-    if conf > number.confidence:
-        rerate(number, conf)
+    reread(number, counted)

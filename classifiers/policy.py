@@ -219,6 +219,15 @@ def rerate(fv: FieldValue, confidence: float) -> None:
         fv.reasons = fv.reasons | {"ocr_unsure"}
 
 
+def reread(fv: FieldValue, words: Iterable[Word]) -> None:
+    """Rates ``fv`` on ``words`` only, the part of its words that another reading does not
+    already explain (a notation that is the issuer's initials), when that makes it surer; the
+    effects of its reasons still count."""
+    confidence = word_confidence(words) * _factor(Flag(c) for c in fv.reasons)
+    if confidence > fv.confidence:
+        rerate(fv, confidence)
+
+
 def confirm_date(fv: FieldValue) -> None:
     """Re-rates a read date that another reading on the page vouches for (``DATE_FLOOR``).
 
@@ -269,6 +278,7 @@ __all__ = [
     "implied",
     "rate",
     "rated",
+    "reread",
     "rerate",
     "review_limit",
     "verified",
