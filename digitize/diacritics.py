@@ -249,38 +249,59 @@ def correct(words: list[Word], *, m: lm.Model | None = None) -> tuple[list[Word]
     on the same line with no punctuation between. A neighbour changed already, or read
     surely, stands as it is; an unsure one as any spelling of its letters, so "thâm quyên"
     still finds "thẩm quyền". Only unsure words are weighed: a page of sure words costs a
-    scan of its confidences, and the model is loaded on the first word that needs it.
+    scan of its confidences, and the model is loaded on the first page that needs it.
     """
-    out = list(words)
+    out = [
+        w if unicodedata.is_normalized("NFC", w.text) else replace(w, text=nfc(w.text))
+        for w in words
+    ]
     changes: list[Change] = []
     changed: set[int] = set()
     parts = [_split(w.text) for w in words]
     lines = [(w.block, w.par, w.line) for w in words]
-    alone: set[int] | None = None
-    for i, w in enumerate(words):
-        if not unicodedata.is_normalized("NFC", w.text):
-            out[i] = replace(w, text=nfc(w.text))
-        if w.conf >= MAX_CONF:
-            continue
-        lead, core, trail, read, own = parts[i]
-        if not core.isalpha():
-            continue
-        m = m or model()
-        if alone is None:
-            alone = _left_alone(m, parts, lines)
-        if i in alone:
-            continue
-        left = right = None
-        if i > 0 and not lead and lines[i - 1] == lines[i] and not parts[i - 1][2]:
-            p = words[i - 1]
-            left = _side(m, parts[i - 1], p.conf >= MAX_CONF or i - 1 in changed)
-        if i + 1 < len(words) and not trail and lines[i + 1] == lines[i] and not parts[i + 1][0]:
-            right = _side(m, parts[i + 1], words[i + 1].conf >= MAX_CONF)
-        new = _candidate(m, core, own, read, w.conf, left, right)
-        if new is None or new == core:
-            continue
-        out[i] = replace(w, text=lead + new + trail)
-        parts[i] = _split(out[i].text)  # the next word sees its left neighbour corrected
-        changed.add(i)
-        changes.append(Change(i, w.text, out[i].text))
+    todo = [i for i, w in enumerate(words) if w.conf < MAX_CONF and parts[i][1].isalpha()]
+    if not todo:
+        return out, changes
+    m = m or model()
+    alone = _left_alone(m, parts, lines)
+    # A second look at the words beside a change: "TĨNH TUYẾN QUANG" finds "TỈNH" only once
+    # "TUYÊN QUANG" stands right.
+    for _ in range(2):
+        before = len(changed)
+        for i in todo:
+            if i in alone or i in changed:
+                continue
+            new = _weigh(m, i, words, parts, lines, changed)
+            if new is None:
+                continue
+            lead, core, trail = parts[i][:3]
+            out[i] = replace(words[i], text=lead + new + trail)
+            parts[i] = _split(out[i].text)  # the next word sees its neighbour corrected
+            changed.add(i)
+            changes.append(Change(i, words[i].text, out[i].text))
+        if len(changed) == before:
+            break
+        todo = [i for i in todo if i - 1 in changed or i + 1 in changed]
+    changes.sort(key=lambda c: c.index)
     return out, changes
+
+
+def _weigh(
+    m: lm.Model,
+    i: int,
+    words: list[Word],
+    parts: list[Part],
+    lines: list[tuple[int, int, int]],
+    changed: set[int],
+) -> str | None:
+    """Word ``i``'s new spelling between its neighbours, or ``None``."""
+    lead, core, trail, read, own = parts[i]
+    left = right = None
+    if i > 0 and not lead and lines[i - 1] == lines[i] and not parts[i - 1][2]:
+        sure = words[i - 1].conf >= MAX_CONF or i - 1 in changed
+        left = _side(m, parts[i - 1], sure)
+    if i + 1 < len(words) and not trail and lines[i + 1] == lines[i] and not parts[i + 1][0]:
+        sure = words[i + 1].conf >= MAX_CONF or i + 1 in changed
+        right = _side(m, parts[i + 1], sure)
+    new = _candidate(m, core, own, read, words[i].conf, left, right)
+    return None if new == core else new
