@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from digitize import barcodes, cleanup, diacritics, plainreading, tesseract
+from digitize import barcodes, cleanup, plainreading, tesseract
 from digitize.cleanup.illumination import flatten_background, stretch
 from digitize.cleanup.ocrimage import plain_image
 from digitize.cleanup.orientation import text_strip
@@ -100,6 +100,8 @@ def _final_words(
             log.warning("%s: the lines under the seal were not read again: %s", what, exc)
     if prep.scale != 1.0:
         words = [w.scaled(1.0 / prep.scale) for w in words]
+    from digitize import diacritics  # its syllable model is needed after OCR, not before
+
     words, fixed = diacritics.correct(words)
     prep.quality["diacritics_fixed"] = len(fixed)
     return words, lines
