@@ -106,21 +106,40 @@ def _bonus(c: int, na: int, nb: int, total: int) -> float:
     return BONUS + SLOPE * math.log(lift) if lift >= 1.0 else 0.0
 
 
+_PRINTED_KEYS = frozenset({"label", "labels", "titles", "keywords"})
+"""Keys of ``catalogue.yaml`` whose values are printed on documents."""
+
+
+def _printed(node: object, printed: bool = False) -> list[str]:
+    """Every string under a printed key of the catalogue, however deep."""
+    if isinstance(node, dict):
+        return [s for k, v in node.items() for s in _printed(v, printed or k in _PRINTED_KEYS)]
+    if isinstance(node, list):
+        return [s for v in node for s in _printed(v, printed)]
+    return [nfc(node)] if printed and isinstance(node, str) else []
+
+
 def _project_lists() -> tuple[list[str], list[str], list[str]]:
-    """The classifiers' phrases (``vocabulary.yaml``), personal-name syllables and surnames
-    (``names.yaml``), read where the ``classifiers`` package is installed, or nothing."""
+    """The classifiers' phrases (``vocabulary.yaml``, the catalogue's printed titles, labels
+    and keywords), personal-name syllables and surnames (``names.yaml``), read where the
+    ``classifiers`` package is installed, or nothing."""
     spec = importlib.util.find_spec("classifiers")
     folders = list(spec.submodule_search_locations or []) if spec else []
     if not folders:
         return [], [], []
     folder = Path(folders[0])
-    try:
-        vocab = yaml.safe_load((folder / "vocabulary.yaml").read_text(encoding="utf-8")) or {}
-        names = yaml.safe_load((folder / "names.yaml").read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        log.warning("the classifiers' phrase lists are unreadable (%s): not used", exc)
-        return [], [], []
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = {}
+    for name in ("vocabulary", "names", "catalogue"):
+        try:
+            text = (folder / f"{name}.yaml").read_text(encoding="utf-8")
+            data[name] = yaml.load(text, Loader=loader) or {}  # noqa: S506 (a safe loader)
+        except (OSError, yaml.YAMLError) as exc:
+            log.warning("the classifiers' %s.yaml is unreadable (%s): not used", name, exc)
+            data[name] = {}
+    vocab, names = data["vocabulary"], data["names"]
     phrases = [nfc(str(p)) for g in ("organs", "phrases") for p in vocab.get(g) or []]
+    phrases += _printed(data["catalogue"])
     people = [nfc(str(n)) for g in ("surnames", "syllables") for n in names.get(g) or []]
     surnames = [nfc(str(n)) for n in names.get("surnames") or []]
     return phrases, people, surnames
