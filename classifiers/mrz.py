@@ -94,8 +94,56 @@ def _birth_century(id_number: str | None, yy: str) -> int:
     return 1900 if int(yy) > date.today().year % 100 else 2000
 
 
+def _dates_verify(row: str) -> bool:
+    """Whether ``row`` reads as a second TD1 row: birth date and expiry with their checks."""
+    born, expiry = _digits(row[0:6]), _digits(row[8:14])
+    return (
+        len(row) >= 15
+        and born.isdigit()
+        and check_digit(born) == _digits(row[6])
+        and expiry.isdigit()
+        and check_digit(expiry) == _digits(row[14])
+    )
+
+
+def _aligned(row: str) -> str:
+    """A row longer than 30 characters (a speck of the card's edge read as a character) cut
+    to the 30 whose check digits verify, when some do."""
+    for k in range(len(row) - 29):
+        window = row[k : k + 30]
+        doc = _digits(window[5:14])
+        if window.startswith(("I", "1")) and doc.isdigit() and check_digit(doc) == window[14:15]:
+            return window
+        if _dates_verify(window):
+            return window
+    return row
+
+
+def _second_row_alone(rows: list[str]) -> MrzData | None:
+    """Dates and sex of a zone whose first row was lost (a fold, a glare): the second row's
+    own check digits still verify each date."""
+    for i, row in enumerate(rows):
+        if not _dates_verify(row):
+            continue
+        born, expiry = _digits(row[0:6]), _digits(row[8:14])
+        dob, expiry_iso = _yymmdd(born, _birth_century(None, born[:2])), _yymmdd(expiry, 2000)
+        sex = {"M": "Nam", "F": "Nữ"}.get(row[7])
+        return MrzData(None, dob, sex, expiry_iso, _name(rows, i + 1))
+    return None
+
+
+def _name(rows: list[str], i: int) -> str | None:
+    if i < len(rows) and "<<" in rows[i]:
+        parts = [p for p in re.split(r"<+", rows[i]) if p]
+        if parts and all(p.isalpha() for p in parts):
+            return " ".join(parts)
+    return None
+
+
 def parse_td1(rows: list[str]) -> MrzData | None:
-    """The verified values of the first TD1 zone (three rows, the first starting "I")."""
+    """The verified values of the first TD1 zone (three rows, the first starting "I"); when
+    no first row reads, the dates of a second row alone."""
+    rows = [_aligned(r) for r in rows]
     for i in range(len(rows) - 1):
         first, second = rows[i], rows[i + 1]
         if not first.startswith(("I", "1")) or len(first) < 28:
@@ -121,15 +169,11 @@ def parse_td1(rows: list[str]) -> MrzData | None:
         exp_ok = expiry.isdigit() and check_digit(expiry) == expiry_check
         expiry_iso = _yymmdd(expiry, 2000) if exp_ok else None
         sex = {"M": "Nam", "F": "Nữ"}.get(sex_char) if (born_ok and exp_ok) else None
-        name = None
-        if i + 2 < len(rows) and "<<" in rows[i + 2]:
-            parts = [p for p in re.split(r"<+", rows[i + 2]) if p]
-            if parts and all(p.isalpha() for p in parts):
-                name = " ".join(parts)
+        name = _name(rows, i + 2)
         if not (id_number or dob or expiry_iso):
             continue
         return MrzData(id_number, dob, sex, expiry_iso, name)
-    return None
+    return _second_row_alone(rows)
 
 
 def read_mrz(lines: list[Line]) -> MrzData | None:

@@ -10,12 +10,14 @@ The first tests need no OCR: they build pages from words, as the OCR gives them.
 
 from __future__ import annotations
 
+import io
 import random
 import time
 
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
 from bench.synth.cardprint import mrz_lines, photograph, qr_payload
 from bench.synth.cards import render_card
@@ -167,6 +169,21 @@ def test_old_card_labels_and_a_card_back():
     assert out.fields["signer"]["value"] == "Lê Thị Hoa"
 
 
+def test_mrz_row_with_a_speck_or_without_its_first_row():
+    rows = [
+        "IDVNMO981785372031098178537<<<",
+        "O9805183M3805181VNM<<<<<<<<<<<G",  # a speck of the card's edge read as "O"
+        "PHAN<<QUOC<THANH<HAI<<<<<<<<<<",
+    ]
+    data = parse_td1(rows)
+    assert data is not None and data.id_number == "031098178537"
+    assert (data.date_of_birth, data.sex, data.expiry_date) == ("1998-05-18", "Nam", "2038-05-18")
+    alone = parse_td1(rows[1:])  # the first row lost: the dates still verify on their own
+    assert alone is not None and alone.id_number is None
+    assert (alone.date_of_birth, alone.expiry_date) == ("1998-05-18", "2038-05-18")
+    assert parse_td1(["O9805183M3805182VNM<<<<<<<<<<<G"]) is None  # a broken check digit
+
+
 def test_generated_mrz_carries_valid_check_digits():
     person = random_person(random.Random(3))
     expiry = person.date_of_birth.replace(year=person.date_of_birth.year + 40)
@@ -181,15 +198,28 @@ def test_generated_mrz_carries_valid_check_digits():
 # --- photographed cards through the pipeline ---------------------------------------------------
 
 
-def _read(kind: str, seed: int):
+def _read(kind: str, seed: int, sideways: bool = False):
     card = render_card(kind, random.Random(seed), 600)
     data, _dpi = photograph(card.image, card.dpi, random.Random(seed + 1), laminated=card.laminated)
+    if sideways:
+        data = _stored_sideways(data)
     doc = open_document(None, data, max_pixels=120_000_000, pdf_dpi=300, name="card.jpg")
     pages = [
         complete_page(ready, lang="vie", timeout=120).result
         for ready in prepared_pages(doc.pages(), lang="vie", timeout=120, name="card.jpg")
     ]
     return card, data, pages, classify(pages)
+
+
+def _stored_sideways(jpeg: bytes) -> bytes:
+    """The photo as phones store it when held upright over a card: pixels a quarter turn
+    off, and an EXIF orientation tag (6: turn clockwise to show) saying so."""
+    image = Image.open(io.BytesIO(jpeg)).transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=90, exif=exif)
+    return out.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -219,6 +249,15 @@ def test_chip_front_photo_fields_filled_exactly_from_its_code(chip_front):
     # Printed only, bottom left under the portrait: read from the print.
     assert f["expiry_date"]["value"] == card.fields["expiry_date"]
     assert f["place_of_origin"]["value"] == card.fields["place_of_origin"]
+
+
+def test_sideways_stored_photo_is_turned_by_its_exif_tag_and_read():
+    card, _data, pages, out = _read("chip_front", 12, sideways=True)
+    assert pages[0].width > pages[0].height  # shown the way the tag says: landscape
+    assert pages[0].codes == [card.payload]
+    assert out.document_type["code"] == "citizen_id"
+    assert out.fields["id_number"]["value"] == card.fields["id_number"]
+    assert out.fields["date_of_birth"]["value"] == card.fields["date_of_birth"]
 
 
 def test_chip_back_photo_is_a_citizen_id_with_issue_date_and_officer():
