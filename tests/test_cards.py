@@ -79,6 +79,12 @@ def test_card_payload_is_parsed_and_other_codes_are_not():
     assert parse_payload(PAYLOAD.replace("|Nam|", "|Nữ|")) is None
 
 
+def test_codes_are_kept_with_the_page_words():
+    stored = page(FRONT, (PAYLOAD,)).words_json()
+    assert stored["codes"] == [PAYLOAD]
+    assert page(FRONT).words_json()["codes"] == []
+
+
 def test_code_confirms_agreeing_values_replaces_others_and_fills_the_rest():
     out = classify([page(FRONT, (PAYLOAD,), conf=0.6)])
     f = out.fields
