@@ -32,9 +32,7 @@ the signature and the seal are between them)."""
 
 def _title_lines(lines: list[Line]) -> list[Line]:
     return [
-        ln
-        for ln in lines
-        if is_upper_line(ln.text) and any(t in ln.key for t in OFFICE_TITLES)
+        ln for ln in lines if is_upper_line(ln.text) and any(t in ln.key for t in OFFICE_TITLES)
     ]
 
 
