@@ -52,3 +52,39 @@ def test_a_value_without_colon_is_not_swallowed():
     # No colon after the label: the capitalised name is the value, not more label.
     field, got = _value("Họ và tên Nguyễn Văn An Ghi chú: không", {"full_name": ("Họ và tên",)})
     assert got.startswith("Nguyễn Văn An")
+
+
+def _page(rows: list[str]):
+    from digitize.models import PageResult
+
+    words, y = [], 100
+    for n, row in enumerate(rows, 1):
+        x = 200
+        for token in row.split():
+            words.append(Word(token, x, y, 24 * len(token), 40, 0.96, 1, 1, n))
+            x += 24 * len(token) + 20
+        y += 70
+    return PageResult(0, 2480, 3508, 300.0, words, "\n".join(rows), "ocr", {})
+
+
+@pytest.mark.parametrize(
+    "label", ["Số giấy tờ pháp lý của cá nhân:", "Số định danh cá nhân:", "Số CCCD:"]
+)
+def test_a_business_registration_gives_its_representative_s_id(label):
+    import classifiers
+
+    page = _page(
+        [
+            "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP",
+            "Mã số doanh nghiệp: 0312345678",
+            "Tên công ty viết bằng tiếng Việt: CÔNG TY TNHH AN PHÚ",
+            "Vốn điều lệ: 1.000.000.000 đồng",
+            "4. Người đại diện theo pháp luật của công ty",
+            "Họ và tên: NGUYỄN VĂN AN",
+            f"{label} 079092001234",
+            "Địa chỉ thường trú: Số 5, phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh",
+        ]
+    )
+    found = classifiers.classify([page])
+    assert found.document_type["code"] == "business_registration"
+    assert found.fields["id_number"]["value"] == "079092001234"

@@ -109,7 +109,11 @@ def render_business_registration(c: Canvas, rng: random.Random, st: Style) -> di
         "Sinh ngày:",
         f"{nm.dmy(owner.date_of_birth)}    Dân tộc: {owner.ethnicity}    Quốc tịch: Việt Nam",
     )
-    y = field(c, st, y, "Số định danh cá nhân:", owner.id_number)
+    # Certificates of different years print the representative's ID under different labels
+    # (chosen from the number itself, so the page's other random draws stay as they were).
+    id_labels = ("Số định danh cá nhân:", "Số giấy tờ pháp lý của cá nhân:", "Số CCCD:")
+    id_label = id_labels[int(owner.id_number[-1]) % len(id_labels)]
+    y = field(c, st, y, id_label, owner.id_number)
     y = field(c, st, y, "Địa chỉ thường trú:", owner.residence.full()) + 4
     signer = nm.random_name(rng, rng.choice(["Nam", "Nữ"]))
     signer_block(
@@ -130,6 +134,7 @@ def render_business_registration(c: Canvas, rng: random.Random, st: Style) -> di
         "charter_capital": str(capital),
         "first_registration_date": first.isoformat(),
         "owner_name": owner_name,
+        "id_number": owner.id_number,
         "signer": signer,
     }
 
