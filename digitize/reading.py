@@ -26,7 +26,6 @@ import numpy as np
 
 from digitize import barcodes, cleanup, plainreading, tesseract
 from digitize.cleanup.illumination import flatten_background, stretch
-from digitize.cleanup.ocrimage import plain_image
 from digitize.cleanup.orientation import text_strip
 from digitize.cleanup.resolution import ocr_scale
 from digitize.errors import OCRError
@@ -105,39 +104,6 @@ def _final_words(
     words, fixed = diacritics.correct(words)
     prep.quality["diacritics_fixed"] = len(fixed)
     return words, lines
-
-
-def _second_look(
-    s: cleanup.Survey,
-    prep: cleanup.Prepared,
-    words: list[Word],
-    *,
-    lang: str,
-    timeout: float,
-    what: str,
-) -> tuple[list[Word], dict[str, object]]:
-    """The reading with the plain page as a second opinion (see :mod:`digitize.plainreading`):
-    the whole page for pages cleanup can misjudge, the unsure lines for the others."""
-    h, w = prep.ocr.shape[:2]
-    dpi = prep.dpi * prep.scale
-    if plainreading.wants_whole_page(words, scale=prep.scale, camera=s.camera):
-        plain = plain_image(prep.display, (w, h))
-        words, won = plainreading.better_page(
-            words, plain, scale=prep.scale, lang=lang, dpi=dpi, timeout=timeout, what=what
-        )
-        return words, {"ocr_image": "plain" if won else "cleaned"}
-    if not plainreading.unsure_lines(words):
-        return words, {}
-    plain = plain_image(prep.display, (w, h))
-    try:
-        words, lines = plainreading.better_lines(
-            words, plain, lang=lang, dpi=dpi, timeout=timeout, what=what
-        )
-    except OCRError as exc:
-        # The page is read already: a second look that fails costs nothing but itself.
-        log.warning("%s: the unsure lines were not read again: %s", what, exc)
-        return words, {}
-    return words, ({"plain_lines": lines} if lines else {})
 
 
 VERTICAL_WORDS = 0.7
@@ -359,7 +325,9 @@ def complete_page(ready: PreparedPage, *, lang: str, timeout: float) -> ReadPage
         )
         if _better(turned_words, words, sideways=sideways is not None):
             prep, words, how = turned, turned_words, turn[1]
-    words, second = _second_look(s, prep, words, lang=lang, timeout=timeout, what=what)
+    words, second = plainreading.second_look(
+        prep, words, camera=s.camera, lang=lang, timeout=timeout, what=what
+    )
     words, reread = _final_words(prep, words, lang=lang, timeout=timeout, what=what)
     ph, pw = prep.display.shape[:2]
     quality = dict(prep.quality, orientation=how, source="ocr", **(ready.page.layer_check or {}))
