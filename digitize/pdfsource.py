@@ -144,12 +144,20 @@ Source = bytes | Path
 
 
 def _open_pdfium(source: Source, name: str) -> pdfium.PdfDocument:
+    """The document with its form fields set up, so that pages render what a reader shows:
+    the number and the day typed into an e-signing tool's fields at signing are printed by
+    those fields, not by the page's content."""
     try:
-        return pdfium.PdfDocument(source)
+        doc = pdfium.PdfDocument(source)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
             raise EncryptedPDF(f"{name} is protected by a password.") from exc
         raise CorruptFile(f"{name} could not be opened as a PDF: {exc}.") from exc
+    try:
+        doc.init_forms()
+    except pdfium.PdfiumError:  # no form environment: the pages render without their fields
+        log.debug("%s: form fields not set up", name)
+    return doc
 
 
 def _open_plumber(source: Source, name: str) -> pdfplumber.PDF:

@@ -30,6 +30,7 @@ from digitize.cleanup.orientation import text_strip
 from digitize.cleanup.resolution import ocr_scale
 from digitize.errors import OCRError
 from digitize.intake import estimate_dpi
+from digitize.layerprint import add_unlayered_print
 from digitize.models import PageImage, PageResult, Word
 from digitize.text import page_text
 from digitize.zonereading import reread_zones
@@ -260,13 +261,17 @@ def prepare_page(page: PageImage, *, lang: str, timeout: float, name: str) -> Pr
     h, w = page.image.shape[:2]
     if page.text_layer is not None:
         dpi = page.dpi or estimate_dpi(w, h)
+        # The number and the day typed into signing fields are printed, not in the layer.
+        words, added = add_unlayered_print(
+            page.text_layer, page.image, lang=lang, dpi=dpi, timeout=timeout, what=what
+        )
         result = PageResult(
             page.index,
             w,
             h,
             dpi,
-            page.text_layer,
-            page_text(page.text_layer, w),
+            words,
+            page_text(words, w),
             "text_layer",
             {
                 "rotation": 0,
@@ -274,6 +279,7 @@ def prepare_page(page: PageImage, *, lang: str, timeout: float, name: str) -> Pr
                 "dpi": round(dpi, 1),
                 "source": "text_layer",
                 **(page.layer_check or {}),
+                **({"print_outside_layer": added} if added else {}),
             },
         )
         return PreparedPage(page, what, done=ReadPage(result, page.image))
