@@ -21,6 +21,7 @@ from classifiers.lines import Line
 from classifiers.policy import rated, reread
 from classifiers.review import FieldValue, Flag
 from classifiers.vntext import fold
+from digitize.slots import SLOT_BLOCK
 
 HEADER_BOTTOM = 0.35
 """The header (organ block, number, place and date) lies in this top share of the page."""
@@ -126,6 +127,12 @@ def _taller(words: list, slot: str, printed: float | None) -> bool:
     return bool(printed and mine) and all(w.height > HANDWRITTEN_TALLER * printed for w in mine)
 
 
+def _reread(words: tuple) -> bool:
+    """Whether the row's slot was read again from its own crop (see :mod:`digitize.slots`):
+    only a slot left without clean digits by the page's reading, written in by hand, is."""
+    return any(w.block == SLOT_BLOCK for w in words)
+
+
 def read_number(first: list[Line]) -> FieldValue | None:
     """``123/QĐ-UBND`` from the header's number row, without spaces (the contract's form).
 
@@ -148,7 +155,12 @@ def read_number(first: list[Line]) -> FieldValue | None:
         return rated(None, "document_number", digit_words, flags=flags, valid=False)
     # A number glued to "Số:" ("Số:11") was squeezed in by hand: print leaves a space.
     glued = re.match(r"^\W{0,2}\S{1,3}:\d", row.line.text)
-    if guessed or glued or _taller(list(row.words), row.number, _year_height(first)):
+    if (
+        guessed
+        or glued
+        or _reread(row.words)
+        or _taller(list(row.words), row.number, _year_height(first))
+    ):
         flags.append(Flag("number_handwritten"))
     notation = re.sub(r"\s+", "", row.notation)
     return rated(f"{number}/{notation}", "document_number", digit_words, flags=flags)
@@ -210,7 +222,7 @@ def read_issue_date(first: list[Line]) -> FieldValue | None:
     tall = _taller(list(words), m.group("day"), year_height) or _taller(
         list(words), m.group("month"), year_height
     )
-    if day_guess or month_guess or year_guess or glued or tall:
+    if day_guess or month_guess or year_guess or glued or tall or _reread(words):
         flags.append(Flag("date_handwritten"))
     d, mo, y = int(day), int(month), int(year)
     if len(day) < 2 or (len(month) < 2 and mo <= 2):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from digitize import barcodes, cleanup, plainreading, tesseract
+from digitize import barcodes, cleanup, plainreading, slots, tesseract
 from digitize.cleanup.illumination import flatten_background, stretch
 from digitize.cleanup.orientation import text_strip
 from digitize.cleanup.resolution import ocr_scale
@@ -336,6 +336,17 @@ def complete_page(ready: PreparedPage, *, lang: str, timeout: float) -> ReadPage
     )
     words, reread = _final_words(prep, words, lang=lang, timeout=timeout, what=what)
     ph, pw = prep.display.shape[:2]
+    words, prep.quality["slots_reread"] = slots.reread_slots(
+        prep.ocr,
+        words,
+        width=pw,
+        height=ph,
+        scale=prep.scale,
+        lang=lang,
+        dpi=prep.dpi * prep.scale,
+        timeout=timeout,
+        what=what,
+    )
     quality = dict(prep.quality, orientation=how, source="ocr", **(ready.page.layer_check or {}))
     quality.update(second)
     if reread:

@@ -1,0 +1,301 @@
+"""A second, targeted reading of the two slots of a Decree 30 header filled in by hand.
+
+Documents are printed with the number and the day left blank (``Số:    /QĐ-UBND``,
+``Quảng Ngãi, ngày    tháng 01 năm 2025``); the number and the day are written in with a pen
+or stamped at signing, often squeezed against ``Số:`` or ``ngày``. Read as part of a whole
+page, Tesseract drops those digits or reads them as specks. Read as one line, cut out of the
+page with the printed words around it, it mostly reads them: the printed words anchor the
+line, and the line's height is the ink's.
+
+So where a page's reading has a number row or a place-and-date row in its top part whose slot
+holds no clean digits (found by :mod:`digitize.slotrows`), that row is cut from the cleaned OCR
+image and read again as one line (``--psm 7``) at a few levels (as it is, strokes thickened,
+half size, black and white) and with two models. A reading counts only when it has clean digits
+in the slot, the printed words around it agree with the page's (the notation, the month, the
+year) and the digits cover the slot's ink; the readings vote, and a tie gives nothing. The
+digits are put between the row's printed words, so that the text, the searchable PDF and the
+classifiers see them. The row's words carry :data:`SLOT_BLOCK`: digits read this way were
+written by hand, and the classifiers keep them for a clerk to confirm. At most two small crops
+per page, and only on pages that have such a row.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import cv2
+import numpy as np
+
+from digitize import tesseract
+from digitize.errors import OCRError
+from digitize.models import Word
+from digitize.slotrows import (
+    Row,
+    Span,
+    agrees,
+    date_row,
+    fold,
+    joined,
+    number_row,
+    printed_height,
+    printed_spans,
+)
+
+log = logging.getLogger(__name__)
+
+SLOT_BLOCK = 9000
+"""Block number of the words of a row read again here. A classifier that finds a number or a
+day among them knows it was written by hand (or stamped) and asks a clerk to confirm it."""
+
+PAD_Y = 0.6
+"""The crop reaches this many text heights above and below the row's words."""
+
+PAD_X = 1.0
+"""and this many text heights left and right of them."""
+
+MIN_HEIGHT = 20
+"""Text height, in OCR pixels, below which the crop is enlarged before reading."""
+
+READINGS = ((None, 0), ("eng", 0), ("eng", 1), ("eng", 2), ("eng", 3), ("eng", 4))
+"""(model, level of :func:`_variants`) a row is read with. The ``eng`` model, with no tone
+marks to look for, reads handwritten digits far better than ``vie`` (which makes a looped
+``2`` an ``@`` and a ``0`` an ``Ø``); the page's own model (``None``) reads the printed words
+around them surely. Where ``eng`` is not installed, the page's model alone reads."""
+
+MIN_VOTES = 2
+"""Readings that must agree on a slot's value before it is taken."""
+
+COVER = 0.75
+"""Share of the slot's ink, across, that the digits read there must cover."""
+
+
+def _piece(w: Word, span: Span, a: int, b: int) -> Word | None:
+    """The part of ``w`` (at ``span`` of a joined text) inside ``a:b``, its box cut to the
+    share of its letters; ``None`` when nothing of it is there."""
+    s, e = max(span[0], a), min(span[1], b)
+    text = w.text[s - span[0] : e - span[0]]
+    if e <= s or not text.strip():
+        return None
+    n = max(1, len(w.text))
+    left = w.left + round(w.width * (s - span[0]) / n)
+    width = max(1, round(w.width * (e - s) / n))
+    return Word(text.strip(), left, w.top, width, w.height, w.conf, w.block, w.par, w.line)
+
+
+def _outside(words: list[Word], cuts: list[Span]) -> list[Word]:
+    """The words with the parts inside ``cuts`` (spans of their joined text) taken out."""
+    text, spans = joined(words)
+    edges = [0, *[x for c in sorted(cuts) for x in c], len(text)]
+    keep = [(edges[k], edges[k + 1]) for k in range(0, len(edges), 2)]
+    out = []
+    for w, span in zip(words, spans, strict=True):
+        for a, b in keep:
+            piece = _piece(w, span, a, b)
+            if piece is not None:
+                out.append(piece)
+    return out
+
+
+def _inside(words: list[Word], cut: Span) -> Word | None:
+    """One word holding the digits of ``words`` inside ``cut``, with their joint box."""
+    _joined_text, spans = joined(words)
+    parts = [p for w, sp in zip(words, spans, strict=True) if (p := _piece(w, sp, *cut))]
+    digits = "".join(re.sub(r"\D", "", p.text) for p in parts)
+    parts = [p for p in parts if re.search(r"\d", p.text)]
+    if not digits or not parts:
+        return None
+    left, right = min(p.left for p in parts), max(p.right for p in parts)
+    top, bottom = min(p.top for p in parts), max(p.bottom for p in parts)
+    conf = min(p.conf for p in parts)
+    return Word(digits, left, top, right - left, bottom - top, conf)
+
+
+def _covers(read: list[Word], spans: list[Span], ink: np.ndarray) -> bool:
+    """Whether the reading's slot digits cover the ink between the printed words around them:
+    a reading that drops a looped ``2`` of ``23`` reads a clean, wrong ``3``."""
+    text, word_spans = joined(read)
+    for a, b in spans:
+        digits = _inside(read, (a, b))
+        before = [p for w, sp in zip(read, word_spans, strict=True) if (p := _piece(w, sp, 0, a))]
+        after = [
+            p for w, sp in zip(read, word_spans, strict=True) if (p := _piece(w, sp, b, len(text)))
+        ]
+        if digits is None or not before or not after:
+            return False
+        x0, x1 = max(p.right for p in before), min(p.left for p in after)
+        around = before[-1:] + after[:1]
+        h = max(p.height for p in around)
+        y0 = max(0, int(min(p.top for p in around) - 0.3 * h))
+        y1 = int(max(p.bottom for p in around) + 0.3 * h)
+        band = ink[y0:y1, max(0, x0) : max(0, x1)]
+        cols = np.flatnonzero(np.count_nonzero(band, axis=0) > max(1, 0.08 * band.shape[0]))
+        if cols.size == 0:
+            continue
+        first, last = x0 + int(cols[0]), x0 + int(cols[-1])
+        shared = min(last, digits.right) - max(first, digits.left)
+        if shared < COVER * (last - first):
+            return False
+    return True
+
+
+def _variants(crop: np.ndarray) -> list[np.ndarray]:
+    """The crop at the levels it is read at: as cleaned; with dark strokes thickened (a thin
+    pen's ink); at half size (a large hand's loops close up); black and white at Otsu's level
+    (blue ink and grey print alike become black); thickened more."""
+    thin = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
+    thick = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+    half = cv2.resize(crop, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    _t, bw = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return [crop, cv2.erode(crop, thin), half, bw, cv2.erode(crop, thick)]
+
+
+def _crop(
+    image: np.ndarray, words: list[Word], row: Row, scale: float
+) -> tuple[np.ndarray, float, float, float]:
+    """The row cut from the OCR image (grey, white border), where its origin lies in page
+    pixels, and the page-to-crop factor."""
+    row_words = [words[i] for i in row.ids]
+    h = printed_height(words, row.ids) * scale
+    x0 = max(0, int(min(w.left for w in row_words) * scale - PAD_X * h))
+    x1 = min(image.shape[1], int(max(w.right for w in row_words) * scale + PAD_X * h))
+    y0 = max(0, int(min(w.top for w in row_words) * scale - PAD_Y * h))
+    y1 = min(image.shape[0], int(max(w.bottom for w in row_words) * scale + PAD_Y * h))
+    crop = image[y0:y1, x0:x1]
+    if crop.ndim == 3:
+        crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    grow = max(1.0, MIN_HEIGHT / max(1.0, h))
+    if grow > 1.0:
+        crop = cv2.resize(crop, None, fx=grow, fy=grow, interpolation=cv2.INTER_CUBIC)
+    border = max(8, int(h * grow * 0.5))
+    crop = cv2.copyMakeBorder(crop, border, border, border, border, cv2.BORDER_CONSTANT, value=255)
+    f = scale * grow
+    return crop, x0 / scale - border / f, y0 / scale - border / f, f
+
+
+def _read_row(
+    image: np.ndarray,
+    words: list[Word],
+    row: Row,
+    *,
+    scale: float,
+    lang: str,
+    dpi: float,
+    timeout: float,
+    what: str,
+) -> list[Word] | None:
+    """The row's words with the slot digits of its crop's agreed reading put in, in page
+    pixels; ``None`` when the readings agree on no digits."""
+    crop, ox, oy, f = _crop(image, words, row, scale)
+    variants = _variants(crop)
+    ink = variants[3] < 128
+    votes: dict[str, list[tuple[float, list[Word], list[Span], str]]] = {}
+    printed: list[Word] = []
+    installed = tesseract.info().languages
+    for model, level in READINGS:
+        if model is not None and model not in installed:
+            continue
+        model = model or lang
+        shrink = crop.shape[1] / variants[level].shape[1]
+        read = tesseract.recognize(
+            variants[level], lang=model, psm=7, dpi=dpi * f / scale / shrink, timeout=timeout,
+            what=what,
+        )  # fmt: skip
+        read = [w.scaled(shrink) for w in read]
+        if model == lang:
+            printed = read
+        found = agrees(row, read)
+        ok = found is not None and _covers(read, found[1], ink)
+        log.debug("%s: %s row read again (%s, level %d): %s", what, row.kind, model, level, ok)
+        if found is not None and ok:
+            value, spans = found
+            votes.setdefault(value, []).append((sum(w.conf for w in read), read, spans, model))
+    if not votes:
+        return None
+    ranked = sorted(votes, key=lambda v: len(votes[v]), reverse=True)
+    if len(votes[ranked[0]]) < MIN_VOTES or (
+        len(ranked) > 1 and len(votes[ranked[1]]) == len(votes[ranked[0]])
+    ):
+        return None
+    _conf, read, spans, _model = max(votes[ranked[0]], key=lambda r: r[0])
+    new = [d for span in spans if (d := _inside(read, span)) is not None]
+    # The printed words around the digits: the text model's reading of the crop where it
+    # found the row's words (it reads them better than the page's reading, which the pen's
+    # strokes disturbed), else the page's own reading of them.
+    base, cuts, bf, bx, by = printed, printed_spans(printed, row, len(spans)), f, ox, oy
+    if not cuts:
+        base = [words[i] for i in row.ids]
+        cuts, bf, bx, by = printed_spans(base, row, len(spans)), 1.0, 0.0, 0.0
+    if len(cuts) != len(new):
+        return None
+    first = words[row.ids[0]]
+    kept = [_placed(w, bf, bx, by, first=first) for w in _outside(base, cuts)]
+    placed = [_placed(d, f, ox, oy, first=first) for d in new]
+    out = sorted(kept + placed, key=lambda w: w.left)
+    if row.kind == "number" and out and not re.match(r"^\W{0,2}s[o0]", fold(out[0].text), re.I):
+        # The row is known by its notation; its head is printed "Số:" on every such page, and
+        # the pen's strokes beside it made it "sẽ" or "s4" in the reading.
+        out[0] = Word("Số:", *(getattr(out[0], k) for k in _BOX))
+    return out
+
+
+_BOX = ("left", "top", "width", "height", "conf", "block", "par", "line")
+
+
+def _placed(w: Word, f: float, ox: float, oy: float, *, first: Word) -> Word:
+    """A word of a crop (``f`` crop pixels per page pixel, origin at ``ox, oy`` on the page)
+    in page pixels, on the line of the row's first word and marked :data:`SLOT_BLOCK`."""
+    return Word(
+        w.text,
+        round(w.left / f + ox),
+        round(w.top / f + oy),
+        max(1, round(w.width / f)),
+        max(1, round(w.height / f)),
+        w.conf,
+        SLOT_BLOCK,
+        first.par,
+        first.line,
+    )
+
+
+def reread_slots(
+    image: np.ndarray,
+    words: list[Word],
+    *,
+    width: int,
+    height: int,
+    scale: float,
+    lang: str,
+    dpi: float,
+    timeout: float,
+    what: str,
+) -> tuple[list[Word], int]:
+    """``words`` (a page's reading, page pixels, the page ``width`` x ``height``) with its number
+    and date rows read again from ``image`` (the OCR image, ``scale`` OCR pixels per page
+    pixel, at ``dpi``) where their slots hold no clean digits; and how many rows were
+    replaced. A page without such a row costs nothing."""
+    rows = [r for r in (number_row(words, width, height), date_row(words, width, height)) if r]
+    replaced: dict[int, list[Word]] = {}
+    gone: set[int] = set()
+    for row in rows:
+        if gone.intersection(row.ids):
+            continue
+        try:
+            new = _read_row(
+                image, words, row, scale=scale, lang=lang, dpi=dpi, timeout=timeout, what=what
+            )
+        except OCRError as exc:
+            log.warning("%s: the %s row was not read again: %s", what, row.kind, exc)
+            continue
+        if new is None:
+            continue
+        replaced[min(row.ids)] = new
+        gone.update(row.ids)
+    if not replaced:
+        return words, 0
+    out: list[Word] = []
+    for i, w in enumerate(words):
+        out.extend(replaced.get(i, []))
+        if i not in gone:
+            out.append(w)
+    return out, len(replaced)
