@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
+import statistics
 
 import cv2
 import numpy as np
@@ -68,6 +69,10 @@ MIN_VOTES = 2
 
 COVER = 0.75
 """Share of the slot's ink, across, that the digits read there must cover."""
+
+BAND_ABOVE = 0.5
+BAND_BELOW = 0.3
+"""How far, in text heights, a re-read word's box may reach above and below the row."""
 
 
 def _piece(w: Word, span: Span, a: int, b: int) -> Word | None:
@@ -236,7 +241,25 @@ def _read_row(
         # The row is known by its notation; its head is printed "Số:" on every such page, and
         # the pen's strokes beside it made it "sẽ" or "s4" in the reading.
         out[0] = Word("Số:", *(getattr(out[0], k) for k in _BOX))
-    return out
+    return _within(out, [words[i] for i in row.ids])
+
+
+def _within(out: list[Word], row_words: list[Word]) -> list[Word]:
+    """``out`` with every box kept to the row's band on the page (a little above it for a
+    pen's tall digits): read as one line, a crop's words stretch over the bottoms of the line
+    above, and boxes that reach into it would join the two lines for the classifiers."""
+    h = statistics.median(w.height for w in row_words)
+    lo = min(w.top for w in row_words) - round(BAND_ABOVE * h)
+    hi = max(w.bottom for w in row_words) + round(BAND_BELOW * h)
+    kept = []
+    for w in out:
+        top, bottom = max(w.top, lo), min(w.bottom, hi)
+        if bottom <= top:
+            top, bottom = lo, hi
+        kept.append(
+            Word(w.text, w.left, top, w.width, bottom - top, *(w.conf, w.block, w.par, w.line))
+        )
+    return kept
 
 
 _BOX = ("left", "top", "width", "height", "conf", "block", "par", "line")

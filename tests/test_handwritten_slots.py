@@ -97,6 +97,9 @@ def test_the_number_and_the_day_written_by_hand_are_read_and_kept_for_review():
     # Digits read from the pen's strokes are a value for a clerk to confirm, never a sure one.
     assert number.needs_review and "number_handwritten" in number.reasons
     assert date.needs_review and "date_handwritten" in date.reasons
+    # The row read again stays on its own row: its boxes do not reach into the organ's name.
+    organ = next(w for w in result.words if w.text == "QUẢNG")
+    assert number.words and all(w.top > organ.top + organ.height / 2 for w in number.words)
     # The text (and so the searchable PDF) carries the digits between the printed words.
     assert "Số: 47 /Q" in result.text
     assert "ngày 23 tháng 01 năm 2025" in result.text
