@@ -144,9 +144,9 @@ Source = bytes | Path
 
 
 def _open_pdfium(source: Source, name: str) -> pdfium.PdfDocument:
-    """The document with its form fields set up, so that pages render what a reader shows:
-    the number and the day typed into an e-signing tool's fields at signing are printed by
-    those fields, not by the page's content."""
+    """The document with its form fields set up, so that a born-digital page renders what a
+    reader shows: the number and the day typed into an e-signing tool's fields at signing are
+    printed by those fields, not by the page's content."""
     try:
         doc = pdfium.PdfDocument(source)
     except pdfium.PdfiumError as exc:
@@ -252,16 +252,18 @@ def _page(reader: _Reader, index: int, name: str, render_dpi: int) -> PageImage:
         check = _text_check(text)
         native = _native_dpi(page)
         dpi = float(render_dpi) if check.used or native is None else native
-        image, dpi = _render(page, dpi)
+        # A born-digital page is drawn with its form fields (the number typed in at signing);
+        # a scan without them: the fields of a signed scan are e-signature stamps laid over
+        # its header, not print of the paper.
+        image, dpi = _render(page, dpi, forms=check.used)
         words = None
         if check.used:
             words = reader.layer_words(index, dpi)
             check = textlayer.check_cover(check, words, image)
             if not check.used:
                 words = None
-                if native is not None and native != dpi:
-                    # The page is OCRed after all: at its scan's resolution, as any scan is.
-                    image, dpi = _render(page, native)
+                # The page is OCRed after all: at its scan's resolution, as any scan is.
+                image, dpi = _render(page, native or dpi, forms=False)
     except pdfium.PdfiumError as exc:
         raise CorruptFile(f"{name} page {index + 1} could not be rendered: {exc}.") from exc
     finally:
@@ -282,12 +284,13 @@ def _page(reader: _Reader, index: int, name: str, render_dpi: int) -> PageImage:
     )
 
 
-def _render(page: pdfium.PdfPage, dpi: float) -> tuple[np.ndarray, float]:
-    """The page in colour at ``dpi``, or less when that would pass ``MAX_RENDER_PIXELS``."""
+def _render(page: pdfium.PdfPage, dpi: float, *, forms: bool) -> tuple[np.ndarray, float]:
+    """The page in colour at ``dpi``, or less when that would pass ``MAX_RENDER_PIXELS``;
+    ``forms``: with what its form fields show."""
     w_pt, h_pt = page.get_size()
     if w_pt * h_pt * (dpi / 72.0) ** 2 > MAX_RENDER_PIXELS:
         dpi = 72.0 * (MAX_RENDER_PIXELS / (w_pt * h_pt)) ** 0.5
-    bitmap = page.render(scale=dpi / 72.0, rev_byteorder=False)
+    bitmap = page.render(scale=dpi / 72.0, rev_byteorder=False, may_draw_forms=forms)
     return np.array(bitmap.to_numpy()[:, :, :3], dtype=np.uint8, copy=True), dpi
 
 
