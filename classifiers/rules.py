@@ -10,6 +10,7 @@ put right (a respelled syllable, a space put back) it reports itself: only it kn
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from classifiers.names import NAME_CHECKS, ends_with_province
@@ -79,6 +80,20 @@ def lower_case_among_capitals(value: str, reading: Reading) -> Flag | None:
     return None
 
 
+def marked_capitals_among_lower_case(value: str, reading: Reading) -> Flag | None:
+    """A word in capitals carrying a tone or vowel mark inside a value printed in lower and
+    title case ("Vị Xuyên" read "VỊ Xuyên"): OCR took a small letter for a capital. Acronyms
+    ("UBND", "HĐND", "TP") never carry marks, so they are not taken for one."""
+    words = re.findall(r"[^\W\d_]{2,}", _printed(reading, value))
+    upper = [w for w in words if w.isupper()]
+    if len(words) < 3 or 3 * len(upper) >= len(words):
+        return None
+    for w in upper:
+        if any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", w)):
+            return Flag("marked_capitals_among_lower_case")
+    return None
+
+
 TEXT_CHECKS: tuple[Check, ...] = (
     dot_inside_word,
     punctuation_glued_to_word,
@@ -86,6 +101,7 @@ TEXT_CHECKS: tuple[Check, ...] = (
     word_said_twice,
     spacing_mark,
     lower_case_among_capitals,
+    marked_capitals_among_lower_case,
 )
 
 

@@ -184,6 +184,10 @@ CASES: dict[str, Case] = {
         lambda: v("text", "CÔNG TY TNHH vận TẢI"),
         lambda: v("text", "CÔNG TY TNHH VẬN TẢI"),
     ),
+    "marked_capitals_among_lower_case": (
+        lambda: v("address", "Số 187 đường Hùng Vương, VỊ Xuyên, Tỉnh Nam Định"),
+        lambda: v("address", "Số 187 đường Hùng Vương, Vị Xuyên, Tỉnh Nam Định"),
+    ),
     "number_slot_lookalike": (
         lambda: v("address", "Xóm B, Xã An Phước, Huyện Long Thành, Tỉnh Đồng Nai"),
         lambda: v("address", "Xóm 8, Xã An Phước, Huyện Long Thành, Tỉnh Đồng Nai"),
