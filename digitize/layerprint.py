@@ -22,6 +22,7 @@ from digitize.cleanup.geometry import ink_mask, shrink, to_gray
 from digitize.cleanup.illumination import flatten_background
 from digitize.errors import OCRError
 from digitize.models import Word
+from digitize.textlayer import word_mask
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +49,7 @@ def _uncovered_rows(words: list[Word], image: np.ndarray) -> list[tuple[int, int
     if not heights:
         return []
     text_h = heights[len(heights) // 2] * f
-    covered = np.zeros(ink.shape, np.uint8)
-    for w in words:
-        pad = w.height * f / 4
-        x0, y0 = int(w.left * f - pad), int(w.top * f - pad)
-        x1, y1 = int(w.right * f + pad) + 1, int(w.bottom * f + pad) + 1
-        covered[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)] = 1
+    covered = word_mask(words, ink.shape, f, 1 / 4)
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     marks = []
     for i in range(1, n):

@@ -158,16 +158,23 @@ def ink_covered(words: Sequence[Word], image: np.ndarray) -> float | None:
     letters = (h >= 2) & (h <= limit) & (w <= limit)
     if np.count_nonzero(letters) < MIN_MARKS:
         return None
-    inside = np.zeros(ink.shape, np.uint8)
-    for word in words:
-        pad = word.height * f / 3
-        x0, y0 = int(word.left * f - pad), int(word.top * f - pad)
-        x1, y1 = int(word.right * f + pad) + 1, int(word.bottom * f + pad) + 1
-        inside[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)] = 1
+    inside = word_mask(words, ink.shape, f, 1 / 3)
     cx = np.clip(centroids[1:, 0].astype(int), 0, ink.shape[1] - 1)
     cy = np.clip(centroids[1:, 1].astype(int), 0, ink.shape[0] - 1)
     hit = inside[cy, cx][letters]
     return float(hit.mean())
+
+
+def word_mask(words: Sequence[Word], shape: tuple[int, ...], f: float, pad: float) -> np.ndarray:
+    """1 inside the words' boxes (scaled by ``f``, grown by ``pad`` of a word's height on
+    every side), 0 elsewhere, on an image of ``shape``."""
+    mask = np.zeros(shape[:2], np.uint8)
+    for word in words:
+        grow = word.height * f * pad
+        x0, y0 = int(word.left * f - grow), int(word.top * f - grow)
+        x1, y1 = int(word.right * f + grow) + 1, int(word.bottom * f + grow) + 1
+        mask[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)] = 1
+    return mask
 
 
 def check_cover(first: LayerCheck, words: Sequence[Word] | None, image: np.ndarray) -> LayerCheck:
