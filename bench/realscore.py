@@ -120,9 +120,7 @@ def same_value(truth: str, value: str | None) -> bool:
     return value is not None and canonical(truth) == canonical(value)
 
 
-def score_file(
-    entry: dict[str, Any], record: dict[str, Any], raw_text: str | None
-) -> FileScore:
+def score_file(entry: dict[str, Any], record: dict[str, Any], raw_text: str | None) -> FileScore:
     doc_type = record.get("document_type") or {}
     out = FileScore(
         entry["file"],
