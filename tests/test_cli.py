@@ -231,3 +231,27 @@ def test_run_on_a_local_folder_does_not_load_the_s3_client_or_the_pdf_libraries(
     code, loaded = proc.stdout.strip().splitlines()[-1].split(" ", 1)
     assert loaded == "[]"
     assert code == "0", proc.stderr
+
+
+def test_the_summary_says_why_a_field_needs_a_look():
+    from digitize.cli.output import summary_line
+
+    rec = {
+        "status": "done",
+        "dossier_code": "HS-1",
+        "source_name": "a.png",
+        "pages": 1,
+        "document_type": {"code": "decision", "confidence": 0.9},
+        "quality": {"mean_word_confidence": 0.9},
+        "fields": {
+            "issuer": {"value": "SỞ TƯ PHÁP", "needs_review": False, "review_reasons": []},
+            "document_number": {
+                "value": "47/QĐ-UBND",
+                "needs_review": True,
+                "review_reasons": ["number_handwritten", "ocr_unsure"],
+            },
+        },
+    }
+    text = summary_line(rec, skipped=False)
+    assert "fields: issuer" in text
+    assert "check by hand: document_number (number_handwritten, ocr_unsure)" in text

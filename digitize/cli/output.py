@@ -134,7 +134,10 @@ def summary_line(rec: dict[str, Any], skipped: bool) -> str:
         if filled:
             parts.append(f"  fields: {', '.join(filled)}")
         if review:
-            parts.append(click.style(f"  check by hand: {', '.join(review)}", fg="yellow"))
+            # Each field with the codes of why (README, "Review reasons").
+            fields = rec["fields"]
+            why = [f"{k} ({', '.join(fields[k].get('review_reasons') or [])})" for k in review]
+            parts.append(click.style(f"  check by hand: {'; '.join(why)}", fg="yellow"))
     else:
         err = rec.get("error") or {}
         parts.append(click.style(f"  {err.get('code')}: {err.get('message')}", fg="red"))
