@@ -21,7 +21,7 @@ from digitize import tesseract
 from digitize.cleanup.geometry import ink_mask, shrink, to_gray
 from digitize.cleanup.illumination import flatten_background
 from digitize.errors import OCRError
-from digitize.models import Word
+from digitize.models import Word, mean_confidence
 from digitize.textlayer import word_mask
 
 log = logging.getLogger(__name__)
@@ -176,7 +176,7 @@ def _better(a: list[Word], b: list[Word]) -> bool:
 
     def key(words: list[Word]) -> tuple[bool, float]:
         digits = any(c.isdigit() for w in words for c in w.text)
-        return digits, sum(w.conf for w in words) / len(words)
+        return digits, mean_confidence(words)
 
     return key(a) > key(b)
 

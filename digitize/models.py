@@ -52,6 +52,17 @@ class Word:
         return asdict(self)
 
 
+def confidence_mass(words: list[Word]) -> float:
+    """Confidence mass of words longer than one character: how two readings of one page
+    compare (it favours long, sure readings over scraps)."""
+    return sum(w.conf for w in words if len(w.text) > 1)
+
+
+def mean_confidence(words: list[Word]) -> float:
+    """The mean word confidence of a reading (0 for none)."""
+    return sum(w.conf for w in words) / len(words) if words else 0.0
+
+
 @dataclass(slots=True)
 class PageImage:
     """A page as it came out of intake: the pixels, their resolution and where they came from.

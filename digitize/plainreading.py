@@ -26,7 +26,7 @@ from digitize import tesseract
 from digitize.cleanup import Prepared
 from digitize.cleanup.ocrimage import plain_image
 from digitize.errors import OCRError
-from digitize.models import Word
+from digitize.models import Word, confidence_mass, mean_confidence
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +49,15 @@ A larger page enlarged because its print is small is a scan, read well cleaned, 
 enlarged second reading would cost several seconds."""
 
 
-def score(words: list[Word]) -> float:
-    """Confidence mass of words longer than one character: favours long, sure readings."""
-    return sum(w.conf for w in words if len(w.text) > 1)
-
-
 def wants_whole_page(words: list[Word], *, scale: float, camera: bool, pixels: int) -> bool:
     """Whether the whole plain page is read: the cleaned reading is poor, or the page is one
     cleanup can misjudge (a photo, or a small picture enlarged from low resolution, whose
     second reading costs little)."""
-    mean = sum(w.conf for w in words) / len(words) if words else 0.0
-    return mean < PLAIN_CHECK_CONF or camera or (scale > 1.0 and pixels <= SMALL_PAGE_PIXELS)
+    return (
+        mean_confidence(words) < PLAIN_CHECK_CONF
+        or camera
+        or (scale > 1.0 and pixels <= SMALL_PAGE_PIXELS)
+    )
 
 
 def better_page(
@@ -74,9 +72,14 @@ def better_page(
 ) -> tuple[list[Word], bool]:
     """The better of the cleaned reading and the plain page's, and whether the plain one won."""
     read = tesseract.recognize(plain, lang=lang, dpi=dpi, timeout=timeout, what=what)
-    log.debug("%s: plain page scores %.1f against %.1f", what, score(read), score(words))
+    log.debug(
+        "%s: plain page scores %.1f against %.1f",
+        what,
+        confidence_mass(read),
+        confidence_mass(words),
+    )
     margin = ENLARGED_CLEAN_MARGIN if scale > 1.0 else 1.0
-    if score(words) > margin * score(read):
+    if confidence_mass(words) > margin * confidence_mass(read):
         return words, False
     return read, True
 

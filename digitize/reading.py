@@ -31,7 +31,7 @@ from digitize.cleanup.resolution import ocr_scale
 from digitize.errors import OCRError
 from digitize.intake import estimate_dpi
 from digitize.layerprint import add_unlayered_print
-from digitize.models import PageImage, PageResult, Word
+from digitize.models import PageImage, PageResult, Word, confidence_mass, mean_confidence
 from digitize.text import page_text
 from digitize.zonereading import reread_zones
 
@@ -60,15 +60,6 @@ class ReadPage:
     result: PageResult
     display: np.ndarray
     """The colour page image for the searchable PDF: upright and straightened."""
-
-
-def _score(words: list[Word]) -> float:
-    """Confidence mass of words longer than one character: favours long, sure readings."""
-    return sum(w.conf for w in words if len(w.text) > 1)
-
-
-def _mean_conf(words: list[Word]) -> float:
-    return sum(w.conf for w in words) / len(words) if words else 0.0
 
 
 def _ocr(prep: cleanup.Prepared, *, lang: str, timeout: float, what: str) -> list[Word]:
@@ -141,8 +132,10 @@ reading replaces it when level and at least this share of its confidence mass.""
 def _better(turned: list[Word], first: list[Word], *, sideways: bool) -> bool:
     """Whether the reading of the turned page replaces the first one."""
     if sideways:
-        return _vertical_turn(turned) is None and _score(turned) >= SIDEWAYS_KEEP * _score(first)
-    return _score(turned) > _score(first)
+        return _vertical_turn(turned) is None and confidence_mass(
+            turned
+        ) >= SIDEWAYS_KEEP * confidence_mass(first)
+    return confidence_mass(turned) > confidence_mass(first)
 
 
 def _osd(image: np.ndarray, *, timeout: float, what: str) -> tesseract.Orientation | None:
@@ -184,7 +177,7 @@ def _strip_choice(
             timeout=timeout,
             what=what,
         )
-        scores[turn] = _score(words)
+        scores[turn] = confidence_mass(words)
     first, second = candidates
     log.debug("%s: strip scores %s", what, scores)
     if scores[first] > STRIP_MARGIN * scores[second] and scores[first] >= MIN_STRIP_SCORE:
@@ -309,7 +302,7 @@ def complete_page(ready: PreparedPage, *, lang: str, timeout: float) -> ReadPage
     if sideways is not None:
         # The lines' shape missed a sideways page that Tesseract then read line by line down.
         turn = sideways, "words"
-    elif _mean_conf(words) < POOR_READING_CONF:
+    elif mean_confidence(words) < POOR_READING_CONF:
         if how in ("upright", "unsure"):
             turn = _recheck(s, prep, lang=lang, timeout=timeout, what=what)
         elif ready.upside_down:
@@ -326,8 +319,8 @@ def complete_page(ready: PreparedPage, *, lang: str, timeout: float) -> ReadPage
             what,
             turn[0],
             turn[1],
-            _score(turned_words),
-            _score(words),
+            confidence_mass(turned_words),
+            confidence_mass(words),
         )
         if _better(turned_words, words, sideways=sideways is not None):
             prep, words, how = turned, turned_words, turn[1]

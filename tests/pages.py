@@ -8,6 +8,25 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from digitize.models import PageResult, Word
+
+W, H = 2480, 3508
+"""An A4 page at 300 dpi, in pixels."""
+
+
+def word_page(rows: list[tuple[str, int, int]], index: int = 0, conf: float = 0.95) -> PageResult:
+    """A page read as the words of ``rows`` (``(text, left, top)``; each row its own
+    Tesseract line), for classifier tests that need no image."""
+    words = []
+    for n, (text, left, top) in enumerate(rows):
+        x = left
+        for token in text.split():
+            width = 22 * len(token)
+            words.append(Word(token, x, top, width, 44, conf, n + 1, 1, 1))
+            x += width + 14
+    return PageResult(index, W, H, 300.0, words, "\n".join(r[0] for r in rows), "ocr")
+
+
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/liberation2"),
     Path("/usr/share/fonts/truetype/liberation"),

@@ -27,22 +27,10 @@ from classifiers.validators import (
 )
 from classifiers.vntext import fold, tone_key
 from digitize.errors import ConfigError
-from digitize.models import PageResult, Word
+from digitize.models import PageResult
+from tests.pages import word_page as page
 
-W, H = 2480, 3508
 """An A4 page at 300 dpi."""
-
-
-def page(rows: list[tuple[str, int, int]], conf: float = 0.95) -> PageResult:
-    """A page whose lines are ``(text, left, top)``; each line is its own Tesseract line."""
-    words = []
-    for n, (text, left, top) in enumerate(rows):
-        x = left
-        for token in text.split():
-            width = 22 * len(token)
-            words.append(Word(token, x, top, width, 44, conf, n + 1, 1, 1))
-            x += width + 14
-    return PageResult(0, W, H, 300.0, words, "\n".join(r[0] for r in rows), "ocr")
 
 
 HEADER = [

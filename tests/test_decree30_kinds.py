@@ -20,8 +20,8 @@ from classifiers.catalogue import load
 from classifiers.document import page_roles
 from classifiers.lines import page_lines
 from digitize.models import PageResult, Word
+from tests.pages import word_page as page
 
-W, H = 2480, 3508
 """An A4 page at 300 dpi."""
 
 KINDS = {
@@ -37,18 +37,6 @@ KINDS = {
 }  # fmt: skip
 """The kinds of Decree 30 Appendix III and the legal normative kinds, with their notation
 abbreviation (docs/domain.md)."""
-
-
-def page(rows: list[tuple[str, int, int]], index: int = 0, conf: float = 0.95) -> PageResult:
-    """A page whose lines are ``(text, left, top)``; each line is its own Tesseract line."""
-    words = []
-    for n, (text, left, top) in enumerate(rows):
-        x = left
-        for token in text.split():
-            width = 22 * len(token)
-            words.append(Word(token, x, top, width, 44, conf, n + 1, 1, 1))
-            x += width + 14
-    return PageResult(index, W, H, 300.0, words, "\n".join(r[0] for r in rows), "ocr")
 
 
 def header(
