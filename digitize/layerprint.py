@@ -40,9 +40,9 @@ MIN_CONF = 0.1
 classifiers rate what is kept by its own confidence."""
 
 
-def _uncovered_rows(words: list[Word], image: np.ndarray) -> list[tuple[int, int, int, int]]:
+def _uncovered_rows(words: list[Word], gray: np.ndarray) -> list[tuple[int, int, int, int]]:
     """Boxes (page pixels: left, top, right, bottom) of rows of uncovered letter-sized ink."""
-    small, f = shrink(to_gray(image), ANALYSIS_SIDE)
+    small, f = shrink(gray, ANALYSIS_SIDE)
     band = int(small.shape[0] * HEADER_BAND)
     ink = ink_mask(flatten_background(small))[:band]
     heights = sorted(w.height for w in words if w.top * f < band)
@@ -139,7 +139,7 @@ def add_unlayered_print(
     Tesseract reads a few raised digits far better inside their line than alone."""
     extra: list[Word] = []
     gray = to_gray(image)
-    for left, top, right, bottom in _uncovered_rows(words, image):
+    for left, top, right, bottom in _uncovered_rows(words, gray):
         line = [
             w
             for w in words
