@@ -143,6 +143,11 @@ Source = bytes | Path
 """A PDF in memory, or the path of a PDF file (read by the parsers as they need it)."""
 
 
+def _said(exc: Exception) -> str:
+    """What a parser said, without its own closing full stop (the message adds one)."""
+    return str(exc).rstrip(". ")
+
+
 def _open_pdfium(source: Source, name: str) -> pdfium.PdfDocument:
     """The document with its form fields set up, so that a born-digital page renders what a
     reader shows: the number and the day typed into an e-signing tool's fields at signing are
@@ -152,7 +157,7 @@ def _open_pdfium(source: Source, name: str) -> pdfium.PdfDocument:
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
             raise EncryptedPDF(f"{name} is protected by a password.") from exc
-        raise CorruptFile(f"{name} could not be opened as a PDF: {exc}.") from exc
+        raise CorruptFile(f"{name} could not be opened as a PDF: {_said(exc)}.") from exc
     try:
         doc.init_forms()
     except pdfium.PdfiumError:  # no form environment: the pages render without their fields
@@ -168,7 +173,7 @@ def _open_plumber(source: Source, name: str) -> pdfplumber.PDF:
     except OSError:
         raise  # the file itself could not be read: the caller names it
     except Exception as exc:  # pdfminer raises many kinds on damaged files
-        raise CorruptFile(f"{name} could not be opened as a PDF: {exc}.") from exc
+        raise CorruptFile(f"{name} could not be opened as a PDF: {_said(exc)}.") from exc
 
 
 def page_count(source: Source, name: str) -> int:
@@ -265,7 +270,7 @@ def _page(reader: _Reader, index: int, name: str, render_dpi: int) -> PageImage:
                 # The page is OCRed after all: at its scan's resolution, as any scan is.
                 image, dpi = _render(page, native or dpi, forms=False)
     except pdfium.PdfiumError as exc:
-        raise CorruptFile(f"{name} page {index + 1} could not be rendered: {exc}.") from exc
+        raise CorruptFile(f"{name} page {index + 1} could not be rendered: {_said(exc)}.") from exc
     finally:
         page.close()
     if not check.used and check.reason != "too_little_text":
