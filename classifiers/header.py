@@ -21,7 +21,7 @@ from classifiers.lines import Line
 from classifiers.policy import rated, reread
 from classifiers.review import FieldValue, Flag
 from classifiers.vntext import fold
-from digitize.slots import SLOT_BLOCK
+from digitize.models import SLOT_BLOCK
 
 HEADER_BOTTOM = 0.35
 """The header (organ block, number, place and date) lies in this top share of the page."""

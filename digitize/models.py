@@ -11,6 +11,11 @@ from typing import Any
 
 import numpy as np
 
+SLOT_BLOCK = 9000
+"""Block number of the words of a Decree 30 number or date row read again from its own crop
+(:mod:`digitize.slots`). A classifier that finds a number or a day among them knows it was
+written by hand (or stamped) and asks a clerk to confirm it."""
+
 
 @dataclass(frozen=True, slots=True)
 class Word:

@@ -30,7 +30,7 @@ import numpy as np
 
 from digitize import tesseract
 from digitize.errors import OCRError
-from digitize.models import Word
+from digitize.models import SLOT_BLOCK, Word
 from digitize.slotrows import (
     Row,
     Span,
@@ -45,9 +45,6 @@ from digitize.slotrows import (
 
 log = logging.getLogger(__name__)
 
-SLOT_BLOCK = 9000
-"""Block number of the words of a row read again here. A classifier that finds a number or a
-day among them knows it was written by hand (or stamped) and asks a clerk to confirm it."""
 
 PAD_Y = 0.6
 """The crop reaches this many text heights above and below the row's words."""
