@@ -28,15 +28,17 @@ from classifiers.validators import (
 from classifiers.vntext import fold, tone_key
 from digitize.errors import ConfigError
 from digitize.models import PageResult
-from tests.pages import word_page as page
-
-"""An A4 page at 300 dpi."""
-
+from tests.pages import word_page
 
 HEADER = [
     ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 700, 200),
     ("Độc lập - Tự do - Hạnh phúc", 850, 270),
 ]
+
+
+def page(rows: list[tuple[str, int, int]], conf: float = 0.95) -> PageResult:
+    """A first page read as the words of ``rows``, every word at confidence ``conf``."""
+    return word_page(rows, conf=conf)
 
 
 def application(*rows: tuple[str, int, int]) -> PageResult:

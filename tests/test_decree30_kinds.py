@@ -22,8 +22,6 @@ from classifiers.lines import page_lines
 from digitize.models import PageResult, Word
 from tests.pages import word_page as page
 
-"""An A4 page at 300 dpi."""
-
 KINDS = {
     "resolution": "NQ", "decision": "QĐ", "directive": "CT", "regulation": "QC",
     "rules": "QyĐ", "communique": "TC", "notice": "TB", "guidance": "HD",
