@@ -113,6 +113,19 @@ class FieldRecord(_Closed):
         return self
 
 
+class Correction(_Closed):
+    """A clerk's correction of one field. The field's read value, confidence and reasons stay
+    as read in ``fields``: what was read and what the clerk wrote are both needed to measure
+    the reading in real use. The last correction of a field is its value."""
+
+    field: Code
+    value: Annotated[str | None, AfterValidator(_nfc)]
+    read_value: Annotated[str | None, AfterValidator(_nfc)] = None
+    unit: str = Field(pattern=r"^[A-Za-z0-9.-]{1,64}$")
+    clerk: Annotated[str, AfterValidator(_nfc), Field(min_length=1, max_length=100)]
+    at: OffsetTime
+
+
 class Quality(BaseModel):
     """How the pages were read. Known keys are typed; others (added by cleanup) are kept."""
 
@@ -162,9 +175,10 @@ class Record(BaseModel):
     """One document's ``record.json``: identity, outcome, type, fields, text, quality, links.
 
     Key order is the order of the stored JSON; ``metadata`` appears only when the classifier
-    found some. A stored record also has its status and error agreeing (checked by
-    :meth:`from_stored`, which :func:`save_record` uses): ``done`` without an error, ``failed``
-    with one. A record being built may not agree yet.
+    found some, ``corrections`` only once a clerk corrected a field. A stored record also has
+    its status and error agreeing (checked by :meth:`from_stored`, which :func:`save_record`
+    uses): ``done`` without an error, ``failed`` with one. A record being built may not agree
+    yet.
     """
 
     model_config = ConfigDict(
@@ -191,6 +205,8 @@ class Record(BaseModel):
     text: NfcText = ""
     quality: Quality = Field(default_factory=Quality)
     metadata: dict[str, Any] | None = None
+    corrections: list[Correction] | None = None
+    """Clerks' corrections, oldest first; absent until a clerk corrects a field."""
     created_at: OffsetTime = Field(default_factory=utc_now)
     links: Links
     links_are: LinksAre = "keys"
@@ -266,10 +282,12 @@ class Record(BaseModel):
         return meta
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The record as consumers read it: plain JSON types, ``metadata`` only when found."""
+        """The record as consumers read it: plain JSON types, ``metadata`` only when found,
+        ``corrections`` only when made."""
         data = self.model_dump(mode="json")
-        if self.metadata is None:
-            del data["metadata"]
+        for optional in ("metadata", "corrections"):
+            if data[optional] is None:
+                del data[optional]
         return data
 
     def to_json_bytes(self) -> bytes:
@@ -319,6 +337,7 @@ def manifest_schema() -> dict[str, Any]:
 
 
 __all__ = [
+    "Correction",
     "DocumentType",
     "ErrorInfo",
     "FieldRecord",

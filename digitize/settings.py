@@ -41,6 +41,13 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
 
+    api_max_upload_mb: float = Field(
+        100.0, description="largest file `digitize serve` accepts in one upload, megabytes"
+    )
+    api_max_pages: int = Field(
+        300, description="most pages `digitize serve` accepts in one uploaded file"
+    )
+
     def with_overrides(self, **values: object) -> Settings:
         """A copy with the given values replaced; ``None`` means 'not given, keep'."""
         given = {k: v for k, v in values.items() if v is not None}

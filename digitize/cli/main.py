@@ -23,6 +23,7 @@ from digitize.cli.doctor import check
 from digitize.cli.output import ExitCode, fail
 from digitize.cli.queue import backlog, submit, worker
 from digitize.cli.run import run
+from digitize.cli.serve import keys, serve
 from digitize.cli.store_commands import fetch, schema, status
 from digitize.errors import DigitizeError
 
@@ -61,7 +62,7 @@ def main(verbose: int) -> None:
     _setup_logging(verbose)
 
 
-for _command in (run, submit, worker, backlog, status, fetch, check, schema):
+for _command in (run, submit, worker, backlog, status, fetch, check, schema, serve, keys):
     main.add_command(_command)
 
 
