@@ -38,6 +38,7 @@ from digitize.record import (
     utc_now,
 )
 from digitize.settings import Settings
+from digitize.signing import sign_searchable
 from digitize.text import document_text
 from storage import Store, layout
 
@@ -139,7 +140,9 @@ def process_document(
         with tempfile.TemporaryDirectory(prefix="digitize-") as tmp:
             pdf_path = Path(tmp) / "searchable.pdf"
             pages = _read_pages(doc, pdf_path, progress, store, settings)
-            searchable_from = _choose_pdf(doc, pages, pdf_path)
+            # Signed by the digitizing unit (when a key is configured) before it is stored.
+            chosen = _choose_pdf(doc, pages, pdf_path)
+            searchable_from = sign_searchable(chosen, Path(tmp), settings)
             store.put_file(
                 key("searchable.pdf"),
                 searchable_from,

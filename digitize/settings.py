@@ -8,6 +8,7 @@ command-line options override them with :meth:`Settings.with_overrides`. Secrets
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +38,11 @@ class Settings(BaseSettings):
     )
     pdf_render_dpi: int = Field(300, description="dpi used to rasterize scanned PDF pages")
     max_pixels: int = Field(120_000_000, description="largest page accepted, in pixels")
+
+    sign_p12: Path | None = Field(
+        None, description="PKCS#12 file of the digitizing unit's key: every PDF is signed"
+    )
+    sign_password: SecretStr | None = Field(None, description="password of sign_p12")
 
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

@@ -21,6 +21,7 @@ from rq import SimpleWorker, Worker
 
 from digitize.errors import DigitizeError
 from digitize.settings import Settings
+from digitize.signing import unit_key
 from storage import open_store
 
 from . import jobs
@@ -78,6 +79,9 @@ def run_worker(
 ) -> bool:
     """Work until stopped (or until the queues are empty with ``burst``); True if any job ran."""
     check_timeouts(settings)
+    # The unit's signing key is loaded once here (horses inherit it); a bad one stops the
+    # worker before it takes a job, as a configuration error.
+    unit_key(settings)
     warm_store(settings)
     warm_pipeline(settings)
     # Everything imported so far is shared with each forked horse; freezing it keeps the

@@ -11,6 +11,7 @@ from __future__ import annotations
 import platform
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import click
@@ -31,6 +32,8 @@ class Check:
     detail: str
     fix: str = ""
     required: bool = True
+    misconfigured: bool = False
+    """A DIGITIZE_* setting is wrong (not something missing): `check` exits 2, as `run`."""
 
 
 def _tesseract() -> list[Check]:
@@ -124,7 +127,28 @@ def run_checks(settings: Settings) -> list[Check]:
         platform.python_version(),
         "install Python 3.11 or newer",
     )
-    return [py, *_tesseract(), *_libraries(), _store(settings), _redis(settings)]
+    checks = [py, *_tesseract(), *_libraries(), _store(settings), _redis(settings)]
+    return [*checks, _signature(settings)]
+
+
+def _signature(settings: Settings) -> Check:
+    """The unit's signing key: who signs the PDFs and until when the certificate is valid."""
+    from digitize.signing import SigningKeyError, unit_key
+
+    name = "signature (DIGITIZE_SIGN_P12)"
+    try:
+        key = unit_key(settings)
+    except SigningKeyError as exc:
+        return Check(name, False, exc.message, exc.hint, misconfigured=True)
+    if key is None:
+        return Check(name, True, "not configured: searchable PDFs are stored unsigned")
+    days = (key.not_after - datetime.now(UTC)).days
+    return Check(
+        name,
+        True,
+        f"PDFs signed by {key.name}; certificate valid until "
+        f"{key.not_after.isoformat()} ({days} days left)",
+    )
 
 
 @click.command()
@@ -143,4 +167,6 @@ def check(settings: Settings) -> None:
         click.echo(f"{mark} {c.name}: {c.detail}")
         if not c.ok and c.fix:
             click.echo(f"        install or fix: {c.fix}")
+    if any(c.misconfigured and not c.ok for c in checks):
+        sys.exit(ExitCode.USAGE)
     sys.exit(ExitCode.OK if all(c.ok for c in checks if c.required) else ExitCode.FAILED)

@@ -203,6 +203,9 @@ def backlog(
         store = open_store(settings, out)
         if not redis_url:
             tesseract.require_languages(settings.lang)
+            from digitize.signing import unit_key
+
+            unit_key(settings)  # this process signs: a bad key stops it before any document
     except DigitizeError as exc:
         fail(exc)
     conn = _connect(redis_url) if redis_url else None

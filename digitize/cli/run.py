@@ -72,6 +72,10 @@ def run(
         if dossier:
             layout.validate_dossier_code(dossier)
         store = open_store(settings, out)
+        # The unit's signing key, when configured: a bad one stops here, before any document.
+        from digitize.signing import unit_key
+
+        unit_key(settings)
     except DigitizeError as exc:
         fail(exc)
     # Tesseract is asked for its version and languages while the pipeline is imported: the two
