@@ -12,6 +12,7 @@ import csv
 import json
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, TextIO
@@ -55,10 +56,16 @@ COLUMNS = [f.name for f in fields(Row)]
 def write_csv(rows: list[Row], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=COLUMNS)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(asdict(row))
+        write_csv_to(fh, rows)
+
+
+def write_csv_to(fh: TextIO, rows: Sequence[Row], columns: Sequence[str] = COLUMNS) -> None:
+    """The report's CSV on an open text stream; a ``Row`` subclass passes its own ``columns``
+    (the archivist's view adds what clerks flagged and corrected after the report's own)."""
+    writer = csv.DictWriter(fh, fieldnames=list(columns))
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(asdict(row))
 
 
 def write_json(rows: list[Row], path: Path, summary: dict[str, Any]) -> None:

@@ -28,7 +28,7 @@ from digitize.errors import (
 from digitize.settings import Settings
 from storage import Store
 
-from . import dossiers, jobs, reports
+from . import desk, dossiers, jobs, reports
 from .app_state import Backends
 from .auth import KeyRing, Unauthorized
 from .uploads import UploadTooLarge, check_request_size
@@ -104,4 +104,5 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.include_router(dossiers.router)
     app.include_router(jobs.router)
     app.include_router(reports.router)
+    app.include_router(desk.router)
     return app
