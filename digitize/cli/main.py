@@ -20,6 +20,7 @@ import sys
 import click
 
 from digitize.cli.doctor import check
+from digitize.cli.export import export
 from digitize.cli.output import ExitCode, fail
 from digitize.cli.queue import backlog, submit, worker
 from digitize.cli.run import run
@@ -62,7 +63,7 @@ def main(verbose: int) -> None:
     _setup_logging(verbose)
 
 
-for _command in (run, submit, worker, backlog, status, fetch, check, schema, serve, keys):
+for _command in (run, submit, worker, backlog, status, fetch, check, schema, serve, keys, export):
     main.add_command(_command)
 
 
