@@ -3,7 +3,8 @@
 A clerk or an administrator runs it first when something does not work, so every line names
 the piece, says whether it is there, and gives the command that installs it. Exit 0 when every
 required piece is there (Redis and the object store are optional: only some commands need
-them), 1 otherwise.
+them), 1 otherwise; 2 when a setting is wrong rather than something missing (the unit's
+signing key: the same key stops `run` and `worker` at start, so `check` says so first).
 """
 
 from __future__ import annotations
