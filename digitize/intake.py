@@ -30,6 +30,7 @@ from digitize.errors import (
     UnsupportedFormat,
 )
 from digitize.models import PageImage
+from digitize.placement import SourceImage, image_space
 
 log = logging.getLogger(__name__)
 
@@ -270,7 +271,10 @@ def _image_pages(source: bytes | Path, name: str, max_pixels: int) -> Iterator[P
                 yield fast
             else:
                 frame.load()
-                yield _to_page(frame, index, name)
+                page = _to_page(frame, index, name)
+                if page.bilevel and page.pristine:
+                    page.source_image = _g4_strip(source, frame)
+                yield page
             index += 1
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         if index == 0:
@@ -321,7 +325,48 @@ def _fast_decode(source: bytes | Path, im: Image.Image) -> PageImage | None:
     arr = cv2.imdecode(data, flags)
     if arr is None or arr.shape[:2] != (im.height, im.width):
         return None
-    return PageImage(0, arr, believable_dpi(im.info.get("dpi")), False)
+    page = PageImage(0, arr, believable_dpi(im.info.get("dpi")), False)
+    if fmt == "JPEG":
+        # The file's own bytes are what the searchable PDF stores (see digitize.placement).
+        jpeg = source if isinstance(source, bytes) else data.tobytes()
+        w, h = im.width, im.height
+        components = 1 if im.mode == "L" else 3
+        page.source_image = SourceImage("jpeg", jpeg, w, h, image_space(w, h), components)
+    return page
+
+
+_TIFF_PHOTOMETRIC, _TIFF_FILL_ORDER, _TIFF_OFFSETS, _TIFF_COUNTS = 262, 266, 273, 279
+
+
+def _g4_strip(source: bytes | Path, frame: Image.Image) -> SourceImage | None:
+    """A black-and-white TIFF page's CCITT Group 4 data, when it is one strip to store as is.
+
+    Strips of a multi-strip page each start afresh, so they cannot be joined into one PDF
+    image; such a page (and any other compression) is encoded again by the PDF writer.
+    """
+    tags = getattr(frame, "tag_v2", None)
+    if tags is None or frame.info.get("compression") != "group4":
+        return None
+    offsets, counts = tags.get(_TIFF_OFFSETS), tags.get(_TIFF_COUNTS)
+    photometric = tags.get(_TIFF_PHOTOMETRIC, 0)
+    if not offsets or not counts or len(offsets) != 1 or len(counts) != 1:
+        return None
+    if tags.get(_TIFF_FILL_ORDER, 1) != 1 or photometric not in (0, 1):
+        return None
+    start, size = int(offsets[0]), int(counts[0])
+    if isinstance(source, bytes):
+        data = source[start : start + size]
+    else:
+        try:
+            with open(source, "rb") as f:
+                f.seek(start)
+                data = f.read(size)
+        except OSError:
+            return None
+    if len(data) != size:
+        return None
+    w, h = frame.width, frame.height
+    return SourceImage("ccitt", data, w, h, image_space(w, h), black_is_zero=photometric == 1)
 
 
 def _to_page(frame: Image.Image, index: int, name: str) -> PageImage:

@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from digitize.placement import SourceImage
+
 SLOT_BLOCK = 9000
 """Block number of the words of a Decree 30 number or date row read again from its own crop
 (:mod:`digitize.slots`). A classifier that finds a number or a day among them knows it was
@@ -87,6 +89,9 @@ class PageImage:
     """The pixels are exactly the file's own (no EXIF turn), so its bytes can be reused."""
     layer_check: dict[str, Any] | None = None
     """A PDF page's text-layer verdict (used or rejected, and why) for the record's quality."""
+    source_image: SourceImage | None = None
+    """The page's image as the file encodes it (a JPEG, a G4 strip, a scanned PDF's image), when
+    it can be stored as it is; see :mod:`digitize.placement`."""
 
 
 @dataclass(slots=True)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pdfplumber
+import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -27,6 +28,7 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from digitize import textlayer
 from digitize.errors import CorruptFile, EncryptedPDF
 from digitize.models import PageImage, Word
+from digitize.pdfscan import scan_image
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +200,20 @@ class _Reader:
         self.plumber: pdfplumber.PDF | None = None
         self.plumber_pages = 0
         self.plumber_failed = False
+        self.pike: pikepdf.Pdf | None = None
+        self.pike_failed = False
+
+    def pikepdf(self) -> pikepdf.Pdf | None:
+        """The document as pikepdf reads it (for scans' own image streams), or ``None``."""
+        if self.pike is None and not self.pike_failed:
+            try:
+                source = io.BytesIO(self.source) if isinstance(self.source, bytes) else self.source
+                self.pike = pikepdf.open(source)
+            except (pikepdf.PdfError, OSError, ValueError):
+                # PDFium read it: its scans are stored re-encoded rather than as they are.
+                log.debug("%s: scanned images are re-encoded", self.name)
+                self.pike_failed = True
+        return self.pike
 
     def pdfium(self) -> pdfium.PdfDocument:
         if self.doc is not None and self.doc_pages >= PDFIUM_PAGES_PER_OPEN:
@@ -226,6 +242,9 @@ class _Reader:
         return _layer_words(self.plumber, index, dpi)
 
     def close(self) -> None:
+        if self.pike is not None:
+            self.pike.close()
+            self.pike = None
         if self.plumber is not None:
             self.plumber.close()
             self.plumber = None
@@ -252,6 +271,7 @@ def pages(source: Source, *, name: str, render_dpi: int = 300) -> Iterator[PageI
 
 def _page(reader: _Reader, index: int, name: str, render_dpi: int) -> PageImage:
     page = reader.pdfium()[index]
+    source = None
     try:
         text = _layer_text(page)
         check = _text_check(text)
@@ -269,6 +289,8 @@ def _page(reader: _Reader, index: int, name: str, render_dpi: int) -> PageImage:
                 words = None
                 # The page is OCRed after all: at its scan's resolution, as any scan is.
                 image, dpi = _render(page, native or dpi, forms=False)
+        if native is not None:
+            source = scan_image(page, reader.pikepdf(), index, dpi)
     except pdfium.PdfiumError as exc:
         raise CorruptFile(f"{name} page {index + 1} could not be rendered: {_said(exc)}.") from exc
     finally:
@@ -282,10 +304,11 @@ def _page(reader: _Reader, index: int, name: str, render_dpi: int) -> PageImage:
         index,
         image,
         dpi,
-        False,
+        source is not None and source.notes.get("bits") == 1,  # a 1-bit scan stays 1-bit
         text_layer=words,
         source="text_layer" if words else "pdf_image",
         layer_check=layer,
+        source_image=source,
     )
 
 

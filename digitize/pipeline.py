@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from digitize.errors import DigitizeError, StorageError
 from digitize.intake import KINDS, Document, jpeg_quality, open_document, sha256_of_file
 from digitize.models import PageResult
+from digitize.pdfmeta import archive_metadata
 from digitize.pdfwriter import SearchablePDF
 from digitize.reading import complete_page, prepared_pages
 from digitize.record import (
@@ -139,7 +140,7 @@ def process_document(
             put_source(store, original_key, source, content_type=doc.content_type, meta=meta)
         with tempfile.TemporaryDirectory(prefix="digitize-") as tmp:
             pdf_path = Path(tmp) / "searchable.pdf"
-            pages = _read_pages(doc, pdf_path, progress, store, settings)
+            pages = _read_pages(doc, pdf_path, progress, store, settings, record)
             # Signed by the digitizing unit (when a key is configured) before it is stored.
             chosen = _choose_pdf(doc, pages, pdf_path)
             searchable_from = sign_searchable(chosen, Path(tmp), settings)
@@ -149,7 +150,6 @@ def process_document(
                 content_type="application/pdf",
                 metadata=meta,
             )
-        finish_record(record, pages)
         text = record.text
         store.put_bytes(
             key("text.txt"),
@@ -209,35 +209,43 @@ def _store_unreadable_original(
 
 
 def _read_pages(
-    doc: Document, pdf_path: Path, record: dict[str, Any], store: Store, settings: Settings
+    doc: Document,
+    pdf_path: Path,
+    record: dict[str, Any],
+    store: Store,
+    settings: Settings,
+    finished: Record,
 ) -> list[PageResult]:
     """Every page read, written to the searchable PDF and its words file as it comes.
 
     Only the small per-page results are kept (the classifier and the record need every page's
     words and text); page images are dropped as soon as their PDF page is written. The next
-    page is decoded and cleaned on a helper thread while Tesseract reads this one.
+    page is decoded and cleaned on a helper thread while Tesseract reads this one. Once every
+    page is read, ``finished`` is filled (:func:`finish_record`) before the PDF is completed,
+    so the PDF's metadata carries the document's type, number, date, organ and subject.
     """
     pages: list[PageResult] = []
     dossier, doc_id = record["dossier_code"], record["doc_id"]
-    # A JPEG is one page, decoded whole anyway: its bytes are reused for the PDF page.
-    jpeg_data = doc.read_bytes() if doc.kind == "jpeg" else None
-    source_quality = jpeg_quality(jpeg_data) if jpeg_data is not None else None
-    with SearchablePDF(pdf_path, title=record["source_name"]) as pdf:
+    # A JPEG is one page, decoded whole anyway: a page encoded again keeps its quality.
+    source_quality = jpeg_quality(doc.read_bytes()) if doc.kind == "jpeg" else None
+    profile = settings.pdf_profile
+    with SearchablePDF(pdf_path, title=record["source_name"], profile=profile) as pdf:
         lang, timeout = settings.lang, settings.ocr_timeout_s
         ahead = prepared_pages(doc.pages(), lang=lang, timeout=timeout, name=record["source_name"])
         for ready in ahead:
             page = ready.page
             read = complete_page(ready, lang=lang, timeout=timeout)
             result = read.result
-            pristine_jpeg = doc.kind == "jpeg" and read.display is page.image and page.pristine
             pdf.add_page(
                 read.display,
                 dpi=result.dpi,
                 words=result.words,
                 bilevel=page.bilevel,
-                jpeg_bytes=jpeg_data if pristine_jpeg else None,
                 jpeg_quality=source_quality,
+                source=page.source_image,
+                placement=read.placement,
             )
+            result.quality["stored_image"] = pdf.image_kinds[-1]
             store.put_bytes(
                 layout.page_words_key(dossier, doc_id, result.index + 1),
                 json.dumps(result.words_json(), ensure_ascii=False).encode("utf-8"),
@@ -245,6 +253,8 @@ def _read_pages(
             )
             pages.append(result)
             record["pages"] = len(pages)
+        finish_record(finished, pages)
+        pdf.describe(archive_metadata(finished))
     return pages
 
 

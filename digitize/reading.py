@@ -32,6 +32,7 @@ from digitize.errors import OCRError
 from digitize.intake import estimate_dpi
 from digitize.layerprint import add_unlayered_print
 from digitize.models import PageImage, PageResult, Word, confidence_mass, mean_confidence
+from digitize.placement import IDENTITY, Affine
 from digitize.text import page_text
 from digitize.zonereading import reread_zones
 
@@ -60,6 +61,9 @@ class ReadPage:
     result: PageResult
     display: np.ndarray
     """The colour page image for the searchable PDF: upright and straightened."""
+    placement: Affine | None = IDENTITY
+    """How the page image's pixels map to ``display``'s when only a turn and a straightening
+    lie between them (``None`` otherwise): the file's own image can then be stored."""
 
 
 def _ocr(prep: cleanup.Prepared, *, lang: str, timeout: float, what: str) -> list[Word]:
@@ -347,7 +351,7 @@ def complete_page(ready: PreparedPage, *, lang: str, timeout: float) -> ReadPage
     text = page_text(words, pw)  # column gaps are judged against the page, not the text
     result = PageResult(ready.page.index, pw, ph, prep.dpi, words, text, "ocr", quality)
     result.codes = barcodes.decode(prep.display, what=what)
-    return ReadPage(result, prep.display)
+    return ReadPage(result, prep.display, prep.placement)
 
 
 def read_page(page: PageImage, *, lang: str, timeout: float, name: str) -> ReadPage:

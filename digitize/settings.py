@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +38,9 @@ class Settings(BaseSettings):
         "(object store unreachable, OCR timeout), seconds; one retry per value, JSON list",
     )
     pdf_render_dpi: int = Field(300, description="dpi used to rasterize scanned PDF pages")
+    pdf_profile: Literal["pdfa-2b", "pdf"] = Field(
+        "pdfa-2b", description="searchable PDF: archival PDF/A-2b, or a plain PDF"
+    )
     max_pixels: int = Field(120_000_000, description="largest page accepted, in pixels")
 
     sign_p12: Path | None = Field(

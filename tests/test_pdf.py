@@ -1,7 +1,8 @@
 """The searchable PDF writer, checked by reading its output back with independent readers.
 
 pdfplumber (pdfminer) checks words, boxes, page sizes and image resolution; pypdfium2 checks
-that the file renders; qpdf and poppler's pdftotext run when installed.
+that the file renders; pikepdf decodes the stored images; qpdf and poppler's pdftotext run
+when installed. The file's own image (placement) and PDF/A are tested in test_pdf_archive.py.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pdfplumber
+import pikepdf
 import pypdfium2
 import pytest
 from PIL import Image
@@ -25,7 +27,7 @@ from digitize.models import Word
 from digitize.pdfwriter import SearchablePDF, find_glyphless_font
 from digitize.pdfwriter import font as fonts
 from digitize.pdfwriter.content import _text_ops_for_word, group_lines, pdf_codes
-from digitize.pdfwriter.jpeg import parse_jpeg
+from digitize.placement import IDENTITY, SourceImage, image_space
 
 VIETNAMESE_LINES = [
     ["CỘNG", "HÒA", "XÃ", "HỘI"],
@@ -115,7 +117,8 @@ def test_page_count_size_and_metadata(three_page_pdf: Path, three_pages: list[di
             height, width = given["image"].shape[:2]
             assert page.width == pytest.approx(width / given["dpi"] * 72, abs=0.5)
             assert page.height == pytest.approx(height / given["dpi"] * 72, abs=0.5)
-    assert three_page_pdf.read_bytes().startswith(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    head = three_page_pdf.read_bytes()[:16]
+    assert head.startswith(b"%PDF-1.7\n%") and all(b > 127 for b in head[10:14])
 
 
 def test_words_come_back_in_order_on_their_boxes(
@@ -197,8 +200,10 @@ def test_bilevel_page_is_lossless_and_small(tmp_path: Path) -> None:
         (image,) = pdf.pages[0].images
         assert image["bits"] == 1
         assert colour_space(image) == "DeviceGray"
-        bits = np.frombuffer(image["stream"].get_data(), np.uint8).reshape(page.shape[0], -1)
-        decoded = np.unpackbits(bits, axis=1)[:, : page.shape[1]] * 255
+        assert image["stream"]["Filter"].name == "CCITTFaxDecode"
+    with pikepdf.open(path) as document:
+        stored = document.pages[0].Resources.XObject.Im0
+        decoded = np.asarray(pikepdf.PdfImage(stored).as_pil_image().convert("L"))
     assert np.array_equal(decoded, page)
     assert path.stat().st_size < page.size / 8  # smaller than the raw bits
 
@@ -220,13 +225,18 @@ def test_saturated_colour_is_not_mistaken_for_black_and_white(tmp_path: Path) ->
         assert colour_space(image) == "DeviceRGB"
 
 
+def jpeg_source(jpeg: bytes, width: int, height: int, components: int = 3) -> SourceImage:
+    return SourceImage("jpeg", jpeg, width, height, image_space(width, height), components)
+
+
 def test_jpeg_bytes_are_embedded_unchanged(tmp_path: Path) -> None:
     words = make_words(VIETNAMESE_LINES, scale=1.5)
     ok, buffer = cv2.imencode(".jpg", draw_page(words, 750, 900, colour=True))
     assert ok
     jpeg = buffer.tobytes()
     decoded = cv2.imdecode(buffer, cv2.IMREAD_COLOR)
-    page = {"image": decoded, "dpi": 300, "words": words, "jpeg_bytes": jpeg}
+    source = jpeg_source(jpeg, 900, 750)
+    page = {"image": decoded, "dpi": 300, "words": words, "source": source, "placement": IDENTITY}
     path = write_pdf(tmp_path / "jpeg.pdf", [page])
     assert path.stat().st_size <= 1.5 * len(jpeg) + 4096
     with pdfplumber.open(path) as pdf:
@@ -235,52 +245,31 @@ def test_jpeg_bytes_are_embedded_unchanged(tmp_path: Path) -> None:
         assert [nfc(w["text"]) for w in pdf.pages[0].extract_words()] == [w.text for w in words]
 
 
-def test_jpeg_of_other_pixels_is_encoded_afresh(tmp_path: Path) -> None:
+def test_jpeg_of_changed_pixels_is_encoded_afresh(tmp_path: Path) -> None:
     image = draw_page([], 300, 200, colour=True)
-    jpeg = cv2.imencode(".jpg", image[:150])[1].tobytes()  # e.g. the page was cropped
-    path = write_pdf(
-        tmp_path / "crop.pdf", [{"image": image, "dpi": 200, "words": [], "jpeg_bytes": jpeg}]
-    )
+    jpeg = cv2.imencode(".jpg", image)[1].tobytes()
+    # No placement: the display is not the source turned (a perspective warp, say).
+    page = {"image": image, "dpi": 200, "words": [], "source": jpeg_source(jpeg, 200, 300)}
+    path = write_pdf(tmp_path / "warped.pdf", [page])
     with pdfplumber.open(path) as pdf:
         (image_info,) = pdf.pages[0].images
         assert image_info["srcsize"] == (200, 300)
         assert image_info["stream"].get_rawdata() != jpeg
 
 
-def test_jpeg_header_parsing() -> None:
-    grey = cv2.imencode(".jpg", np.full((30, 40), 128, np.uint8))[1].tobytes()
-    info = parse_jpeg(grey)
-    assert info is not None
-    assert (info.width, info.height, info.components, info.embeddable) == (40, 30, 1, True)
-
-    cmyk = io.BytesIO()
-    Image.new("CMYK", (16, 8), (0, 50, 100, 0)).save(cmyk, "JPEG")
-    info = parse_jpeg(cmyk.getvalue())
-    assert info is not None
-    assert (info.components, info.adobe, info.embeddable) == (4, True, True)
-
-    rotated = io.BytesIO()
-    exif = Image.Exif()
-    exif[0x0112] = 6  # viewers of the PDF would not apply this rotation
-    Image.new("RGB", (16, 8)).save(rotated, "JPEG", exif=exif)
-    info = parse_jpeg(rotated.getvalue())
-    assert info is not None
-    assert (info.orientation, info.embeddable) == (6, False)
-
-    assert parse_jpeg(b"\x89PNG\r\n\x1a\n") is None
-    assert parse_jpeg(grey[:20]) is None
-
-
-def test_cmyk_jpeg_is_embedded_with_inverting_decode(tmp_path: Path) -> None:
+def test_cmyk_jpeg_is_encoded_again_in_rgb(tmp_path: Path) -> None:
+    # An archival file's colours are sRGB: a CMYK JPEG cannot be stored as it is.
     buffer = io.BytesIO()
     Image.new("CMYK", (64, 32), (0, 200, 200, 0)).save(buffer, "JPEG")
     image = np.zeros((32, 64, 3), np.uint8)  # stands for the decoded pixels
-    page = {"image": image, "dpi": 200, "words": [], "jpeg_bytes": buffer.getvalue()}
+    image[:, :, 2] = 200
+    source = jpeg_source(buffer.getvalue(), 64, 32, components=4)
+    page = {"image": image, "dpi": 200, "words": [], "source": source, "placement": IDENTITY}
     path = write_pdf(tmp_path / "cmyk.pdf", [page])
     with pdfplumber.open(path) as pdf:
-        stream = image_stream(pdf.pages[0])
-        assert stream.get_rawdata() == buffer.getvalue()  # type: ignore[attr-defined]
-        assert list(stream["Decode"]) == [1, 0] * 4  # type: ignore[index]
+        (image_info,) = pdf.pages[0].images
+        assert colour_space(image_info) == "DeviceRGB"
+        assert image_info["stream"].get_rawdata() != buffer.getvalue()
 
 
 # --- streaming ------------------------------------------------------------------------------------
@@ -303,7 +292,7 @@ def test_memory_does_not_grow_with_page_count(tmp_path: Path) -> None:
     _peak_memory_writing(tmp_path / "warm-up.pdf", 1)  # one-time caches (font, CMaps)
     few = _peak_memory_writing(tmp_path / "few.pdf", 5)
     many = _peak_memory_writing(tmp_path / "many.pdf", 60)
-    assert many - few < 8 * 1024, (few, many)  # offsets only: a few bytes per page
+    assert many - few < 48 * 1024, (few, many)  # a few hundred bytes per page at most
 
 
 def test_two_hundred_pages(tmp_path: Path) -> None:
@@ -321,7 +310,8 @@ def test_two_hundred_pages(tmp_path: Path) -> None:
 def test_page_without_words(tmp_path: Path) -> None:
     image = draw_page([], 200, 150, colour=True)
     path = write_pdf(tmp_path / "blank.pdf", [{"image": image, "dpi": 200, "words": []}])
-    assert b"/Font" not in path.read_bytes()  # no font objects when no page has text
+    with pikepdf.open(path) as document:  # no font objects when no page has text
+        assert not any(o.get("/Type") == "/Font" for o in document.objects if isinstance(o, pikepdf.Dictionary))
     with pdfplumber.open(path) as pdf:
         assert pdf.pages[0].extract_words() == []
         assert len(pdf.pages[0].images) == 1
@@ -330,11 +320,29 @@ def test_page_without_words(tmp_path: Path) -> None:
 # --- the font ------------------------------------------------------------------------------------
 
 
-def test_glyphless_font_is_embedded_when_found(three_page_pdf: Path) -> None:
-    data = three_page_pdf.read_bytes()
-    assert b"/Subtype /Type0" in data and b"/Encoding /Identity-H" in data
-    assert b"/ToUnicode" in data and b"/CIDToGIDMap" in data
-    assert (b"/FontFile2" in data) == (find_glyphless_font() is not None)
+def _fonts(path: Path) -> list[pikepdf.Dictionary]:
+    with pikepdf.open(path) as document:
+        found = {}
+        for page in document.pages:
+            for font in page.Resources.get("/Font", {}).values():
+                found[font.objgen] = font
+        return [
+            {
+                "subtype": str(f.Subtype),
+                "encoding": str(f.Encoding),
+                "to_unicode": "/ToUnicode" in f,
+                "cid_to_gid": "/CIDToGIDMap" in f.DescendantFonts[0],
+                "embedded": "/FontFile2" in f.DescendantFonts[0].FontDescriptor,
+            }
+            for f in found.values()
+        ]
+
+
+def test_glyphless_font_is_embedded_once(three_page_pdf: Path) -> None:
+    (font,) = _fonts(three_page_pdf)  # one font object shared by the three pages
+    assert font["subtype"] == "/Type0" and font["encoding"] == "/Identity-H"
+    assert font["to_unicode"] and font["cid_to_gid"]
+    assert font["embedded"] == (find_glyphless_font() is not None)
 
 
 def test_text_layer_works_without_the_font_file(
@@ -344,8 +352,11 @@ def test_text_layer_works_without_the_font_file(
     words = make_words(VIETNAMESE_LINES)
     image = draw_page(words, 500, 600, colour=True)
     path = write_pdf(tmp_path / "nofont.pdf", [{"image": image, "dpi": 200, "words": words}])
-    data = path.read_bytes()
-    assert b"/FontFile2" not in data and b"/CIDToGIDMap" in data
+    (font,) = _fonts(path)
+    assert not font["embedded"] and font["cid_to_gid"]
+    with pikepdf.open(path) as document:  # an unembedded font cannot be called PDF/A
+        assert "/OutputIntents" not in document.Root
+        assert "<pdfaid:part>" not in document.Root.Metadata.read_bytes().decode()
     with pdfplumber.open(path) as pdf:
         assert [nfc(w["text"]) for w in pdf.pages[0].extract_words()] == [w.text for w in words]
 
@@ -378,6 +389,9 @@ def test_word_is_stretched_over_its_box_and_its_space_over_the_gap() -> None:
     # (6 pt naturally) is stretched to the 9-pt gap before the next word.
     assert ops == "250 Tz 1 0 0 1 10 20 Tm <00431ED8> Tj 150 Tz <0020> Tj"
     assert "0020" not in _text_ops_for_word([0x43], x=0, y=0, width=5, size=12, space=None)
+    # A later word of the line moves along it from the previous word's start.
+    ops = _text_ops_for_word([0x43], x=40.5, y=20, width=6, size=12, space=None, after=10)
+    assert ops == "100 Tz 30.5 0 Td <0043> Tj"
 
 
 def test_touching_ocr_boxes_still_extract_as_separate_words(tmp_path) -> None:
@@ -448,21 +462,15 @@ def test_bad_page_arguments_are_rejected(tmp_path: Path, image: np.ndarray, dpi:
     assert path.exists()
 
 
-class _FullDisk(io.RawIOBase):
-    """A file that fails like a full disk."""
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: object) -> int:
-        raise OSError(28, "No space left on device")
-
-
 def test_disk_full_is_a_write_error_naming_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pdf = SearchablePDF(tmp_path / "out.pdf")
-    monkeypatch.setattr(pdf, "_file", _FullDisk())
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pikepdf.Pdf, "save", full)
     with pytest.raises(PDFWriteError, match=r"out\.pdf: No space left on device"):
         pdf.add_page(np.zeros((10, 10), np.uint8), dpi=200, words=[])
     assert list(tmp_path.iterdir()) == []

@@ -52,6 +52,7 @@ from digitize.cleanup.seal import (
     suppress_seals,
 )
 from digitize.cleanup.zones import Box, Zone, map_box, signature_zones
+from digitize.placement import Affine, centre_rotation, compose, quarter_turn
 
 A4_SHORT_IN = 8.27
 """Width of an A4 page, inches: a photographed page's dpi follows from its width in pixels."""
@@ -75,6 +76,10 @@ class Prepared:
     """Which way the OCR image's text lines lean: whether it is upside down, when that is clear."""
     zones: list[Zone] = field(default_factory=list)
     """The signature zones under the page's seals, for a second reading."""
+    placement: Affine | None = None
+    """How the page image's pixels map to ``display``'s, when ``display`` is the page image
+    only turned and straightened (``None`` after a perspective warp): the PDF writer then
+    draws the file's own image with this map instead of storing ``display``'s pixels."""
 
 
 @dataclass
@@ -217,6 +222,14 @@ def finish(s: Survey, rotation: int = 0) -> Prepared:
     lines = page_line_shape(ocr, (s.text_px or s.dpi * TEXT_HEIGHT_IN) * scale)
     upright = [map_box(b, s.gray.shape[:2], rotation, applied) for b in s.seals]
     zones = signature_zones(upright, flat, scale)
+    placement = None
+    if not s.quality.get("perspective"):
+        h, w = s.display.shape[:2]
+        placement = quarter_turn(w, h, rotation)
+        if applied:
+            placement = compose(
+                placement, centre_rotation(display.shape[1], display.shape[0], applied)
+            )
     seconds = s.seconds + time.perf_counter() - t0
     quality = {
         "rotation": rotation % 360,
@@ -227,7 +240,7 @@ def finish(s: Survey, rotation: int = 0) -> Prepared:
         **notes,
         "cleanup_s": round(seconds, 3),
     }
-    return Prepared(display, ocr, scale, s.dpi, quality, lines, zones)
+    return Prepared(display, ocr, scale, s.dpi, quality, lines, zones, placement)
 
 
 def half_turn(prep: Prepared) -> Prepared:
@@ -242,7 +255,11 @@ def half_turn(prep: Prepared) -> Prepared:
     display, ocr = rotate_quarter(prep.display, 180), rotate_quarter(prep.ocr, 180)
     h, w = ocr.shape[:2]
     zones = [z.half_turned(w, h) for z in prep.zones]
-    return Prepared(display, ocr, prep.scale, prep.dpi, quality, lines, zones)
+    placement = None
+    if prep.placement is not None:
+        dh, dw = prep.display.shape[:2]
+        placement = compose(prep.placement, quarter_turn(dw, dh, 180))
+    return Prepared(display, ocr, prep.scale, prep.dpi, quality, lines, zones, placement)
 
 
 def prepare(image: np.ndarray, dpi: float | None, *, rotation: int = 0) -> Prepared:

@@ -17,10 +17,21 @@ from dataclasses import dataclass
 
 from digitize.models import Word
 from digitize.pdfwriter.font import GLYPH_WIDTH
-from digitize.pdfwriter.syntax import num
 from digitize.text import on_line
 
 POINTS_PER_INCH = 72.0
+
+
+def num(value: float) -> str:
+    """A PDF number with at most two decimals and no trailing zeros.
+
+    Two decimals are a hundredth of a point: a twentieth of a pixel at 300 dpi, and short
+    numbers keep the text layer small beside a G4 page of a few tens of kilobytes.
+    """
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
 _SPACE = 0x20
 _REPLACEMENT = 0xFFFD
 #: Share of the smaller height two boxes must overlap vertically to sit on the same line.
@@ -132,16 +143,20 @@ def _text_ops_for_word(
     width: float,
     size: float,
     space: float | None,
+    after: float | None = None,
 ) -> str:
     """Operators that draw one word's codes from ``(x, y)`` stretched to ``width`` points.
 
     ``space`` (points), when given, is the width of the space drawn right after the word: it
     fills the gap up to the next word exactly, so extractors find the boundary and never see
-    the space overlap the next word (which would join the two).
+    the space overlap the next word (which would join the two). ``after`` is the start of the
+    line's previous word, when there is one: the word is then placed by a move along the line
+    (``Td``), shorter than a full text matrix, to the same point.
     """
     natural_width = len(codes) * GLYPH_WIDTH / 1000 * size
     hex_codes = "".join(f"{code:04X}" for code in codes)
-    ops = f"{num(100 * width / natural_width)} Tz 1 0 0 1 {num(x)} {num(y)} Tm <{hex_codes}> Tj"
+    place = f"1 0 0 1 {num(x)} {num(y)} Tm" if after is None else f"{num(x - after)} 0 Td"
+    ops = f"{num(100 * width / natural_width)} Tz {place} <{hex_codes}> Tj"
     if space is not None:
         space_scaling = 100 * space / (GLYPH_WIDTH / 1000 * size)
         ops += f" {num(space_scaling)} Tz <{_SPACE:04X}> Tj"
@@ -185,31 +200,64 @@ def text_ops_for_line(line: Sequence[Word], geometry: PageGeometry, font: str) -
     size = (bottom - top) * scale
     baseline = geometry.height_pt - bottom * scale
     ops = [f"/{font} {num(size)} Tf"]
+    after: float | None = None
     for word, (start, width, space) in zip(line, _layout(line, bottom - top), strict=True):
+        x = round(start * scale, 2)  # rounded as written, so moves along the line add up
         ops.append(
             _text_ops_for_word(
                 pdf_codes(word.text),
-                x=start * scale,
+                x=x,
                 y=baseline,
                 width=width * scale,
                 size=size,
                 space=None if space is None else space * scale,
+                after=after,
             )
         )
+        after = x
     return ops
 
 
+def image_matrix(geometry: PageGeometry, placement: Sequence[float] | None = None) -> str:
+    """The ``cm`` operands that draw the image: over the whole page, or, with ``placement``
+    (PDF image space to the display image's pixels), where that map puts it.
+
+    The words' boxes are in display pixels, so the same pixel-to-point map serves the text and
+    the image, and the text lands on the image's words however the image is turned.
+    """
+    if placement is None:
+        return f"{num(geometry.width_pt)} 0 0 {num(geometry.height_pt)} 0 0"
+    s = geometry.scale
+    to_points = (s, 0.0, 0.0, -s, 0.0, geometry.height_pt)
+    a, b, c, d, e, f = placement
+    a2, b2, c2, d2, e2, f2 = to_points
+    m = (
+        a2 * a + c2 * b,
+        b2 * a + d2 * b,
+        a2 * c + c2 * d,
+        b2 * c + d2 * d,
+        a2 * e + c2 * f + e2,
+        b2 * e + d2 * f + f2,
+    )
+    return " ".join(f"{v:.6f}".rstrip("0").rstrip(".") or "0" for v in m)
+
+
 def page_content(
-    geometry: PageGeometry, lines: Sequence[Sequence[Word]], *, image: str, font: str
+    geometry: PageGeometry,
+    lines: Sequence[Sequence[Word]],
+    *,
+    image: str,
+    font: str,
+    placement: Sequence[float] | None = None,
 ) -> bytes:
     """The whole content stream of a page (uncompressed), for lines from :func:`group_lines`.
 
     The image comes first so the text lies above it; render mode 3 makes the text invisible
-    while keeping it selectable and searchable.
+    while keeping it selectable and searchable. ``placement`` is as for :func:`image_matrix`.
     """
     ops = [
         "q",
-        f"{num(geometry.width_pt)} 0 0 {num(geometry.height_pt)} 0 0 cm",
+        f"{image_matrix(geometry, placement)} cm",
         f"/{image} Do",
         "Q",
     ]

@@ -1,5 +1,8 @@
 """The invisible text layer's font: Tesseract's glyphless TrueType font as a Type0/Identity-H font.
 
+The font dictionaries are pikepdf objects; the font program is Tesseract's own ``pdf.ttf``
+(Apache-2.0), whose one glyph has an advance of half an em and no outline, embedded whole.
+
 Every character is written as its Unicode code point (a 2-byte CID). The CIDToGIDMap sends
 every CID to glyph 1 of ``pdf.ttf``, a glyph with a fixed advance and no outline, so any
 Vietnamese text can be laid out without embedding a real font, and the ToUnicode CMap maps each
@@ -17,6 +20,9 @@ import shutil
 import subprocess
 import zlib
 from pathlib import Path
+
+import pikepdf
+from pikepdf import Name
 
 FONT_FILE_NAME = "pdf.ttf"
 #: Glyph advance of every CID, in thousandths of the font size. A fixed width lets the writer
@@ -110,14 +116,16 @@ def cid_to_gid_map() -> bytes:
 
 
 @functools.cache
-def to_unicode_cmap() -> bytes:
+def to_unicode_cmap(high_bytes: frozenset[int] | None = None) -> bytes:
     """A ToUnicode CMap that maps each 2-byte code to the same UTF-16 code unit.
 
     Written as one bfrange per high byte because a range must not carry into the high byte;
-    the surrogate block is left out since the writer never emits those codes.
+    the surrogate block is left out since the writer never emits those codes. With
+    ``high_bytes`` only those blocks are written (a Vietnamese page uses four or five of the
+    256), which keeps the map a tenth of its full size.
     """
-    ranges = [f"<{hi:02X}00> <{hi:02X}FF> <{hi:02X}00>" for hi in range(256)]
-    ranges = [r for hi, r in enumerate(ranges) if not 0xD8 <= hi <= 0xDF]
+    wanted = range(256) if high_bytes is None else sorted(high_bytes)
+    ranges = [f"<{hi:02X}00> <{hi:02X}FF> <{hi:02X}00>" for hi in wanted if not 0xD8 <= hi <= 0xDF]
     blocks = []
     for start in range(0, len(ranges), 100):  # at most 100 entries per block
         chunk = ranges[start : start + 100]
@@ -139,28 +147,49 @@ def to_unicode_cmap() -> bytes:
     return zlib.compress(cmap.encode("ascii"), 9)
 
 
-def type0_font_dict(descendant: int, to_unicode: int) -> str:
-    """The font that content streams select; it only routes to the CID font and the CMap."""
-    return (
-        "<< /Type /Font /Subtype /Type0 /BaseFont /GlyphLessFont /Encoding /Identity-H"
-        f" /DescendantFonts [{descendant} 0 R] /ToUnicode {to_unicode} 0 R >>"
+def glyphless_font(pdf: pikepdf.Pdf, high_bytes: frozenset[int] | None = None) -> pikepdf.Object:
+    """The Type0 font of the text layer, added to ``pdf`` once and shared by every page.
+
+    ``high_bytes`` are the high bytes of the codes the pages use (all, when ``None``).
+    Without Tesseract's ``pdf.ttf`` the font program is left out; an archival (PDF/A) file
+    must embed every font it uses, so the writer then does not call the file PDF/A.
+    """
+    data = glyphless_font_bytes()
+    descriptor = pikepdf.Dictionary(
+        Type=Name.FontDescriptor,
+        FontName=Name.GlyphLessFont,
+        Flags=5,
+        FontBBox=[0, 0, GLYPH_WIDTH, 1000],
+        ItalicAngle=0,
+        Ascent=1000,
+        Descent=-1,
+        CapHeight=1000,
+        StemV=80,
     )
-
-
-def cid_font_dict(descriptor: int, cid_to_gid: int) -> str:
-    return (
-        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /GlyphLessFont"
-        " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
-        f" /FontDescriptor {descriptor} 0 R /CIDToGIDMap {cid_to_gid} 0 R /DW {GLYPH_WIDTH} >>"
+    if data is not None:
+        program = pikepdf.Stream(pdf, zlib.compress(data, 9))
+        program.Filter = Name.FlateDecode
+        program.Length1 = len(data)
+        descriptor.FontFile2 = pdf.make_indirect(program)
+    cid_to_gid = pikepdf.Stream(pdf, cid_to_gid_map())
+    cid_to_gid.Filter = Name.FlateDecode
+    to_unicode = pikepdf.Stream(pdf, to_unicode_cmap(high_bytes))
+    to_unicode.Filter = Name.FlateDecode
+    cid_font = pikepdf.Dictionary(
+        Type=Name.Font,
+        Subtype=Name.CIDFontType2,
+        BaseFont=Name.GlyphLessFont,
+        CIDSystemInfo=pikepdf.Dictionary(Registry="Adobe", Ordering="Identity", Supplement=0),
+        FontDescriptor=pdf.make_indirect(descriptor),
+        CIDToGIDMap=pdf.make_indirect(cid_to_gid),
+        DW=GLYPH_WIDTH,
     )
-
-
-def font_descriptor_dict(font_file: int | None) -> str:
-    """Metrics of the glyphless font: the glyph spans the em square above the baseline, so a
-    word's selection box is exactly its line box."""
-    embedded = f" /FontFile2 {font_file} 0 R" if font_file is not None else ""
-    return (
-        "<< /Type /FontDescriptor /FontName /GlyphLessFont /Flags 5"
-        f" /FontBBox [0 0 {GLYPH_WIDTH} 1000] /ItalicAngle 0 /Ascent 1000 /Descent -1"
-        f" /CapHeight 1000 /StemV 80{embedded} >>"
+    font = pikepdf.Dictionary(
+        Type=Name.Font,
+        Subtype=Name.Type0,
+        BaseFont=Name.GlyphLessFont,
+        Encoding=Name("/Identity-H"),
+        DescendantFonts=[pdf.make_indirect(cid_font)],
+        ToUnicode=pdf.make_indirect(to_unicode),
     )
+    return pdf.make_indirect(font)

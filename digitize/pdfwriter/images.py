@@ -1,33 +1,40 @@
-"""Page images as PDF image XObjects.
+"""Page images as PDF image XObjects (pikepdf streams).
 
-The scan is the document (colour, at its scanned resolution), so photos and grey scans are
-JPEG-compressed in their own colour space, black-and-white pages are kept losslessly at one bit
-per pixel, and a page that arrived as JPEG is embedded byte for byte.
+The scan is the document, so a page keeps the kind it was scanned as. The file's own image is
+stored whenever the display image is only that image turned and straightened: a JPEG as it
+is, a TIFF page's CCITT Group 4 strip, a scanned PDF's image stream with its filter and decode
+parameters (see :mod:`digitize.placement`). A page whose pixels had to change is encoded again
+in its kind: black-and-white as CCITT Group 4 (lossless, one bit per pixel), grey as a
+one-component JPEG, colour as a colour JPEG at its source's quality.
 """
 
 from __future__ import annotations
 
-import zlib
+import io
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
+import pikepdf
+from pikepdf import Name
+from PIL import Image
 
-from digitize.pdfwriter.jpeg import JpegInfo, parse_jpeg
+from digitize.placement import SourceImage
 
-_JPEG_COLOUR_SPACES = {1: "/DeviceGray", 3: "/DeviceRGB", 4: "/DeviceCMYK"}
 #: Grey level from which a pixel of a page declared black-and-white counts as white.
 _BILEVEL_THRESHOLD = 128
+_JPEG_SPACES = {1: Name.DeviceGray, 3: Name.DeviceRGB}
+_TIFF_OFFSETS, _TIFF_COUNTS = 273, 279
+_ROWS_PER_STRIP = 278
 
 
 @dataclass(frozen=True, slots=True)
-class EncodedImage:
-    """An image XObject ready to write: its dictionary entries (without ``/Length``) and data."""
+class PageImageStream:
+    """An image XObject ready for a page, with what the record may say about it."""
 
-    width: int
-    height: int
-    entries: str
-    data: bytes
+    stream: pikepdf.Stream
+    kind: str
+    """``source`` (the file's own image), ``g4`` or ``jpeg`` (encoded again)."""
 
 
 def normalize_image(image: np.ndarray) -> np.ndarray:
@@ -67,71 +74,111 @@ def is_bilevel(image: np.ndarray) -> bool:
     )
 
 
-def encode_bilevel(image: np.ndarray) -> EncodedImage:
-    """One bit per pixel (1 = white, as DeviceGray reads it), Flate-compressed: lossless."""
+def _image(
+    pdf: pikepdf.Pdf, data: bytes, width: int, height: int, **entries: object
+) -> pikepdf.Stream:
+    stream = pikepdf.Stream(pdf, data)
+    stream.Type = Name.XObject
+    stream.Subtype = Name.Image
+    stream.Width = width
+    stream.Height = height
+    for key, value in entries.items():
+        stream[Name("/" + key)] = value
+    return stream
+
+
+def ccitt_stream(
+    pdf: pikepdf.Pdf, data: bytes, width: int, height: int, *, black_is_zero: bool
+) -> pikepdf.Stream:
+    """A CCITT Group 4 image. TIFF's codes say 'white' for the value 0; where the TIFF stored
+    black as 0 (BlackIsZero), PDF must read the decoded bits the other way round."""
+    parms = pikepdf.Dictionary(K=-1, Columns=width, Rows=height)
+    entries: dict[str, object] = {
+        "ColorSpace": Name.DeviceGray,
+        "BitsPerComponent": 1,
+        "Filter": Name.CCITTFaxDecode,
+        "DecodeParms": parms,
+    }
+    if black_is_zero:
+        entries["Decode"] = [1, 0]
+    return _image(pdf, data, width, height, **entries)
+
+
+def encode_g4(image: np.ndarray) -> tuple[bytes, bool]:
+    """The page as one CCITT Group 4 strip (lossless, one bit per pixel) and whether its
+    codes read black as zero, written by Pillow's libtiff into a TIFF held in memory."""
     grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    packed = np.packbits(grey >= _BILEVEL_THRESHOLD, axis=1)  # rows padded to whole bytes
-    height, width = grey.shape
-    entries = (
-        f"/Type /XObject /Subtype /Image /Width {width} /Height {height}"
-        " /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /FlateDecode"
-    )
-    return EncodedImage(width, height, entries, zlib.compress(packed.tobytes(), 9))
+    bits = Image.fromarray(grey).point(lambda v: 255 if v >= _BILEVEL_THRESHOLD else 0).convert("1")
+    buffer = io.BytesIO()
+    height = grey.shape[0]
+    bits.save(buffer, format="TIFF", compression="group4", tiffinfo={_ROWS_PER_STRIP: height})
+    with Image.open(buffer) as tiff:
+        offsets, counts = tiff.tag_v2[_TIFF_OFFSETS], tiff.tag_v2[_TIFF_COUNTS]
+        photometric = tiff.tag_v2.get(262, 0)
+    if len(offsets) != 1:
+        raise ValueError("the black-and-white page could not be written as one G4 strip")
+    data = buffer.getbuffer()[offsets[0] : offsets[0] + counts[0]].tobytes()
+    return data, photometric == 1
 
 
-def _jpeg_entries(width: int, height: int, components: int, *, inverted: bool) -> str:
-    decode = " /Decode [" + " ".join(["1 0"] * components) + "]" if inverted else ""
-    return (
-        f"/Type /XObject /Subtype /Image /Width {width} /Height {height}"
-        f" /ColorSpace {_JPEG_COLOUR_SPACES[components]} /BitsPerComponent 8"
-        f" /Filter /DCTDecode{decode}"
-    )
-
-
-def encode_jpeg(image: np.ndarray, quality: int) -> EncodedImage:
+def encode_jpeg(image: np.ndarray, quality: int) -> tuple[bytes, int]:
     """JPEG in the image's own colour space (a grey scan stays one component)."""
     ok, buffer = cv2.imencode(
         ".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_OPTIMIZE, 1]
     )
     if not ok:
         raise ValueError("the page image could not be JPEG-encoded")
-    height, width = image.shape[:2]
-    components = 1 if image.ndim == 2 else 3
-    entries = _jpeg_entries(width, height, components, inverted=False)
-    return EncodedImage(width, height, entries, buffer.tobytes())
+    return buffer.tobytes(), 1 if image.ndim == 2 else 3
 
 
-def embed_jpeg(data: bytes, info: JpegInfo) -> EncodedImage:
-    """The JPEG file unchanged. CMYK written with an Adobe marker stores inverted values,
-    which a ``/Decode`` array undoes, as Adobe's readers expect."""
-    inverted = info.components == 4 and info.adobe
-    entries = _jpeg_entries(info.width, info.height, info.components, inverted=inverted)
-    return EncodedImage(info.width, info.height, entries, data)
+def jpeg_stream(
+    pdf: pikepdf.Pdf, data: bytes, width: int, height: int, components: int
+) -> pikepdf.Stream:
+    return _image(
+        pdf,
+        data,
+        width,
+        height,
+        ColorSpace=_JPEG_SPACES[components],
+        BitsPerComponent=8,
+        Filter=Name.DCTDecode,
+    )
 
 
-def usable_jpeg(jpeg_bytes: bytes | None, image: np.ndarray) -> JpegInfo | None:
-    """The header of ``jpeg_bytes`` if they can stand for ``image`` unchanged, else ``None``.
+def source_stream(
+    pdf: pikepdf.Pdf, source: SourceImage, opened: list[pikepdf.Pdf]
+) -> pikepdf.Object | None:
+    """The file's own image as a stream of ``pdf``, or ``None`` when it cannot be stored as is.
 
-    The size must match the page image: a cropped, deskewed or EXIF-rotated page no longer
-    has the original's pixels, so it is encoded afresh.
+    A JPEG must be one PDF readers show the right way up in a colour space an archival file
+    allows (grey or RGB, 8 bits; CMYK and EXIF-turned files are encoded again). A scanned
+    PDF's image is copied with everything it refers to (a JBIG2 page's global symbols); its
+    data is read from the holder when ``pdf`` is saved, so the holder joins ``opened``, which
+    the caller closes after saving.
     """
-    if not jpeg_bytes:
-        return None
-    info = parse_jpeg(jpeg_bytes)
-    if info is None or not info.embeddable:
-        return None
-    if (info.height, info.width) != image.shape[:2]:
-        return None
-    return info
+    if source.kind == "ccitt":
+        return ccitt_stream(
+            pdf, source.data, source.width, source.height, black_is_zero=source.black_is_zero
+        )
+    if source.kind == "jpeg":
+        if source.components not in _JPEG_SPACES:
+            return None
+        return jpeg_stream(pdf, source.data, source.width, source.height, source.components)
+    if source.kind == "pdf":
+        holder = pikepdf.open(io.BytesIO(source.data))
+        opened.append(holder)
+        return pdf.copy_foreign(holder.Root.DigitizeImage)
+    return None
 
 
-def encode_page_image(
-    image: np.ndarray, *, bilevel: bool, jpeg_quality: int, jpeg_bytes: bytes | None
-) -> EncodedImage:
-    """The page image in the cheapest form that keeps what the page needs."""
-    info = usable_jpeg(jpeg_bytes, image)
-    if info is not None and jpeg_bytes is not None:
-        return embed_jpeg(jpeg_bytes, info)
+def encoded_stream(
+    pdf: pikepdf.Pdf, image: np.ndarray, *, bilevel: bool, jpeg_quality: int
+) -> PageImageStream:
+    """The display image encoded afresh, keeping its kind (see the module's doc)."""
+    height, width = image.shape[:2]
     if bilevel or is_bilevel(image):
-        return encode_bilevel(image)
-    return encode_jpeg(image, jpeg_quality)
+        data, black_is_zero = encode_g4(image)
+        stream = ccitt_stream(pdf, data, width, height, black_is_zero=black_is_zero)
+        return PageImageStream(stream, "g4")
+    data, components = encode_jpeg(image, jpeg_quality)
+    return PageImageStream(jpeg_stream(pdf, data, width, height, components), "jpeg")

@@ -1,42 +1,47 @@
-"""The streaming writer: one page's objects go to disk as soon as the page is added.
+"""The searchable PDF, assembled with pikepdf, one page on disk at a time.
 
-A 200-page dossier must not hold 200 page images in memory, so each page's image, content and
-page dictionary are written at once and only their byte offsets are kept. The fonts are written
-once, when the first page with text arrives; the page tree, the Info dictionary and the
-cross-reference table are written at the end. The file is built under a temporary name in the
-output folder and renamed into place when complete, so a reader (or a resumed batch run) never
-mistakes a half-written PDF for a result.
+A 200-page dossier must not hold 200 page images in memory, so each page (its image and its
+content stream) is saved at once as a one-page PDF in a private folder beside the output. At
+close the pages are gathered into the final file: pikepdf (qpdf) copies each page's objects
+and reads their stream data from the page files only while the final file is written, so
+memory stays a few pages' worth. The glyphless font, the PDF/A output intent, the Info
+dictionary and the XMP metadata are added once, at close. The file is built under a temporary
+name and renamed into place when complete, so a reader (or a resumed batch run) never mistakes
+a half-written PDF for a result.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import math
 import os
+import shutil
+import tempfile
 import zlib
-from array import array
 from collections.abc import Iterator, Sequence
 from numbers import Real
 from pathlib import Path
 from types import TracebackType
 
 import numpy as np
+import pikepdf
+from pikepdf import Name
 
 from digitize.errors import DigitizeError, PDFWriteError
 from digitize.models import Word
 from digitize.pdfwriter import font as fonts
-from digitize.pdfwriter.content import PageGeometry, group_lines, page_content
-from digitize.pdfwriter.images import encode_page_image, normalize_image
-from digitize.pdfwriter.syntax import date_string, num, text_string
+from digitize.pdfwriter.content import PageGeometry, group_lines, page_content, pdf_codes
+from digitize.pdfwriter.images import encoded_stream, normalize_image, source_stream
+from digitize.pdfwriter.pdfa import PROFILES, ArchiveMetadata, add_metadata, add_output_intent
+from digitize.placement import Affine, SourceImage, compose
 
-#: PDF 1.4 is what Decree 30 asks for at least, and all the writer uses; the second line's
-#: high bytes tell transfer tools the file is binary.
-_HEADER = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
-_PRODUCER = "digitize"
-_CATALOG, _PAGES = 1, 2
+log = logging.getLogger(__name__)
+
 _IMAGE_NAME, _FONT_NAME = "Im0", "F0"
-_KIDS_PER_LINE = 16
+#: PDF 1.7 is what PDF/A-2 is built on (Decree 30 asks for PDF 1.4 or later).
+_PDF_VERSION = "1.7"
 
 
 class SearchablePDF:
@@ -44,11 +49,17 @@ class SearchablePDF:
 
     Use as a context manager, or call :meth:`close` (which completes the file) or
     :meth:`abort` (which discards it). Leaving a ``with`` block by an exception discards the
-    file, so an incomplete document never appears at ``path``.
+    file, so an incomplete document never appears at ``path``. ``profile`` is ``pdfa-2b``
+    (archival PDF/A-2b, the default) or ``pdf``.
     """
 
     def __init__(
-        self, path: str | os.PathLike[str], *, title: str | None = None, jpeg_quality: int = 85
+        self,
+        path: str | os.PathLike[str],
+        *,
+        title: str | None = None,
+        jpeg_quality: int = 85,
+        profile: str = "pdfa-2b",
     ) -> None:
         self.path = Path(path)
         if not isinstance(jpeg_quality, int) or not 1 <= jpeg_quality <= 100:
@@ -56,30 +67,33 @@ class SearchablePDF:
                 f"{self.path}: jpeg_quality must be an integer from 1 to 100, not {jpeg_quality!r}",
                 path=str(self.path),
             )
+        if profile not in PROFILES:
+            raise DigitizeError(
+                f"{self.path}: the PDF profile is one of {', '.join(PROFILES)}, not {profile!r}",
+                path=str(self.path),
+            )
         self.title = title
         self.jpeg_quality = jpeg_quality
+        self.profile = profile
+        self.metadata = ArchiveMetadata()
+        self.image_kinds: list[str] = []
+        """Per page, how its image was stored: ``source``, ``g4`` or ``jpeg``."""
         self._partial = self.path.with_name(f".{self.path.name}.{os.getpid()}.part")
-        # Index = object number; 1 and 2 are reserved. Arrays keep 8 bytes per object, so a
-        # long document costs a few bytes per page and nothing more.
-        self._offsets = array("Q", [0, 0, 0])
-        self._position = 0
-        self._digest = hashlib.md5(usedforsecurity=False)
-        self._page_objects = array("Q")
-        self._font: int | None = None
+        self._with_text: list[bool] = []
+        self._high_bytes: set[int] = set()
         self._closed = False
         try:
-            self._file = open(self._partial, "wb")  # noqa: SIM115 - closed by close()/abort()
+            self._pages_dir = Path(
+                tempfile.mkdtemp(prefix=f".{self.path.name}.pages-", dir=self.path.parent)
+            )
         except OSError as exc:
             raise self._write_error(exc) from exc
-        with self._io():
-            self._write(_HEADER)
-            self._write_object(_CATALOG, f"<< /Type /Catalog /Pages {_PAGES} 0 R >>")
 
     # --- public API ----------------------------------------------------------------------------
 
     @property
     def page_count(self) -> int:
-        return len(self._page_objects)
+        return len(self._with_text)
 
     def add_page(
         self,
@@ -88,15 +102,17 @@ class SearchablePDF:
         dpi: float,
         words: Sequence[Word],
         bilevel: bool = False,
-        jpeg_bytes: bytes | None = None,
         jpeg_quality: int | None = None,
+        source: SourceImage | None = None,
+        placement: Affine | None = None,
     ) -> None:
         """Write one page: ``image`` covers the page, whose size is the image's at ``dpi``.
 
-        ``words`` are in pixels of ``image``. ``bilevel`` stores the page losslessly at one bit
-        per pixel; ``jpeg_bytes`` (the original JPEG of exactly these pixels) is embedded
-        unchanged instead of re-encoding ``image``. ``jpeg_quality`` overrides the writer's
-        quality for this page (a re-encoded photo keeps its source's quality, not more).
+        ``words`` are in pixels of ``image``. With ``source`` (the file's own encoded image)
+        and ``placement`` (how the page image's pixels map to ``image``'s; see
+        :mod:`digitize.placement`), the source is stored as it is, drawn where ``image``
+        shows it. Otherwise ``image`` is encoded: ``bilevel`` (or pure black-and-white pixels)
+        as CCITT G4, else JPEG at ``jpeg_quality`` (the source's, or the writer's).
         """
         self._check_open()
         number = self.page_count + 1
@@ -104,61 +120,110 @@ class SearchablePDF:
             raise self._argument_error(number, f"dpi must be a positive number, not {dpi!r}")
         try:
             pixels = normalize_image(image)
-            encoded = encode_page_image(
-                pixels,
-                bilevel=bilevel,
-                jpeg_quality=jpeg_quality or self.jpeg_quality,
-                jpeg_bytes=jpeg_bytes,
-            )
         except ValueError as exc:
             raise self._argument_error(number, str(exc)) from exc
-        geometry = PageGeometry(encoded.width, encoded.height, float(dpi))
+        height, width = pixels.shape[:2]
+        geometry = PageGeometry(width, height, float(dpi))
         lines = group_lines(words)
-        content = page_content(geometry, lines, image=_IMAGE_NAME, font=_FONT_NAME)
-        with self._io():
-            font = self._ensure_font() if lines else None
-            image_obj = self._add_stream(encoded.entries, encoded.data)
-            content_obj = self._add_stream("/Filter /FlateDecode", zlib.compress(content, 6))
-            resources = f"/XObject << /{_IMAGE_NAME} {image_obj} 0 R >>"
-            if font is not None:
-                resources += f" /Font << /{_FONT_NAME} {font} 0 R >>"
-            page = self._add_object(
-                f"<< /Type /Page /Parent {_PAGES} 0 R"
-                f" /MediaBox [0 0 {num(geometry.width_pt)} {num(geometry.height_pt)}]"
-                f" /Resources << {resources} >> /Contents {content_obj} 0 R >>"
-            )
-        self._page_objects.append(page)
+        self._high_bytes.update(c >> 8 for ln in lines for w in ln for c in pdf_codes(w.text))
+        self._high_bytes.add(0)  # the space between words
+        page_file = self._pages_dir / f"{number:06d}.pdf"
+        opened: list[pikepdf.Pdf] = []
+        try:
+            with pikepdf.new() as pdf:
+                stream, kind, matrix = None, "source", None
+                if source is not None and placement is not None:
+                    stream = source_stream(pdf, source, opened)
+                    matrix = compose(source.matrix, placement)
+                if stream is None:
+                    encoded = encoded_stream(
+                        pdf,
+                        pixels,
+                        bilevel=bilevel,
+                        jpeg_quality=jpeg_quality or self.jpeg_quality,
+                    )
+                    stream, kind, matrix = encoded.stream, encoded.kind, None
+                content = page_content(
+                    geometry, lines, image=_IMAGE_NAME, font=_FONT_NAME, placement=matrix
+                )
+                contents = pikepdf.Stream(pdf, zlib.compress(content, 6))
+                contents.Filter = Name.FlateDecode
+                page = pikepdf.Dictionary(
+                    Type=Name.Page,
+                    MediaBox=[0, 0, geometry.width_pt, geometry.height_pt],
+                    Resources=pikepdf.Dictionary(
+                        XObject=pikepdf.Dictionary({f"/{_IMAGE_NAME}": pdf.make_indirect(stream)})
+                    ),
+                    Contents=pdf.make_indirect(contents),
+                )
+                pdf.pages.append(pikepdf.Page(page))
+                pdf.save(page_file, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+        except (ValueError, pikepdf.PdfError) as exc:
+            self.abort()
+            raise PDFWriteError(
+                f"cannot write page {number} of {self.path}: {exc}", path=str(self.path)
+            ) from exc
+        except OSError as exc:
+            self.abort()
+            raise self._write_error(exc) from exc
+        finally:
+            for holder in opened:
+                holder.close()
+        self.image_kinds.append(kind)
+        self._with_text.append(bool(lines))
+
+    def describe(self, metadata: ArchiveMetadata) -> None:
+        """The document's Decree 30 metadata, written into the file's XMP at :meth:`close`."""
+        self.metadata = metadata
 
     def close(self) -> None:
-        """Write the page tree, Info and cross-reference table and move the file into place."""
+        """Gather the pages, add font, output intent and metadata, move the file into place."""
         if self._closed:
             return
-        if not self._page_objects:
+        if not self._with_text:
             self.abort()
             raise DigitizeError(f"{self.path}: a PDF needs at least one page", path=str(self.path))
-        with self._io():
-            self._write_object(_PAGES, _pages_dict(self._page_objects))
-            info = self._add_object(_info_dict(self.title))
-            xref_at = self._position
-            self._write(_xref_table(self._offsets))
-            file_id = self._digest.hexdigest().upper()
-            self._write(
-                f"trailer\n<< /Size {len(self._offsets)} /Root {_CATALOG} 0 R /Info {info} 0 R"
-                f" /ID [<{file_id}> <{file_id}>] >>\nstartxref\n{xref_at}\n%%EOF\n".encode("ascii")
+        with self._io(), contextlib.ExitStack() as stack:
+            out = stack.enter_context(pikepdf.new())
+            pdfa = self.profile == "pdfa-2b"
+            font = None
+            if any(self._with_text):
+                font = fonts.glyphless_font(out, frozenset(self._high_bytes))
+            if pdfa and font is not None and fonts.glyphless_font_bytes() is None:
+                # PDF/A requires embedded fonts: without pdf.ttf the file cannot claim it.
+                log.warning("Tesseract's pdf.ttf is missing: the PDF is not marked PDF/A")
+                pdfa = False
+            for number, with_text in enumerate(self._with_text, start=1):
+                part = stack.enter_context(pikepdf.open(self._pages_dir / f"{number:06d}.pdf"))
+                out.pages.append(part.pages[0])
+                if with_text and font is not None:
+                    out.pages[-1].Resources.Font = pikepdf.Dictionary({f"/{_FONT_NAME}": font})
+            _share_identical_images(out)
+            if pdfa:
+                add_output_intent(out)
+            add_metadata(
+                out, title=self.title, meta=self.metadata, pages=len(self._with_text), pdfa=pdfa
             )
-            self._file.flush()
-            os.fsync(self._file.fileno())
-            self._file.close()
+            out.save(
+                self._partial,
+                min_version=_PDF_VERSION,
+                stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                fix_metadata_version=False,
+                object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            )
+        with self._io():
+            with open(self._partial, "rb+") as f:
+                os.fsync(f.fileno())
             os.replace(self._partial, self.path)
             self._closed = True
+            shutil.rmtree(self._pages_dir, ignore_errors=True)
 
     def abort(self) -> None:
         """Discard the file being written; nothing is left at ``path`` or beside it."""
         if self._closed:
             return
         self._closed = True
-        with contextlib.suppress(OSError):
-            self._file.close()
+        shutil.rmtree(self._pages_dir, ignore_errors=True)
         with contextlib.suppress(OSError):
             self._partial.unlink()
 
@@ -176,48 +241,6 @@ class SearchablePDF:
         else:
             self.abort()
 
-    # --- objects -------------------------------------------------------------------------------
-
-    def _ensure_font(self) -> int:
-        """The Type0 font, written the first time a page needs it."""
-        if self._font is not None:
-            return self._font
-        font_bytes = fonts.glyphless_font_bytes()
-        font_file = None
-        if font_bytes is not None:
-            font_file = self._add_stream(
-                f"/Filter /FlateDecode /Length1 {len(font_bytes)}", zlib.compress(font_bytes, 9)
-            )
-        descriptor = self._add_object(fonts.font_descriptor_dict(font_file))
-        cid_to_gid = self._add_stream("/Filter /FlateDecode", fonts.cid_to_gid_map())
-        cid_font = self._add_object(fonts.cid_font_dict(descriptor, cid_to_gid))
-        to_unicode = self._add_stream("/Filter /FlateDecode", fonts.to_unicode_cmap())
-        self._font = self._add_object(fonts.type0_font_dict(cid_font, to_unicode))
-        return self._font
-
-    def _add_object(self, body: str) -> int:
-        number = len(self._offsets)
-        self._offsets.append(0)
-        self._write_object(number, body)
-        return number
-
-    def _add_stream(self, entries: str, data: bytes) -> int:
-        number = len(self._offsets)
-        self._offsets.append(self._position)
-        self._write(f"{number} 0 obj\n<< {entries} /Length {len(data)} >>\nstream\n".encode())
-        self._write(data)
-        self._write(b"\nendstream\nendobj\n")
-        return number
-
-    def _write_object(self, number: int, body: str) -> None:
-        self._offsets[number] = self._position
-        self._write(f"{number} 0 obj\n{body}\nendobj\n".encode("ascii"))
-
-    def _write(self, data: bytes) -> None:
-        self._file.write(data)
-        self._position += len(data)
-        self._digest.update(data)
-
     # --- errors --------------------------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -228,6 +251,9 @@ class SearchablePDF:
         except OSError as exc:
             self.abort()
             raise self._write_error(exc) from exc
+        except pikepdf.PdfError as exc:
+            self.abort()
+            raise PDFWriteError(f"cannot write {self.path}: {exc}", path=str(self.path)) from exc
 
     def _write_error(self, exc: OSError) -> PDFWriteError:
         reason = exc.strerror or exc.__class__.__name__
@@ -241,21 +267,23 @@ class SearchablePDF:
             raise DigitizeError(f"{self.path}: the PDF is already closed", path=str(self.path))
 
 
-def _pages_dict(kids: Sequence[int]) -> str:
-    refs = [f"{kid} 0 R" for kid in kids]
-    lines = [" ".join(refs[i : i + _KIDS_PER_LINE]) for i in range(0, len(refs), _KIDS_PER_LINE)]
-    return "<< /Type /Pages /Kids [" + "\n".join(lines) + f"] /Count {len(kids)} >>"
+def _share_identical_images(pdf: pikepdf.Pdf) -> None:
+    """Pages whose images are byte for byte the same share one image object.
 
-
-def _info_dict(title: str | None) -> str:
-    entries = f"/Producer {text_string(_PRODUCER)} /CreationDate {date_string()}"
-    if title:
-        entries += f" /Title {text_string(title)}"
-    return f"<< {entries} >>"
-
-
-def _xref_table(offsets: Sequence[int]) -> bytes:
-    """The classic cross-reference table; every entry is exactly 20 bytes."""
-    rows = [f"xref\n0 {len(offsets)}\n", "0000000000 65535 f \n"]
-    rows += [f"{offset:010d} 00000 n \n" for offset in offsets[1:]]
-    return "".join(rows).encode("ascii")
+    A scanner's PDF may draw one image on several pages (a blank or a repeated form page);
+    carried over page by page it would be stored once per page. Each image's data is read
+    and hashed one at a time, so this costs one page image of memory at most.
+    """
+    seen: dict[bytes, pikepdf.Object] = {}
+    for page in pdf.pages:
+        xobjects = page.Resources.get("/XObject")
+        image = xobjects.get(f"/{_IMAGE_NAME}") if xobjects is not None else None
+        if image is None:
+            continue
+        digest = hashlib.sha256(image.read_raw_bytes())
+        digest.update(repr(sorted((k, str(v)) for k, v in image.items())).encode())
+        key = digest.digest()
+        if key in seen:
+            xobjects[f"/{_IMAGE_NAME}"] = seen[key]
+        else:
+            seen[key] = image

@@ -1,0 +1,133 @@
+"""A scanned PDF page's own image stream, to be stored as it is in the searchable PDF.
+
+A scanner's PDF holds each page as one image (CCITT G4 or JBIG2 for black-and-white, JPEG for
+grey and colour), often a tenth of what the same page costs decoded and encoded again. When a
+page draws exactly one image and nothing visible besides (an earlier invisible text layer is
+allowed: it is replaced by ours), that image's stream is carried over with its filter and its
+decode parameters, placed where PDFium rendered it. Streams that an archival (PDF/A-2) file
+may not hold as they are (LZW, JPEG 2000, CMYK colour, masks) are left to be encoded again.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import pikepdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from digitize.placement import Affine, SourceImage, compose
+
+log = logging.getLogger(__name__)
+
+CARRIED_FILTERS = frozenset({"/DCTDecode", "/CCITTFaxDecode", "/JBIG2Decode", "/FlateDecode"})
+"""Filters a stored page image may keep: each is lossless for what it holds, or (JPEG) is
+the scanner's own loss, and each is allowed in PDF/A-2."""
+
+_DEVICE_SPACES = frozenset({"/DeviceGray", "/DeviceRGB"})
+_DROPPED_KEYS = ("/Interpolate", "/Alternates", "/OPI", "/Metadata", "/StructParent")
+"""Entries a carried image loses: hints and references PDF/A forbids or that point into the
+scanned file (its metadata, its structure tree)."""
+
+
+def _colour_space_ok(space: pikepdf.Object | None) -> bool:
+    """DeviceGray, DeviceRGB, a grey or RGB ICC profile, or a palette over one of those."""
+    if space is None:
+        return False
+    if isinstance(space, pikepdf.Name):
+        return str(space) in _DEVICE_SPACES
+    if isinstance(space, pikepdf.Array) and len(space) >= 2:
+        family = str(space[0])
+        if family == "/ICCBased":
+            return int(space[1].get("/N", 0)) in (1, 3)
+        if family == "/Indexed":
+            return _colour_space_ok(space[1])
+    return False
+
+
+def _filters(image: pikepdf.Object) -> list[str]:
+    value = image.get("/Filter")
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, pikepdf.Array) else [str(value)]
+
+
+def carried(image: pikepdf.Object) -> bool:
+    """Whether an image XObject can be stored in the searchable PDF as it is."""
+    if image.get("/ImageMask", False) or "/SMask" in image or "/Mask" in image:
+        return False
+    filters = _filters(image)
+    if len(filters) != 1 or filters[0] not in CARRIED_FILTERS:
+        return False
+    return _colour_space_ok(image.get("/ColorSpace"))
+
+
+def _only_image(page: pdfium.PdfPage) -> pdfium.PdfObject | None:
+    """The one image the page draws, when it draws nothing visible besides."""
+    found = None
+    for obj in page.get_objects(max_depth=1):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE and found is None:
+            found = obj
+        elif obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj.raw)
+            if mode != pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE:
+                return None
+        else:
+            return None
+    return found
+
+
+def page_to_pixels(page: pdfium.PdfPage, dpi: float) -> Affine:
+    """The map from the page's user space to the pixels of PDFium's rendering at ``dpi``
+    (the crop box, turned by the page's ``/Rotate``)."""
+    s = dpi / 72.0
+    left, bottom, right, top = (float(v) for v in page.get_bbox())
+    turn = page.get_rotation() % 360
+    if turn == 90:
+        return (0.0, s, s, 0.0, -bottom * s, -left * s)
+    if turn == 180:
+        return (-s, 0.0, 0.0, s, right * s, -bottom * s)
+    if turn == 270:
+        return (0.0, -s, -s, 0.0, top * s, right * s)
+    return (s, 0.0, 0.0, -s, -left * s, top * s)
+
+
+def scan_image(
+    page: pdfium.PdfPage, document: pikepdf.Pdf | None, index: int, dpi: float
+) -> SourceImage | None:
+    """The page's scanned image as a :class:`SourceImage` of kind ``"pdf"``, or ``None`` when
+    the page is not one carried-over image (see the module's doc)."""
+    if document is None:
+        return None
+    try:
+        drawn = _only_image(page)
+        if drawn is None:
+            return None
+        xobjects = document.pages[index].Resources.get("/XObject", {})
+        images = [x for x in xobjects.values() if x.get("/Subtype") == "/Image"]
+        if len(images) != 1:
+            return None
+        (image,) = images
+        if not carried(image):
+            return None
+        width, height = int(image.Width), int(image.Height)
+        bits = int(image.get("/BitsPerComponent", 1))
+        placed = tuple(float(v) for v in drawn.get_matrix().get())
+        matrix = compose(placed, page_to_pixels(page, dpi))  # type: ignore[arg-type]
+        holder = pikepdf.new()
+        copy = holder.copy_foreign(image)
+        for key in _DROPPED_KEYS:
+            if key in copy:
+                del copy[key]
+        holder.Root.DigitizeImage = copy
+        buffer = io.BytesIO()
+        holder.save(buffer, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    except (pikepdf.PdfError, pdfium.PdfiumError, ValueError, TypeError, KeyError) as exc:
+        log.debug("page %d: scanned image not carried over (%s)", index + 1, type(exc).__name__)
+        return None
+    notes = {"filter": _filters(image)[0].lstrip("/"), "bits": bits}
+    return SourceImage("pdf", buffer.getvalue(), width, height, matrix, notes=notes)
+
+
+__all__ = ["CARRIED_FILTERS", "carried", "page_to_pixels", "scan_image"]
