@@ -140,6 +140,27 @@ class NotFound(StorageError):
     hint = "Check the dossier code and that the documents were processed."
 
 
+class DiskFull(StorageError):
+    """A local write met ENOSPC: the temporary folder (or the output folder) is full."""
+
+    code = "disk_full"
+    retryable = True
+    hint = (
+        "The disk holding the temporary folder is full; free space there (or point TMPDIR at "
+        "a larger disk), then resubmit the document."
+    )
+
+
+class WorkerLost(DigitizeError):
+    """The worker processing a document died (killed, out of memory) more times than allowed."""
+
+    code = "worker_lost"
+    hint = (
+        "The worker died every time it processed this document, most often for lack of memory; "
+        "split the document or give the workers more memory, then resubmit it."
+    )
+
+
 class QueueUnavailable(DigitizeError):
     code = "queue_unavailable"
     retryable = True

@@ -37,6 +37,15 @@ class Settings(BaseSettings):
         description="waits before each retry of a queued job that met a retryable error "
         "(object store unreachable, OCR timeout), seconds; one retry per value, JSON list",
     )
+    worker_lost_after_s: int = Field(
+        60, ge=3, description="a worker silent this long is dead and its job is taken up, seconds"
+    )
+    worker_reap_interval_s: int = Field(
+        15, ge=1, description="how often live workers look for jobs of dead workers, seconds"
+    )
+    job_max_lost: int = Field(
+        2, ge=0, description="times a job is taken up after its worker died before it fails"
+    )
     pdf_render_dpi: int = Field(300, description="dpi used to rasterize scanned PDF pages")
     pdf_profile: Literal["pdfa-2b", "pdf"] = Field(
         "pdfa-2b", description="searchable PDF: archival PDF/A-2b, or a plain PDF"

@@ -25,6 +25,7 @@ from typing import Any
 
 import redis
 from rq import get_current_job
+from rq.exceptions import AbandonedJobError
 from rq.job import Job
 
 from digitize.errors import DigitizeError, OCRTimeout, StorageUnavailable
@@ -33,7 +34,7 @@ from digitize.record import Record, save_record
 from digitize.settings import Settings, get_settings
 from storage import Store, open_store, read_manifest
 
-from . import tracking, webhook
+from . import recovery, tracking, webhook
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +167,11 @@ def finish(
 ) -> None:
     """Mark the document finished; announce the dossier if it was the last one waiting."""
     try:
-        batch = tracking.mark_finished(conn, dossier_code, doc_id)
+        # Redis restarting must not leave the dossier waiting for ever: wait for it a while.
+        batch = recovery.with_redis_retry(
+            f"{dossier_code}/{doc_id}",
+            lambda: tracking.mark_finished(conn, dossier_code, doc_id),
+        )
     except redis.exceptions.RedisError as exc:
         log.warning("%s/%s: could not update the queue state (%s)", dossier_code, doc_id, exc)
         return
@@ -187,8 +192,14 @@ def on_failure(job: Job, connection: redis.Redis, exc_type, exc_value, tb) -> No
     """RQ failure callback: keep retries for retryable errors, finish the document otherwise.
 
     A job timeout or a bug escapes the job function; it must not be retried (it would fail the
-    same way) and must not leave the dossier waiting forever for this document.
+    same way) and must not leave the dossier waiting forever for this document. A job whose
+    worker died under it (RQ's ``AbandonedJobError``) is taken up again instead, a few times
+    (see :mod:`workers.recovery`).
     """
+    if isinstance(exc_value, AbandonedJobError):
+        if recovery.take_over(job):
+            return
+        exc_value = recovery.lost_error(_source_name(job), int(job.meta[recovery.LOST_META]))
     retryable = isinstance(exc_value, DigitizeError) and exc_value.retryable
     if retryable and job.retries_left:
         return
@@ -208,3 +219,13 @@ def on_failure(job: Job, connection: redis.Redis, exc_type, exc_value, tb) -> No
     log.warning("%s/%s: job failed (%s)", dossier_code, doc_id, exc_value.code)
     _record_failure(target, settings, dossier_code, doc_id, source_name, original_key, exc_value)
     finish(connection, settings, target, dossier_code, doc_id)
+
+
+def fail_lost_job(job: Job, connection: redis.Redis, times: int) -> None:
+    """Finish a document whose worker died under it once too often: a ``worker_lost`` record."""
+    error = recovery.lost_error(_source_name(job), times)
+    on_failure(job, connection, type(error), error, None)
+
+
+def _source_name(job: Job) -> str:
+    return str(job.args[3]) if len(job.args) == 5 else "the document"

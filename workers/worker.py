@@ -17,14 +17,14 @@ import logging
 from collections.abc import Sequence
 
 import redis
-from rq import SimpleWorker, Worker
+from rq import Worker
 
 from digitize.errors import DigitizeError
-from digitize.settings import Settings
+from digitize.settings import Settings, get_settings
 from digitize.signing import unit_key
 from storage import open_store
 
-from . import jobs
+from . import jobs, recovery
 from .queues import QUEUE_NAMES, queue
 from .submit import check_timeouts
 
@@ -61,11 +61,17 @@ def warm_pipeline(settings: Settings) -> None:
 
 
 def build_worker(
-    conn: redis.Redis, queues: Sequence[str] = QUEUE_NAMES, *, simple: bool = False
+    conn: redis.Redis,
+    queues: Sequence[str] = QUEUE_NAMES,
+    *,
+    simple: bool = False,
+    settings: Settings | None = None,
 ) -> Worker:
-    """A worker listening on ``queues`` in priority order."""
-    cls = SimpleWorker if simple else Worker
-    return cls([queue(q, conn) for q in queues], connection=conn)
+    """A worker listening on ``queues`` in priority order, taking up dead workers' jobs."""
+    cls = recovery.DigitizeSimpleWorker if simple else recovery.DigitizeWorker
+    worker = cls([queue(q, conn) for q in queues], connection=conn)
+    worker.configure(settings or get_settings())
+    return worker
 
 
 def run_worker(
@@ -88,5 +94,10 @@ def run_worker(
     # collector from touching (and so copying) those pages in every child.
     gc.collect()
     gc.freeze()
-    worker = build_worker(conn, queues, simple=simple)
-    return worker.work(burst=burst, with_scheduler=True, logging_level=logging_level)
+    return recovery.work_until_stopped(
+        lambda: build_worker(conn, queues, simple=simple, settings=settings),
+        conn,
+        burst=burst,
+        with_scheduler=True,
+        logging_level=logging_level,
+    )
