@@ -73,6 +73,21 @@ class TooLarge(InputError):
     hint = "Split the document, or scan it at 300 dpi or less, and resubmit it."
 
 
+class TooManyPages(TooLarge):
+    code = "too_many_pages"
+    hint = "Split the document into parts, or raise DIGITIZE_MAX_PAGES, and resubmit it."
+
+
+class PDFTooComplex(InputError):
+    """A PDF whose structure would cost unbounded time or memory to draw (a 'PDF bomb')."""
+
+    code = "pdf_too_complex"
+    hint = (
+        "The PDF's structure is nested too deeply or is far too large for a document; print it "
+        "to a new PDF (or scan the paper) and resubmit it."
+    )
+
+
 class InvalidName(InputError):
     """A dossier code or file name that cannot become part of a storage key."""
 

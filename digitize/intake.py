@@ -13,7 +13,7 @@ import logging
 import math
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,13 +21,13 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
+from digitize import screening
 from digitize.errors import (
     CorruptFile,
     EmptyFile,
     InputError,
     TooLarge,
     UnreadableFile,
-    UnsupportedFormat,
 )
 from digitize.models import PageImage
 from digitize.placement import SourceImage, image_space
@@ -94,6 +94,10 @@ class Document:
     max_pixels: int = 120_000_000
     pdf_dpi: int = 300
     name: str = ""
+    max_pages: int = 400
+    unreadable_pages: list[int] = field(default_factory=list)
+    """Pages (numbered from 1) skipped as unreadable while :meth:`pages` ran; the others
+    are kept."""
 
     def __post_init__(self) -> None:
         self.name = self.name or self.path.name
@@ -128,12 +132,18 @@ class Document:
         log.debug("reading the first page")
         source: bytes | Path = self.data if self.data is not None else self.path
         if self.kind != "pdf":
-            yield from _image_pages(source, self.name, self.max_pixels)
+            yield from _image_pages(source, self.name, self.max_pixels, self.max_pages)
             return
         from digitize import pdfsource  # its PDF libraries are slow to import: PDFs only
 
         try:
-            yield from pdfsource.pages(source, name=self.name, render_dpi=self.pdf_dpi)
+            yield from pdfsource.pages(
+                source,
+                name=self.name,
+                render_dpi=self.pdf_dpi,
+                max_pages=self.max_pages,
+                unreadable=self.unreadable_pages,
+            )
         except OSError as exc:  # the file vanished or became unreadable while being read
             raise _unreadable(self.path, self.name, exc) from exc
 
@@ -145,6 +155,7 @@ def open_document(
     max_pixels: int,
     pdf_dpi: int,
     name: str | None = None,
+    max_pages: int = 400,
 ) -> Document:
     """Check the content and decide the kind; raise a typed :class:`InputError` when unusable.
 
@@ -157,10 +168,10 @@ def open_document(
         raise EmptyFile(f"{label} is empty (0 bytes).", path=str(path))
     kind = sniff(head)
     if kind is None:
-        raise UnsupportedFormat(
-            f"{label} is not a JPEG, PNG, TIFF, BMP, WebP or PDF file.", path=str(path)
-        )
-    return Document(path, kind, data, max_pixels=max_pixels, pdf_dpi=pdf_dpi, name=label)
+        raise screening.unsupported(head, label, path)
+    return Document(
+        path, kind, data, max_pixels=max_pixels, pdf_dpi=pdf_dpi, name=label, max_pages=max_pages
+    )
 
 
 def head_of(path: Path, *, name: str | None = None) -> bytes:
@@ -240,7 +251,9 @@ def estimate_dpi(width: int, height: int) -> float:
     return max(width, height) / A4_LONG_SIDE_IN
 
 
-def _image_pages(source: bytes | Path, name: str, max_pixels: int) -> Iterator[PageImage]:
+def _image_pages(
+    source: bytes | Path, name: str, max_pixels: int, max_pages: int = 400
+) -> Iterator[PageImage]:
     # PIL's own bomb guard is a process-wide setting; the limit is checked here per frame, from
     # the header, before any pixel is decoded.
     Image.MAX_IMAGE_PIXELS = None
@@ -259,6 +272,8 @@ def _image_pages(source: bytes | Path, name: str, max_pixels: int) -> Iterator[P
         raise CorruptFile(f"{name} could not be decoded as an image: {exc}.") from exc
     index = 0
     try:
+        # Counted from the frames' headers: a 500-page TIFF is refused before a pixel is read.
+        screening.check_page_count(getattr(im, "n_frames", 1), max_pages, name)
         for frame in ImageSequence.Iterator(im):
             if frame.width * frame.height > max_pixels:
                 raise TooLarge(
@@ -409,15 +424,21 @@ def walk(paths: list[Path]) -> Iterator[tuple[Path, Path | None]]:
 
     Folders are walked recursively in name order; files whose names do not look like
     documents (scripts, notes, reports) are skipped there, but a file named explicitly is
-    always tried, so a wrong one gets a clear failed record instead of silence.
+    always tried, so a wrong one gets a clear failed record instead of silence. Documents in
+    formats we do not read (a HEIC photo, a Word file, see
+    :data:`~digitize.screening.NOT_ACCEPTED_SUFFIXES`) are walked too, for the same reason.
     """
     for p in paths:
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUFFIXES and not f.name.startswith("."):
+                if f.is_file() and _walked(f.suffix.lower()) and not f.name.startswith("."):
                     yield f, p
         else:
             yield p, None
+
+
+def _walked(suffix: str) -> bool:
+    return suffix in SUFFIXES or suffix in screening.NOT_ACCEPTED_SUFFIXES
 
 
 __all__ = [

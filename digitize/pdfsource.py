@@ -25,7 +25,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 
-from digitize import textlayer
+from digitize import screening, textlayer
 from digitize.errors import CorruptFile, EncryptedPDF
 from digitize.models import PageImage, Word
 from digitize.pdfscan import scan_image
@@ -253,24 +253,52 @@ class _Reader:
             self.doc = None
 
 
-def pages(source: Source, *, name: str, render_dpi: int = 300) -> Iterator[PageImage]:
+def pages(
+    source: Source,
+    *,
+    name: str,
+    render_dpi: int = 300,
+    max_pages: int = 400,
+    unreadable: list[int] | None = None,
+) -> Iterator[PageImage]:
     """Each page rendered in colour, with its trusted text-layer words when it has them.
 
     ``source`` is the PDF's bytes or its path; from a path the file is read as pages need
-    it, never whole.
+    it, never whole. Its structure is screened first (:mod:`digitize.screening`): a PDF bomb
+    or a document over ``max_pages`` is refused before a page is laid out. With
+    ``unreadable``, a page PDFium cannot load or draw is skipped and its number (from 1)
+    appended there, so one damaged page does not cost the others; the document fails only
+    when no page at all can be read.
     """
+    screening.check_pdf_structure(source, name, max_pages=max_pages)
     reader = _Reader(source, name)
     try:
         if reader.count == 0:
             raise CorruptFile(f"{name} has no pages.")
+        screening.check_page_count(reader.count, max_pages, name)
+        read = 0
         for index in range(reader.count):
-            yield _page(reader, index, name, render_dpi)
+            try:
+                page = _page(reader, index, name, render_dpi)
+            except CorruptFile as exc:
+                if unreadable is None:
+                    raise
+                log.warning("page %d of %d skipped: %s", index + 1, reader.count, exc.code)
+                unreadable.append(index + 1)
+                continue
+            read += 1
+            yield page
+        if not read:
+            raise CorruptFile(f"{name}: none of its {reader.count} page(s) could be read.")
     finally:
         reader.close()
 
 
 def _page(reader: _Reader, index: int, name: str, render_dpi: int) -> PageImage:
-    page = reader.pdfium()[index]
+    try:
+        page = reader.pdfium()[index]
+    except pdfium.PdfiumError as exc:  # the page object is missing or is not a page
+        raise CorruptFile(f"{name} page {index + 1} could not be loaded: {_said(exc)}.") from exc
     source = None
     try:
         text = _layer_text(page)

@@ -150,6 +150,8 @@ def process_document(
                 content_type="application/pdf",
                 metadata=meta,
             )
+        if doc.unreadable_pages:  # the other pages are kept; the record says which are missing
+            record.quality.unreadable_pages = list(doc.unreadable_pages)
         text = record.text
         store.put_bytes(
             key("text.txt"),
@@ -180,7 +182,11 @@ def _internal_error(exc: Exception, source_name: str) -> dict[str, Any]:
 
 
 def _open(source: Source, source_name: str, settings: Settings) -> Document:
-    opts = {"max_pixels": settings.max_pixels, "pdf_dpi": settings.pdf_render_dpi}
+    opts = {
+        "max_pixels": settings.max_pixels,
+        "pdf_dpi": settings.pdf_render_dpi,
+        "max_pages": settings.max_pages,
+    }
     if isinstance(source, bytes):
         return open_document(Path(source_name), source, **opts)
     return open_document(Path(source), None, name=source_name, **opts)

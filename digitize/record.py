@@ -138,6 +138,9 @@ class Quality(BaseModel):
     page_sources: list[str] | None = None
     low_resolution_pages: list[int] | None = None
     page_details: list[dict[str, Any]] | None = None
+    unreadable_pages: list[Annotated[int, Field(ge=1)]] | None = None
+    """Pages of the file (from 1) that could not be read and are missing from the results;
+    present only when there are some."""
 
 
 class Links(_Closed):

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
         "pdfa-2b", description="searchable PDF: archival PDF/A-2b, or a plain PDF"
     )
     max_pixels: int = Field(120_000_000, description="largest page accepted, in pixels")
+    max_pages: int = Field(400, ge=1, description="most pages accepted in one document")
 
     sign_p12: Path | None = Field(
         None, description="PKCS#12 file of the digitizing unit's key: every PDF is signed"
