@@ -265,6 +265,11 @@ def sign_pdf(pdf: Path, out: Path, key: UnitKey) -> None:
 
     with pdf.open("rb") as src, out.open("wb") as dst:
         writer = IncrementalPdfFileWriter(src, strict=False)
+        # pyHanko would append itself to the Info dictionary's /Producer and write a different
+        # pdf:Producer into the XMP packet: the two would disagree, which PDF/A forbids. The
+        # document's metadata is left exactly as the writer made it; the signature carries its
+        # own time (/M).
+        writer._update_meta = _keep_metadata
         meta = signers.PdfSignatureMetadata(
             field_name=_free_field_name(writer),
             md_algorithm=DIGEST,
@@ -274,6 +279,10 @@ def sign_pdf(pdf: Path, out: Path, key: UnitKey) -> None:
         )
         signers.PdfSigner(meta, signer=key.signer).sign_pdf(writer, output=dst)
     log.info("signed %s as %s", pdf.name, FIELD_PREFIX)
+
+
+def _keep_metadata() -> None:
+    """Stands in for pyHanko's metadata update: Info and XMP stay as they were."""
 
 
 def _free_field_name(writer: Any) -> str:

@@ -100,6 +100,23 @@ def test_run_signs_the_stored_pdf_and_the_validator_accepts_it(good_p12, tmp_pat
         found = set((doc.pages[0].extract_text() or "").split())
     read = record["text"].split()
     assert len(read) > 50 and sum(w in found for w in read) >= 0.95 * len(read)
+    # PDF/A: the Info dictionary and the XMP packet must agree; signing touches neither.
+    info, xmp = _metadata(pdf)
+    assert "pyHanko" not in info.get("/Producer", "")
+    if xmp is not None:
+        assert xmp.get("pdf:Producer") in (None, info["/Producer"])
+
+
+def _metadata(pdf: Path) -> tuple[dict[str, str], object | None]:
+    """The Info dictionary, and the XMP packet's fields when there is one."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as doc:
+        info = {str(k): str(v) for k, v in doc.docinfo.items()}
+        if "/Metadata" not in doc.Root:
+            return info, None
+        with doc.open_metadata(set_pikepdf_as_editor=False) as meta:
+            return info, {k: meta.get(k) for k in ("pdf:Producer", "xmp:ModifyDate")}
 
 
 def test_a_kept_born_digital_pdf_is_signed_as_a_copy_and_the_original_is_untouched(
@@ -114,6 +131,7 @@ def test_a_kept_born_digital_pdf_is_signed_as_a_copy_and_the_original_is_untouch
     signed = sign_searchable(original, tmp_path, settings)
     assert signed != original and original.read_bytes() == LETTER.read_bytes()
     assert signed.read_bytes().startswith(LETTER.read_bytes())  # an incremental update
+    assert _metadata(signed) == _metadata(original)  # the document's metadata is untouched
     (info,) = read_signatures(signed)
     assert info.signer == UNIT_NAME and info.subfilter == "ETSI.CAdES.detached"
     ((_, status),) = validate(signed)
