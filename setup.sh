@@ -46,6 +46,8 @@ if [ "$mode" = test ]; then
   command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
   command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
   command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+  # The desk page's browser test drives Debian's Chromium (Playwright never downloads one).
+  [ -x /usr/bin/chromium ] || need+=(chromium)
 fi
 
 if [ "${#need[@]}" -gt 0 ]; then

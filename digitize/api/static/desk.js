@@ -4,6 +4,7 @@
 "use strict";
 
 const CODE_RE = /^[A-Za-z0-9.-]{1,64}$/;
+const SCANNED_RE = /^[A-Za-z0-9.-]+-\d{6}-\d{4,}$/;
 const DOC_EXT = /\.(pdf|jpe?g|png|tiff?|bmp|webp)$/i;
 const POLL_MS = 1000;
 const POLL_MAX_MS = 10000;
@@ -106,6 +107,7 @@ async function sendOne(file, role) {
   }
   doc.docId = item.doc_id;
   doc.key = item.doc_id;
+  doc.els.card.dataset.doc = item.doc_id;
   doc.jobId = item.job_id || null;
   docs.set(doc.key, doc);
   setState(doc, "queued");
@@ -405,8 +407,9 @@ function setupDesk() {
     drop.classList.remove("over");
     sendFiles(ev.dataTransfer.files);
   });
-  // A barcode scanner types the code and Enter in a burst, wherever the focus is: outside a
-  // text box, a burst of at least 6 keys less than 60 ms apart ending in Enter opens a dossier.
+  // A barcode scanner types the code and Enter, wherever the focus is. Outside a text box,
+  // keys that end in Enter and spell a whole dossier code (<unit>-<YYMMDD>-<NNNN>) open it;
+  // keys more than a second apart start over, so stray presses never pile up into a code.
   let burst = "";
   let last = 0;
   document.addEventListener("keydown", (ev) => {
@@ -414,12 +417,12 @@ function setupDesk() {
     if (t instanceof HTMLInputElement && t.type !== "radio" && t.type !== "file") return;
     if (t instanceof HTMLTextAreaElement) return;
     const now = performance.now();
-    if (now - last > 60) burst = "";
+    if (now - last > 1000) burst = "";
     last = now;
     if (ev.key === "Enter") {
-      if (burst.length >= 6 && CODE_RE.test(burst)) { ev.preventDefault(); openDossier(burst); }
+      if (SCANNED_RE.test(burst) && CODE_RE.test(burst)) { ev.preventDefault(); openDossier(burst); }
       burst = "";
-    } else if (ev.key.length === 1) {
+    } else if (ev.key.length === 1 && !ev.ctrlKey && !ev.altKey && !ev.metaKey) {
       burst += ev.key;
     }
   });
