@@ -17,6 +17,7 @@ accepts and the other does not. The error quotes the bad value so the user can f
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from digitize.errors import InvalidName
 
@@ -36,6 +37,9 @@ MAX_CODE_LEN = 64
 MAX_NAME_LEN = 128
 """Longest file name or key part, in characters (well under every file system's 255 bytes)."""
 
+MAX_NAME_BYTES = 255
+"""Longest file name or key part, in bytes of UTF-8: what ext4 and most file systems allow."""
+
 MAX_KEY_LEN = 1024
 """Longest whole key, in bytes of UTF-8: the S3 limit."""
 
@@ -46,6 +50,11 @@ _CODE_RE = re.compile(rf"[A-Za-z0-9.-]{{1,{MAX_CODE_LEN}}}")
 _HEX_RE = re.compile(r"[0-9a-f]+")
 _EXT_RE = re.compile(r"[a-z0-9]{1,10}")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SLASH_LOOKALIKES = frozenset(
+    "\u0337\u0338\u2044\u2215\u2216\u2571\u2572\u29f5\u29f8\u29f9\u2afb\u2afd\ufe68\uff0f\uff3c"
+)
+"""Characters drawn as a slash or a backslash that NFKC does not always turn into one: a
+name holding them reads like a path to the person who checks it."""
 
 
 def validate_dossier_code(code: str) -> str:
@@ -54,9 +63,10 @@ def validate_dossier_code(code: str) -> str:
     Letters, digits, ``.`` and ``-`` only, 1-64 characters, and not ``.`` or ``..``: the code
     becomes a folder name on disk and a key part in a bucket, so it must be safe in both.
     """
-    if not isinstance(code, str) or not _CODE_RE.fullmatch(code) or code in (".", ".."):
+    if not isinstance(code, str) or not _CODE_RE.fullmatch(code) or code.startswith("."):
         raise InvalidName(
-            f"invalid dossier code {code!r}: use 1-{MAX_CODE_LEN} letters, digits, '.' or '-'"
+            f"invalid dossier code {_quote(code)}: use 1-{MAX_CODE_LEN} letters, digits, '.' "
+            "or '-', not starting with '.'"
         )
     return code
 
@@ -76,25 +86,60 @@ def validate_name(name: str) -> str:
 
     Refused: empty, ``.``/``..`` or a leading dot (dot files are the store's own: temporary
     files, locks, metadata), slashes and backslashes (a part must not become a path), control
-    characters (they break logs and some file systems) and names over ``MAX_NAME_LEN``.
+    characters (they break logs and some file systems), names over ``MAX_NAME_LEN`` characters
+    or ``MAX_NAME_BYTES`` bytes, text that is not valid Unicode, invisible formatting
+    characters (zero-width, right-to-left overrides: they disguise a name), and look-alikes
+    of a slash or of a leading dot (``／``, ``∕``, ``．．``, ``‥``): what a person reads as a path
+    is refused as one, whatever the backend would make of it.
     """
-    problem = None
-    if not isinstance(name, str) or not name:
-        problem = "it is empty"
-    elif len(name) > MAX_NAME_LEN:
-        problem = f"it is longer than {MAX_NAME_LEN} characters"
-    elif name.startswith("."):
-        problem = "it starts with '.'"
-    elif "/" in name or "\\" in name:
-        problem = "it contains a slash or a backslash"
-    elif _CONTROL_RE.search(name):
-        problem = "it contains a control character"
+    problem = _name_problem(name)
     if problem:
         raise InvalidName(
-            f"invalid name {name!r}: {problem}",
+            f"invalid name {_quote(name)}: {problem}",
             hint="Rename the file with letters, digits, spaces, '.', '-' or '_' and resubmit it.",
         )
     return name
+
+
+def _name_problem(name: object) -> str | None:
+    """Why ``name`` cannot be one file name or key part, or ``None`` when it can."""
+    if not isinstance(name, str) or not name:
+        return "it is empty"
+    if len(name) > MAX_NAME_LEN:
+        return f"it is longer than {MAX_NAME_LEN} characters"
+    try:
+        size = len(name.encode("utf-8"))
+    except UnicodeEncodeError:
+        return "it is not valid Unicode text"
+    if size > MAX_NAME_BYTES:
+        return f"it is longer than {MAX_NAME_BYTES} bytes"
+    if name.startswith("."):
+        return "it starts with '.'"
+    if "/" in name or "\\" in name:
+        return "it contains a slash or a backslash"
+    if _CONTROL_RE.search(name):
+        return "it contains a control character"
+    for char in name:
+        if char in _SLASH_LOOKALIKES:
+            return f"it contains {_char(char)}, which reads as a slash"
+        if unicodedata.category(char) == "Cf":
+            return f"it contains {_char(char)}, an invisible formatting character"
+    folded = unicodedata.normalize("NFKC", name)
+    if "/" in folded or "\\" in folded:
+        return "it contains a character that reads as a slash"
+    if folded.startswith("."):
+        return "it starts with a character that reads as '.'"
+    return None
+
+
+def _char(char: str) -> str:
+    return f"U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')})"
+
+
+def _quote(value: object, limit: int = 80) -> str:
+    """A bad value as messages quote it: repr (control characters escaped), cut when long."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(str(value))} characters)"
 
 
 def validate_key(key: str) -> str:
@@ -104,14 +149,15 @@ def validate_key(key: str) -> str:
     is still checked before it reaches the disk or the network.
     """
     if not isinstance(key, str) or not key:
-        raise InvalidName(f"invalid key {key!r}: it is empty")
-    if len(key.encode("utf-8")) > MAX_KEY_LEN:
-        raise InvalidName(f"invalid key {key[:80]!r}...: longer than {MAX_KEY_LEN} bytes")
+        raise InvalidName(f"invalid key {_quote(key)}: it is empty")
+    if len(key.encode("utf-8", "surrogatepass")) > MAX_KEY_LEN:
+        raise InvalidName(f"invalid key {_quote(key)}: longer than {MAX_KEY_LEN} bytes")
     for part in key.split("/"):
-        try:
-            validate_name(part)
-        except InvalidName as exc:
-            raise InvalidName(f"invalid key {key!r}: part {part!r} is refused ({exc})") from None
+        problem = _name_problem(part)
+        if problem:
+            raise InvalidName(
+                f"invalid key {_quote(key)}: part {_quote(part)} is refused ({problem})"
+            )
     return key
 
 

@@ -1,9 +1,14 @@
 """The completion webhook: tell a dossier system that a dossier's documents are all finished.
 
-The body is JSON; its raw bytes are signed with HMAC-SHA256 under ``DIGITIZE_WEBHOOK_SECRET``
-and the signature sent as ``X-Digitize-Signature: sha256=<hex>`` (the scheme GitHub uses, so
-receivers have ready-made code to check it). The receiver recomputes the HMAC over the body it
-received and compares in constant time.
+The body is JSON, signed with HMAC-SHA256 under ``DIGITIZE_WEBHOOK_SECRET`` in two headers:
+
+- ``X-Digitize-Signature-Timed: sha256=<hex>`` over ``<timestamp>.<delivery>.<body>``, where
+  ``X-Digitize-Timestamp`` is the Unix time of sending and ``X-Digitize-Delivery`` the delivery's
+  id. A receiver that checks it with :func:`verify_delivery` (standard library only: copy it)
+  rejects a forged or altered body, a delivery older than its tolerance (a replay) and, when it
+  remembers the ids it accepted, the same delivery twice.
+- ``X-Digitize-Signature: sha256=<hex>`` over the body alone (the scheme GitHub uses), kept for
+  receivers written before the timed signature; it cannot tell a replay from a delivery.
 
 A webhook is a courtesy on top of the stored results, never a condition for them: a receiver
 that is down costs a few short retries and a log line, never a failed job. The body carries
@@ -29,6 +34,11 @@ from digitize.settings import Settings
 log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Digitize-Signature"
+TIMED_SIGNATURE_HEADER = "X-Digitize-Signature-Timed"
+TIMESTAMP_HEADER = "X-Digitize-Timestamp"
+DELIVERY_HEADER = "X-Digitize-Delivery"
+REPLAY_TOLERANCE_S = 300
+"""How old a delivery a receiver accepts by default, in seconds (clocks may differ a little)."""
 EVENT = "dossier.completed"
 TIMEOUT_S = 5.0
 """Time limit of one POST, in seconds."""
@@ -44,8 +54,51 @@ def sign(body: bytes, secret: str) -> str:
 
 
 def verify(body: bytes, secret: str, header_value: str) -> bool:
-    """What a receiver does: recompute and compare in constant time."""
+    """The body-only check: recompute and compare in constant time (replays pass it)."""
     return hmac.compare_digest(sign(body, secret), header_value or "")
+
+
+def sign_timed(body: bytes, secret: str, timestamp: int, delivery: str) -> str:
+    """The timed header value: ``sha256=`` and the HMAC of ``<timestamp>.<delivery>.<body>``."""
+    signed = f"{timestamp}.{delivery}.".encode() + body
+    return "sha256=" + hmac.new(secret.encode("utf-8"), signed, hashlib.sha256).hexdigest()
+
+
+def verify_delivery(
+    body: bytes,
+    headers: Any,
+    secret: str,
+    *,
+    tolerance_s: float = REPLAY_TOLERANCE_S,
+    now: float | None = None,
+    seen: set[str] | None = None,
+) -> bool:
+    """What a receiver does with a delivery; True only for a fresh, authentic one.
+
+    ``body`` is the raw request body (before any JSON parsing), ``headers`` the request's
+    headers (anything with a case-insensitive ``get``), ``secret`` the shared
+    ``DIGITIZE_WEBHOOK_SECRET``. A delivery is refused when its signature does not match (forged,
+    or body, timestamp or id altered), when its timestamp is more than ``tolerance_s`` away from
+    ``now`` (a replay of an old delivery), or when its id is in ``seen`` (a replay within the
+    tolerance); an accepted id is added to ``seen``, which needs to remember ids for
+    ``tolerance_s`` only. It uses only the standard library: receivers may copy it as it is.
+    """
+    stamp = headers.get(TIMESTAMP_HEADER) or ""
+    delivery = headers.get(DELIVERY_HEADER) or ""
+    given = headers.get(TIMED_SIGNATURE_HEADER) or ""
+    if not stamp.isdigit() or not delivery or not given:
+        return False
+    expected = sign_timed(body, secret, int(stamp), delivery)
+    if not hmac.compare_digest(expected, given):
+        return False
+    current = time.time() if now is None else now
+    if abs(current - int(stamp)) > tolerance_s:
+        return False
+    if seen is not None:
+        if delivery in seen:
+            return False
+        seen.add(delivery)
+    return True
 
 
 def completion_body(
@@ -85,7 +138,7 @@ def send(settings: Settings, body: dict[str, Any]) -> bool:
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": "digitize-webhook",
         "X-Digitize-Event": EVENT,
-        "X-Digitize-Delivery": uuid.uuid4().hex,
+        DELIVERY_HEADER: uuid.uuid4().hex,
     }
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
     if secret:
@@ -99,6 +152,12 @@ def send(settings: Settings, body: dict[str, Any]) -> bool:
     for attempt in range(len(RETRY_DELAYS_S) + 1):
         if attempt:
             time.sleep(RETRY_DELAYS_S[attempt - 1])
+        if secret:  # signed at each attempt: a retry carries the time it was sent
+            stamp = int(time.time())
+            headers[TIMESTAMP_HEADER] = str(stamp)
+            headers[TIMED_SIGNATURE_HEADER] = sign_timed(
+                raw, secret, stamp, headers[DELIVERY_HEADER]
+            )
         request = urllib.request.Request(url, data=raw, headers=headers, method="POST")
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310

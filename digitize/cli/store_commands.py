@@ -72,7 +72,9 @@ def fetch(settings: Settings, code: str, dest: Path, out: str | None) -> None:
         if not keys:
             raise NotFound(f"Dossier {code} has no stored documents in {store.describe()}.")
         for key in keys:
-            target = dest / key
+            # A key listed from a bucket someone else writes to is checked like any other:
+            # none may reach outside the folder it is downloaded into.
+            target = dest / layout.validate_key(key)
             target.parent.mkdir(parents=True, exist_ok=True)
             store.get_file(key, target)
     except DigitizeError as exc:
