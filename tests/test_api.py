@@ -94,7 +94,8 @@ def test_dossier_units_are_read_off_the_code_not_by_prefix():
 
 
 def test_upload_worker_record_files_and_correction(api: Api):
-    up = api.upload(CODE, [("giay_khai_sinh.png", scan())], role="component")
+    # A birth registration's result: the certificate the agency issued.
+    up = api.upload(CODE, [("giay_khai_sinh.png", scan())], role="result")
     assert up.status_code == 202
     (doc,) = up.json()["documents"]
     assert doc["source_name"] == "giay_khai_sinh.png" and doc["state"] == "queued"
@@ -172,6 +173,14 @@ def test_upload_worker_record_files_and_correction(api: Api):
     ]
     assert report[0]["document_type"] == "birth_certificate" and report[0]["unit"] == UNIT
     assert report[1]["read_value"] == record["fields"]["sex"]["value"]
+
+    row = api.client.get("/v1/reports/digitization", headers=api.h()).json()["rows"][0]
+    assert (row["dossiers_received"], row["result_digitized"], row["components_digitized"]) == (
+        1,
+        1,
+        0,
+    )
+    assert row["fields_corrected"] == 2
 
     again = api.upload(CODE, [("copy.png", scan())])
     assert again.json()["documents"][0]["state"] == "already_done"

@@ -7,8 +7,13 @@ without a case here fails :func:`test_every_dossier_endpoint_hides_other_units`.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
@@ -20,6 +25,7 @@ from digitize.pipeline import sha256_of
 from digitize.record import Record, RecordStatus, save_record
 from digitize.settings import Settings
 from storage import LocalStore, layout
+from tests.fixtures_redis import _free_port
 from workers.queues import job_id_for
 
 UNIT = "000.00.12.H57"
@@ -157,3 +163,43 @@ def test_keys_create_prints_the_key_last_and_stores_only_its_hash(tmp_path, monk
 
     bad = CliRunner().invoke(main, ["keys", "create", "--unit", "../x"])
     assert bad.exit_code != 0 and "invalid unit code" in bad.output
+
+
+def test_digitize_serve_answers_with_a_key_from_keys_create(tmp_path, redis_url):
+    """The two commands as a deployment runs them: separate processes sharing a store."""
+    env = {**os.environ, "DIGITIZE_STORE": str(tmp_path / "store"), "DIGITIZE_REDIS_URL": redis_url}
+    made = subprocess.run(
+        [sys.executable, "-m", "digitize", "keys", "create", "--unit", UNIT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert made.returncode == 0, made.stderr
+    key = made.stdout.strip().splitlines()[-1]
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "digitize", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                spec = httpx.get(f"{url}/openapi.json", timeout=1)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+                assert time.monotonic() < deadline, "digitize serve did not answer in 30 s"
+                time.sleep(0.2)
+        assert "/v1/dossiers/{code}/documents" in spec.json()["paths"]
+        dossier = f"{url}/v1/dossiers/{CODE}"
+        assert httpx.get(dossier).status_code == 401
+        found = httpx.get(dossier, headers={"Authorization": f"Bearer {key}"})
+        assert found.status_code == 404 and found.json()["error"]["code"] == "not_found"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
