@@ -10,6 +10,7 @@ document; it never costs the others.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -23,7 +24,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from digitize.errors import DigitizeError, StorageError
+from digitize.errors import DigitizeError, DiskFull, StorageError
 from digitize.intake import KINDS, Document, jpeg_quality, open_document, sha256_of_file
 from digitize.models import PageResult
 from digitize.pdfmeta import archive_metadata
@@ -41,7 +42,7 @@ from digitize.record import (
 from digitize.settings import Settings
 from digitize.signing import sign_searchable
 from digitize.text import document_text
-from storage import Store, layout
+from storage import Store, layout, read_manifest, upsert_manifest_entry
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +127,7 @@ def process_document(
     if not force:
         previous = existing_record(store, dossier_code, doc_id)
         if previous is not None and previous.get("status") == "done":
+            _repair_manifest(store, previous)
             return Outcome(previous, True, time.monotonic() - started)
 
     key = lambda name: layout.document_key(dossier_code, doc_id, name)  # noqa: E731
@@ -161,6 +163,7 @@ def process_document(
         )
         record.status = RecordStatus.DONE
     except DigitizeError as exc:
+        exc = _disk_full(exc, source_name) or exc
         record.fail(exc.to_dict())
         record.pages = progress["pages"]
         log.info("%s failed: %s", doc_id, exc.code)
@@ -174,11 +177,50 @@ def process_document(
 
 
 def _internal_error(exc: Exception, source_name: str) -> dict[str, Any]:
+    full = _disk_full(exc, source_name)
+    if full is not None:
+        return full.to_dict()
     return {
         "code": "internal_error",
         "message": f"Unexpected {type(exc).__name__} while processing {source_name}.",
         "hint": DigitizeError.hint,
     }
+
+
+def _disk_full(exc: BaseException, source_name: str) -> DiskFull | None:
+    """A :class:`DiskFull` when ``exc`` was caused by a full disk (ENOSPC), else ``None``.
+
+    The PDF libraries wrap the system's error in their own, so the whole chain is looked at.
+    """
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
+            break
+        if "No space left on device" in str(seen):
+            break
+        seen = seen.__cause__ or seen.__context__
+    else:
+        return None
+    where = tempfile.gettempdir()
+    return DiskFull(f"No space left in {where} while processing {source_name}.", path=where)
+
+
+def _repair_manifest(store: Store, stored: dict[str, Any]) -> None:
+    """Write a done record's manifest entry when the manifest lacks it or says otherwise.
+
+    The record is written before its manifest entry, so a process killed between the two
+    writes leaves a record its manifest does not list; the next run finds the record done and
+    skips the document, so this is where the entry is put right (one manifest read).
+    """
+    try:
+        record = Record.from_stored(stored)
+        entry = record.manifest_entry().model_dump(mode="json")
+        manifest = read_manifest(store, record.dossier_code) or {}
+        if entry not in (manifest.get("documents") or []):
+            log.info("%s: manifest entry written again", record.doc_id)
+            upsert_manifest_entry(store, record.dossier_code, entry, links_are=record.links_are)
+    except (DigitizeError, ValidationError) as exc:
+        log.warning("manifest of %s not checked: %s", stored.get("doc_id"), type(exc).__name__)
 
 
 def _open(source: Source, source_name: str, settings: Settings) -> Document:
