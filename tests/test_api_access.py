@@ -166,17 +166,17 @@ def test_keys_create_prints_the_key_last_and_stores_only_its_hash(tmp_path, monk
 
 
 def test_digitize_serve_answers_with_a_key_from_keys_create(tmp_path, redis_url):
-    """The two commands as a deployment runs them: separate processes sharing a store."""
+    """A key made by `keys create` works on a `digitize serve` process on the same store."""
     env = {**os.environ, "DIGITIZE_STORE": str(tmp_path / "store"), "DIGITIZE_REDIS_URL": redis_url}
-    made = subprocess.run(
-        [sys.executable, "-m", "digitize", "keys", "create", "--unit", UNIT],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert made.returncode == 0, made.stderr
-    key = made.stdout.strip().splitlines()[-1]
+    from digitize.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        made = CliRunner().invoke(main, ["keys", "create", "--unit", UNIT], env=env)
+    finally:
+        get_settings.cache_clear()
+    assert made.exit_code == 0, made.output
+    key = made.output.strip().splitlines()[-1]
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "digitize", "serve", "--port", str(port)],
@@ -203,3 +203,17 @@ def test_digitize_serve_answers_with_a_key_from_keys_create(tmp_path, redis_url)
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_a_request_off_the_spec_is_told_what_is_wrong(app_parts):
+    client, store, key, _ = app_parts
+    r = client.post(
+        f"/v1/dossiers/{CODE}/documents",
+        headers={"Authorization": f"Bearer {key}"},
+        files={"files": ("a.png", DATA, "image/png")},
+        data={"role": "citizen"},
+    )
+    assert r.status_code == 422
+    assert r.json()["error"]["code"] == "invalid_request"
+    assert "role" in r.json()["error"]["message"] and "result" in r.json()["error"]["message"]
+    assert not list(store.list(layout.dossier_prefix(CODE)))

@@ -13,6 +13,8 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from digitize import PIPELINE_VERSION
@@ -78,6 +80,24 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
         if status >= 500:
             log.warning("request failed: %s", exc.code)
         return JSONResponse(error_body(exc), status_code=status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own "detail" list is kept (the spec publishes it); "error" says it in words.
+        problems = [
+            {k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in exc.errors()
+        ]
+        first = problems[0] if problems else {"loc": (), "msg": "invalid request"}
+        where = " ".join(str(p) for p in first.get("loc", ()))
+        body = {
+            "error": {
+                "code": "invalid_request",
+                "message": f"{where}: {first.get('msg')}" if where else str(first.get("msg")),
+                "hint": "Check the request against the API's spec at /docs.",
+            },
+            "detail": jsonable_encoder(problems),
+        }
+        return JSONResponse(body, status_code=422)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
