@@ -17,8 +17,8 @@ function svgEl(tag, attrs = {}, text) {
 // Horizontal bars, one group per label, one bar per series.
 function barChart(id, title, labels, series) {
   const rowH = 16 * series.length + 10;
-  const left = 190;
-  const width = 620;
+  const left = 170;
+  const width = 520;
   const height = Math.max(labels.length, 1) * rowH + 30;
   const max = Math.max(1, ...series.flatMap((s) => s.values));
   const svg = svgEl("svg", { viewBox: `0 0 ${width} ${height}`, role: "img",
@@ -26,7 +26,7 @@ function barChart(id, title, labels, series) {
   svg.append(svgEl("title", { id: `${id}-t` }, title));
   labels.forEach((label, i) => {
     const y0 = 10 + i * rowH;
-    const shown = label.length > 30 ? label.slice(0, 29) + "…" : label;
+    const shown = label.length > 26 ? label.slice(0, 25) + "…" : label;
     svg.append(svgEl("text", { x: left - 8, y: y0 + rowH / 2, "text-anchor": "end",
       "dominant-baseline": "middle" }, shown));
     series.forEach((s, j) => {
@@ -39,7 +39,7 @@ function barChart(id, title, labels, series) {
     });
   });
   svg.append(svgEl("line", { x1: left, x2: left, y1: 5, y2: height - 15, class: "axis" }));
-  const legend = series.length > 1
+  const legend = series.length > 1 && labels.length
     ? el("p", { class: "legend" }, ...series.flatMap((s) => [
       el("span", { class: s.cls, "aria-hidden": "true" }), s.name]))
     : null;
