@@ -62,10 +62,10 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
 
     api_max_upload_mb: float = Field(
-        100.0, description="largest file `digitize serve` accepts in one upload, megabytes"
+        100.0, gt=0, description="largest file `digitize serve` accepts in one upload, megabytes"
     )
     api_max_pages: int = Field(
-        300, description="most pages `digitize serve` accepts in one uploaded file"
+        300, ge=1, description="most pages `digitize serve` accepts in one uploaded file"
     )
 
     def with_overrides(self, **values: object) -> Settings:

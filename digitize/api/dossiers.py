@@ -8,6 +8,7 @@ path to the same 404. Uploads go through ``workers.submit_document``, the functi
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -66,8 +67,6 @@ DocRef = Annotated[tuple[str, str], Depends(own_document)]
 
 
 def _record(store: Store, code: str, doc_id: str) -> dict[str, Any] | None:
-    import json
-
     try:
         return json.loads(store.get_bytes(layout.record_key(code, doc_id)))
     except NotFound:
@@ -235,8 +234,6 @@ def page_png(request: Request, n: PageNumber, ident: DocRef) -> Response:
 @router.get("/dossiers/{code}/documents/{doc_id}/pages/{n}.json")
 def page_json(request: Request, n: PageNumber, ident: DocRef) -> dict[str, Any]:
     """The thumbnail's size and, per field, the boxes where it was read (thumbnail pixels)."""
-    import json
-
     store = backends(request).store
     found = _record(store, *ident)
     try:

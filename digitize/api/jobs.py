@@ -8,12 +8,14 @@ how it ended, so the answer does not change when the job is gone.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, Request
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
+from digitize.errors import InvalidName, NotFound
 from storage import Store, layout
 from workers.queues import parse_job_id
 
@@ -27,10 +29,7 @@ _WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
 def _record_outcome(store: Store, code: str, doc_id: str) -> tuple[str, str | None] | None:
-    import json
-
-    from digitize.errors import NotFound
-
+    """How the document ended, from its record: (``done`` | ``failed``, error code)."""
     try:
         rec = json.loads(store.get_bytes(layout.record_key(code, doc_id)))
     except (NotFound, ValueError):
@@ -49,7 +48,7 @@ def job(request: Request, job_id: str, who: CallerDep) -> dict[str, Any]:
     try:
         layout.validate_dossier_code(code)
         layout.validate_doc_id(doc_id)
-    except Exception:
+    except InvalidName:
         raise DossierNotFound(f"job {job_id!r} not found.") from None
     b = backends(request)
     answer: dict[str, Any] = {"id": job_id, "dossier_code": code, "doc_id": doc_id}

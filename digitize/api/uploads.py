@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import BinaryIO, Literal
 
 from digitize.errors import TooLarge
 from digitize.intake import sniff
@@ -141,13 +141,3 @@ def write_submission(
         json.dumps(body, ensure_ascii=False).encode("utf-8"),
         content_type="application/json",
     )
-
-
-def read_submission(store: Store, code: str, doc_id: str) -> dict[str, Any] | None:
-    from digitize.errors import NotFound
-
-    try:
-        body = json.loads(store.get_bytes(document_key(code, doc_id, SUBMISSION)))
-    except (NotFound, ValueError):
-        return None
-    return body if isinstance(body, dict) else None
