@@ -48,12 +48,21 @@ async function openDossier(raw) {
     if (e.status !== 404) { showAlert(e.message); if (e.status === 401) keyForm.ask(); return; }
   }
   const entries = (manifest && manifest.documents) || [];
-  say(entries.length
-    ? `Hồ sơ ${code}: ${entries.length} tài liệu.`
+  const waiting = ((manifest && manifest.pending) || []).filter(
+    (id) => !entries.some((e) => e.doc_id === id)).length;
+  say(entries.length + waiting
+    ? `Hồ sơ ${code}: ${entries.length + waiting} tài liệu.`
     : `Hồ sơ ${code} chưa có tài liệu. Thêm tệp để bắt đầu.`);
   for (const entry of entries) {
     const doc = addDoc(entry.source_name || entry.doc_id, entry.doc_id);
     setState(doc, entry.status === "done" || entry.status === "failed" ? entry.status : "queued", true);
+    loadRecord(doc);
+  }
+  // Sent but not read yet (from this desk before a reload, or from another): no name known.
+  for (const docId of (manifest && manifest.pending) || []) {
+    if (docs.has(docId)) continue;
+    const doc = addDoc(`Tài liệu ${docId}`, docId);
+    setState(doc, "queued", true);
     loadRecord(doc);
   }
 }
@@ -202,6 +211,10 @@ function currentValue(record, name) {
 
 function showRecord(doc, record) {
   doc.record = record;
+  if (record.source_name && record.source_name !== doc.name) {
+    doc.name = record.source_name;
+    doc.els.card.querySelector(".name").textContent = doc.name;
+  }
   const t = record.document_type || {};
   doc.els.type.textContent = "Loại giấy tờ: " + typeLabel(t.code, t.label) +
     (t.code && t.code !== "unknown" ? ` (độ tin cậy ${percent(t.confidence)})` : "");
