@@ -12,6 +12,7 @@ import io
 import logging
 import math
 import os
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ from digitize.errors import (
     UnreadableFile,
 )
 from digitize.models import PageImage
-from digitize.placement import SourceImage, image_space
+from digitize.placement import SourceImage, g4_source, image_space
 
 log = logging.getLogger(__name__)
 
@@ -251,6 +252,24 @@ def estimate_dpi(width: int, height: int) -> float:
     return max(width, height) / A4_LONG_SIDE_IN
 
 
+DECODE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    TypeError,
+    KeyError,
+    IndexError,
+    ZeroDivisionError,
+    MemoryError,
+    struct.error,
+    cv2.error,
+)
+"""What the image decoders raise on a damaged file: PIL's TIFF reader alone raises
+``TypeError`` for a missing size tag and ``KeyError`` or ``struct.error`` for a cut one (found by
+``tests/test_fuzz_intake.py``). Each becomes :class:`CorruptFile` naming the file."""
+
+
 def _image_pages(
     source: bytes | Path, name: str, max_pixels: int, max_pages: int = 400
 ) -> Iterator[PageImage]:
@@ -267,7 +286,7 @@ def _image_pages(
             raise _unreadable(source, name, exc) from exc
     try:
         im = Image.open(fp, formats=PIL_FORMATS)  # only the formats we accept are tried
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except (UnidentifiedImageError, *DECODE_ERRORS) as exc:
         fp.close()
         raise CorruptFile(f"{name} could not be decoded as an image: {exc}.") from exc
     index = 0
@@ -288,10 +307,10 @@ def _image_pages(
                 frame.load()
                 page = _to_page(frame, index, name)
                 if page.bilevel and page.pristine:
-                    page.source_image = _g4_strip(source, frame)
+                    page.source_image = _g4_strip(source, frame) or g4_source(page.image)
                 yield page
             index += 1
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except DECODE_ERRORS as exc:
         if index == 0:
             raise CorruptFile(f"{name} could not be decoded as an image: {exc}.") from exc
         raise CorruptFile(f"{name} is damaged after page {index}: {exc}.") from exc

@@ -123,7 +123,15 @@ def scan_image(
         holder.Root.DigitizeImage = copy
         buffer = io.BytesIO()
         holder.save(buffer, stream_decode_level=pikepdf.StreamDecodeLevel.none)
-    except (pikepdf.PdfError, pdfium.PdfiumError, ValueError, TypeError, KeyError) as exc:
+    except (
+        pikepdf.PdfError,
+        pdfium.PdfiumError,
+        ValueError,
+        TypeError,
+        KeyError,
+        AttributeError,  # a key missing from a damaged image dictionary (/Height)
+        IndexError,  # qpdf counts fewer pages than PDFium in a damaged file
+    ) as exc:
         log.debug("page %d: scanned image not carried over (%s)", index + 1, type(exc).__name__)
         return None
     notes = {"filter": _filters(image)[0].lstrip("/"), "bits": bits}

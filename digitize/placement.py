@@ -6,7 +6,7 @@ image stream) can be drawn with the turn and the straightening as the image's tr
 matrix. This module holds what travels from intake (the encoded image and where it lies in the
 page image's pixels) and from cleanup (how the page image's pixels map to the display image's)
 to the PDF writer, which composes them. It imports nothing of the project, so every stage can
-use it without depending on another.
+use it without depending on another; it also holds the one G4 encoder both use.
 
 Affine maps are 6-tuples ``(a, b, c, d, e, f)`` in PDF's order: a point ``(x, y)`` goes to
 ``(a*x + c*y + e, b*x + d*y + f)``. Pixel spaces have their origin at the image's top-left
@@ -16,9 +16,13 @@ corner, ``x`` to the right and ``y`` down, in continuous coordinates (pixel ``i`
 
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
+from PIL import Image
 
 Affine = tuple[float, float, float, float, float, float]
 
@@ -91,6 +95,28 @@ def image_space(width: int, height: int) -> Affine:
     return (float(width), 0.0, 0.0, -float(height), 0.0, float(height))
 
 
+#: Grey level from which a pixel of a page declared black-and-white counts as white.
+_BILEVEL_THRESHOLD = 128
+_TIFF_PHOTOMETRIC, _TIFF_OFFSETS, _TIFF_COUNTS, _TIFF_ROWS_PER_STRIP = 262, 273, 279, 278
+
+
+def encode_g4(image: np.ndarray) -> tuple[bytes, bool]:
+    """The page as one CCITT Group 4 strip (lossless, one bit per pixel) and whether its
+    codes read black as zero, written by Pillow's libtiff into a TIFF held in memory."""
+    grey = image if image.ndim == 2 else image[:, :, 0]  # black and white: channels agree
+    bits = Image.fromarray(grey).point(lambda v: 255 if v >= _BILEVEL_THRESHOLD else 0).convert("1")
+    buffer = io.BytesIO()
+    height = grey.shape[0]
+    bits.save(buffer, format="TIFF", compression="group4", tiffinfo={_TIFF_ROWS_PER_STRIP: height})
+    with Image.open(buffer) as tiff:
+        offsets, counts = tiff.tag_v2[_TIFF_OFFSETS], tiff.tag_v2[_TIFF_COUNTS]
+        photometric = tiff.tag_v2.get(_TIFF_PHOTOMETRIC, 0)
+    if len(offsets) != 1:
+        raise ValueError("the black-and-white page could not be written as one G4 strip")
+    data = buffer.getbuffer()[offsets[0] : offsets[0] + counts[0]].tobytes()
+    return data, photometric == 1
+
+
 @dataclass(frozen=True, slots=True)
 class SourceImage:
     """A page's image as the file encodes it, and where it lies in the page image's pixels.
@@ -114,6 +140,15 @@ class SourceImage:
     """What the writer may report about it (e.g. the PDF filter carried over)."""
 
 
+def g4_source(image: np.ndarray) -> SourceImage:
+    """A black-and-white page's own pixels as one G4 strip, to be placed like a file's own
+    image: a page that only needs turning and straightening keeps its pixel grid (rotating a
+    bilevel image by a small angle makes jagged edges that compress worse and read worse)."""
+    data, black_is_zero = encode_g4(image)
+    h, w = image.shape[:2]
+    return SourceImage("ccitt", data, w, h, image_space(w, h), black_is_zero=black_is_zero)
+
+
 __all__ = [
     "IDENTITY",
     "Affine",
@@ -121,6 +156,8 @@ __all__ = [
     "apply",
     "centre_rotation",
     "compose",
+    "encode_g4",
+    "g4_source",
     "image_space",
     "quarter_turn",
 ]

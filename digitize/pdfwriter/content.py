@@ -38,6 +38,13 @@ _REPLACEMENT = 0xFFFD
 _SAME_LINE_OVERLAP = 0.5
 
 
+def scaling(percent: float) -> str:
+    """A horizontal scaling (``Tz``, percent) to a tenth of a percent: a 100-pt word ends
+    within a twentieth of a point of its box."""
+    text = f"{percent:.1f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
 @dataclass(frozen=True, slots=True)
 class PageGeometry:
     """The page image's size and resolution, and thus the physical page size in points."""
@@ -156,10 +163,10 @@ def _text_ops_for_word(
     natural_width = len(codes) * GLYPH_WIDTH / 1000 * size
     hex_codes = "".join(f"{code:04X}" for code in codes)
     place = f"1 0 0 1 {num(x)} {num(y)} Tm" if after is None else f"{num(x - after)} 0 Td"
-    ops = f"{num(100 * width / natural_width)} Tz {place} <{hex_codes}> Tj"
+    ops = f"{scaling(100 * width / natural_width)} Tz {place} <{hex_codes}> Tj"
     if space is not None:
         space_scaling = 100 * space / (GLYPH_WIDTH / 1000 * size)
-        ops += f" {num(space_scaling)} Tz <{_SPACE:04X}> Tj"
+        ops += f" {scaling(space_scaling)} Tz <{_SPACE:04X}> Tj"
     return ops
 
 

@@ -17,15 +17,10 @@ import cv2
 import numpy as np
 import pikepdf
 from pikepdf import Name
-from PIL import Image
 
-from digitize.placement import SourceImage
+from digitize.placement import SourceImage, encode_g4
 
-#: Grey level from which a pixel of a page declared black-and-white counts as white.
-_BILEVEL_THRESHOLD = 128
 _JPEG_SPACES = {1: Name.DeviceGray, 3: Name.DeviceRGB}
-_TIFF_OFFSETS, _TIFF_COUNTS = 273, 279
-_ROWS_PER_STRIP = 278
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,23 +97,6 @@ def ccitt_stream(
     if black_is_zero:
         entries["Decode"] = [1, 0]
     return _image(pdf, data, width, height, **entries)
-
-
-def encode_g4(image: np.ndarray) -> tuple[bytes, bool]:
-    """The page as one CCITT Group 4 strip (lossless, one bit per pixel) and whether its
-    codes read black as zero, written by Pillow's libtiff into a TIFF held in memory."""
-    grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    bits = Image.fromarray(grey).point(lambda v: 255 if v >= _BILEVEL_THRESHOLD else 0).convert("1")
-    buffer = io.BytesIO()
-    height = grey.shape[0]
-    bits.save(buffer, format="TIFF", compression="group4", tiffinfo={_ROWS_PER_STRIP: height})
-    with Image.open(buffer) as tiff:
-        offsets, counts = tiff.tag_v2[_TIFF_OFFSETS], tiff.tag_v2[_TIFF_COUNTS]
-        photometric = tiff.tag_v2.get(262, 0)
-    if len(offsets) != 1:
-        raise ValueError("the black-and-white page could not be written as one G4 strip")
-    data = buffer.getbuffer()[offsets[0] : offsets[0] + counts[0]].tobytes()
-    return data, photometric == 1
 
 
 def encode_jpeg(image: np.ndarray, quality: int) -> tuple[bytes, int]:
