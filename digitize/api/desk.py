@@ -31,6 +31,7 @@ ASSETS = {
     "style.css": "text/css; charset=utf-8",
     "common.js": "text/javascript; charset=utf-8",
     "desk.js": "text/javascript; charset=utf-8",
+    "card.js": "text/javascript; charset=utf-8",
     "archive.js": "text/javascript; charset=utf-8",
 }
 """The only files ``/static/`` serves: a fixed list, so no path typed in a URL reaches others."""
