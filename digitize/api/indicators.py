@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 FULL_POINTS_SHARE = 0.8
@@ -98,6 +98,30 @@ def doc_from_record(
         fields_read=sum(1 for f in fields.values() if (f or {}).get("value")),
         fields_corrected=frozenset(c for c in corrected if isinstance(c, str)),
     )
+
+
+def periods(
+    start: date | None, end: date | None, by: str, docs: list[Doc]
+) -> list[tuple[date | None, date | None]]:
+    """``[(start, end)]`` for one row, or the calendar weeks (Monday first) or months that
+    cover the period, each cut to it. An open end is taken from the receipt dates found."""
+    if by == "period":
+        return [(start, end)]
+    days = [d.received for d in docs]
+    first = start or (min(days) if days else None)
+    last = end or (max(days) if days else None)
+    if first is None or last is None:
+        return [(start, end)]
+    out = []
+    cur = first - timedelta(days=first.weekday()) if by == "week" else first.replace(day=1)
+    while cur <= last:
+        if by == "week":
+            nxt = cur + timedelta(days=7)
+        else:
+            nxt = (cur.replace(day=28) + timedelta(days=4)).replace(day=1)
+        out.append((max(cur, first), min(nxt - timedelta(days=1), last)))
+        cur = nxt
+    return out
 
 
 def _reuses(doc: Doc, earlier: Iterable[Doc]) -> bool:

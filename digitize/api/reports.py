@@ -24,8 +24,8 @@ from storage import Store, layout
 
 from .app_state import backends
 from .auth import CallerDep, received_on, unit_of
-from .indicators import COLUMNS, Doc, digitization_row, doc_from_record
-from .models import ERRORS
+from .indicators import COLUMNS, Doc, digitization_row, doc_from_record, periods
+from .models import ERRORS, ErrorBody
 from .uploads import SUBMISSION
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"], responses=ERRORS)
@@ -80,6 +80,15 @@ def _json(store: Store, key: str) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
+MAX_ROWS = 400
+"""Most rows in one digitization report (more than seven years of weeks)."""
+
+ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {}}},
+    400: {"model": ErrorBody, "description": "a period that runs backwards or is too long"},
+}
+
+
 def _period(start: date | None, end: date | None) -> None:
     if start and end and start > end:
         raise BadPeriod(f"the period runs backwards: from={start} is after to={end}.")
@@ -104,7 +113,7 @@ From = Annotated[date | None, Query(alias="from", description="first day, YYYY-M
 To = Annotated[date | None, Query(description="last day, YYYY-MM-DD (inclusive)")]
 
 
-@router.get("/corrections", responses={200: {"content": {"text/csv": {}}}})
+@router.get("/corrections", responses=ANSWERS)
 def corrections(
     request: Request,
     who: CallerDep,
@@ -140,13 +149,17 @@ def corrections(
     return {"unit": who.unit, "corrections": rows}
 
 
-@router.get("/digitization", responses={200: {"content": {"text/csv": {}}}})
+@router.get("/digitization", responses=ANSWERS)
 def digitization(
     request: Request,
     who: CallerDep,
     start: From = None,
     to: To = None,
     format: Format = "json",  # noqa: A002
+    by: Annotated[
+        Literal["period", "week", "month"],
+        Query(description="one row for the period, or one per calendar week or month"),
+    ] = "period",
 ) -> Any:
     """Index 766 group 4 for the caller's unit and the period (by dossier receipt date)."""
     _period(start, to)
@@ -155,7 +168,13 @@ def digitization(
         received = received_on(record["dossier_code"])
         if received is not None:
             docs.append(doc_from_record(record, received, sidecar))
-    row = digitization_row(who.unit, docs, start, to)
+    spans = periods(start, to, by, docs)
+    if len(spans) > MAX_ROWS:
+        raise BadPeriod(
+            f"{len(spans)} rows of one {by} each: at most {MAX_ROWS} are made in one report.",
+            hint="Ask for a shorter period, or by=month instead of by=week.",
+        )
+    rows = [digitization_row(who.unit, docs, s, e) for s, e in spans]
     if format == "csv":
-        return _csv(COLUMNS, [row], "digitization")
-    return {"rows": [row]}
+        return _csv(COLUMNS, rows, "digitization")
+    return {"rows": rows}
