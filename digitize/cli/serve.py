@@ -51,7 +51,8 @@ def keys() -> None:
 def create(settings: Settings, unit: str, out: str | None) -> None:
     """Make a key for UNIT; it reads and writes only that unit's dossiers.
 
-    The key is the last line printed; keep it, it is not stored and cannot be shown again.
+    The key is the last line printed. Keep it: only its hash is stored, so it cannot be shown
+    again.
     """
     from digitize.api.auth import create_key
     from storage import open_store
