@@ -326,6 +326,7 @@ def test_archivist_view_matches_the_store_and_gives_the_csv(browser, desk: Desk,
     failures = page.locator("#chart-failures")
     expect(failures.locator("svg rect")).to_have_count(1)
     expect(failures.locator("table")).to_contain_text("empty_file")
+    expect(failures.locator("table")).to_contain_text("Tệp rỗng")  # and what to do, in words
     if expected["done"]:
         expect(page.locator("#chart-types table")).to_contain_text("Giấy khai sinh")
     confidence = page.locator("#chart-confidence svg[role=img]")

@@ -16,7 +16,7 @@ function addDoc(name, docId) {
   const heading = el("h3", { id: `doc-h-${n}` }, el("span", { class: "name", text: name }), state);
   const type = el("p", { class: "type" });
   const error = el("p", { class: "error" });
-  const thumb = el("div", { class: "thumb" });
+  const thumb = el("div", { class: "thumb", hidden: true });
   const pager = el("div", { class: "pager" });
   const fields = el("div", { class: "fields-box" });
   const actions = el("div", { class: "actions" });
@@ -50,13 +50,16 @@ function showRecord(doc, record) {
     doc.els.card.querySelector(".name").textContent = doc.name;
   }
   const t = record.document_type || {};
-  doc.els.type.textContent = "Loại giấy tờ: " + typeLabel(t.code, t.label) +
+  doc.els.type.textContent = record.status !== "done" ? "" : "Loại giấy tờ: " +
+    typeLabel(t.code, t.label) +
     (t.code && t.code !== "unknown" ? ` (độ tin cậy ${percent(t.confidence)})` : "");
   doc.els.card.dataset.type = t.code || "";
   if (record.status === "failed") {
+    // The Vietnamese advice for a known code; else the server's own words, with the code.
     const err = record.error || {};
-    doc.els.error.textContent = (errorText(err.code) || err.message || "Không xử lý được tài liệu.") +
-      (err.hint ? " " + err.hint : "");
+    doc.els.error.textContent = errorText(err.code) ||
+      [err.message || "Không xử lý được tài liệu.", err.hint].filter(Boolean).join(" ") +
+      (err.code ? ` (mã lỗi: ${err.code})` : "");
   } else {
     doc.els.error.textContent = "";
   }
@@ -196,6 +199,7 @@ async function showPage(doc, n) {
     layout = json.body;
   } catch (e) {
     doc.els.thumb.replaceChildren(el("p", { class: "hint", text: "Không tải được ảnh trang: " + e.message }));
+    doc.els.thumb.hidden = false;
     return;
   }
   const svgNs = "http://www.w3.org/2000/svg";
@@ -217,6 +221,7 @@ async function showPage(doc, n) {
     }
   }
   doc.els.thumb.replaceChildren(img, svg);
+  doc.els.thumb.hidden = false;
   if (pages > 1) {
     doc.els.pager.replaceChildren(
       el("button", { type: "button", class: "secondary", text: "‹ Trang trước", disabled: n <= 1,
