@@ -6,13 +6,25 @@ here are the API's own small bodies.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from digitize.record import Correction
 
-from .normalize import name_of_clerk, nfc
+
+def nfc(text: str | None) -> str | None:
+    """``text`` in NFC without surrounding spaces (a page may send decomposed Vietnamese)."""
+    return None if text is None else unicodedata.normalize("NFC", text).strip()
+
+
+def name_of_clerk(text: str) -> str:
+    """A clerk's name in NFC; refused when it is only spaces (a correction needs a who)."""
+    clean = nfc(text) or ""
+    if not clean:
+        raise ValueError("the clerk's name is empty")
+    return clean
 
 
 class ErrorDetail(BaseModel):
