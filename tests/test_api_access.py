@@ -217,3 +217,12 @@ def test_a_request_off_the_spec_is_told_what_is_wrong(app_parts):
     assert r.json()["error"]["code"] == "invalid_request"
     assert "role" in r.json()["error"]["message"] and "result" in r.json()["error"]["message"]
     assert not list(store.list(layout.dossier_prefix(CODE)))
+
+
+def test_a_deleted_key_object_withdraws_the_key(app_parts, monkeypatch):
+    client, store, key, _ = app_parts
+    monkeypatch.setattr("digitize.api.auth.CACHE_S", 0.0)
+    headers = {"Authorization": f"Bearer {key}"}
+    assert client.get(f"/v1/dossiers/{CODE}", headers=headers).status_code == 404
+    store.delete(f"{KEYS_PREFIX}/{key_hash(key)}.json")
+    assert client.get(f"/v1/dossiers/{CODE}", headers=headers).status_code == 401
