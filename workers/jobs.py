@@ -28,7 +28,7 @@ from rq import get_current_job
 from rq.exceptions import AbandonedJobError
 from rq.job import Job
 
-from digitize.errors import DigitizeError, OCRTimeout, StorageUnavailable
+from digitize.errors import DigitizeError, DiskFull, OCRTimeout, StorageUnavailable
 from digitize.pipeline import process_document
 from digitize.record import Record, save_record
 from digitize.settings import Settings, get_settings
@@ -38,7 +38,7 @@ from . import recovery, tracking, webhook
 
 log = logging.getLogger(__name__)
 
-RETRYABLE_CODES = frozenset({StorageUnavailable.code, OCRTimeout.code})
+RETRYABLE_CODES = frozenset({StorageUnavailable.code, OCRTimeout.code, DiskFull.code})
 """Error codes worth another attempt later; everything else is final."""
 
 _stores: dict[str, Store] = {}

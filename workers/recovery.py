@@ -120,6 +120,12 @@ class _Recovering:
     def run_maintenance_tasks(self) -> None:
         if super().should_run_maintenance_tasks:  # type: ignore[misc]
             super().run_maintenance_tasks()  # type: ignore[misc]
+        else:
+            # The scheduler (due retries) may have died with a killed worker or a Redis
+            # restart; its lock lapses in a minute, and a live worker takes it over then.
+            scheduler = getattr(self, "scheduler", None)
+            if scheduler and (not scheduler._process or not scheduler._process.is_alive()):
+                scheduler.acquire_locks(auto_start=True)
         self.reap()
 
     def reap(self) -> int:
@@ -207,8 +213,8 @@ def work_until_stopped(
         except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
             failed = True  # raised by the worker's own teardown while Redis is away
             log.warning("worker %s lost Redis (%s)", worker.name, type(exc).__name__)
-        if worker._stop_requested:
-            return worked
+        if worker._stop_requested or worker._shutdown_requested_date is not None:
+            return worked  # stopped on request (SIGINT, SIGTERM)
         _wait_for_horse(worker)
         if not wait_for_redis(conn):
             return worked

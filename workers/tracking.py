@@ -15,8 +15,9 @@ import hashlib
 import logging
 
 import redis
+from rq.job import Job, JobStatus
 
-from .queues import batch_key, notified_key, pending_key
+from .queues import batch_key, job_id_for, notified_key, pending_key
 
 log = logging.getLogger(__name__)
 
@@ -76,3 +77,29 @@ def pending_documents(conn: redis.Redis, dossier_code: str) -> set[str]:
 
 def is_pending(conn: redis.Redis, dossier_code: str, doc_id: str) -> bool:
     return bool(conn.sismember(pending_key(dossier_code), doc_id))
+
+
+QUEUE_STATES = {
+    JobStatus.QUEUED: "queued",
+    JobStatus.DEFERRED: "queued",
+    JobStatus.STARTED: "running",
+    JobStatus.SCHEDULED: "retrying",
+}
+"""What ``digitize status`` says of a waiting document, by its job's RQ status."""
+
+
+def queue_states(conn: redis.Redis, dossier_code: str) -> list[dict[str, str]]:
+    """The dossier's documents still in the queue: ``doc_id``, ``source_name`` and ``state``.
+
+    ``state`` is ``queued``, ``running`` or ``retrying`` (waiting for a retry after a passing
+    error); ``finishing`` for a job that ended while its document is not marked finished yet.
+    """
+    ids = sorted(pending_documents(conn, dossier_code))
+    found = Job.fetch_many([job_id_for(dossier_code, d) for d in ids], connection=conn)
+    out = []
+    for doc_id, job in zip(ids, found, strict=True):
+        status = job.get_status(refresh=False) if job is not None else None
+        name = str(job.args[3]) if job is not None and len(job.args) == 5 else ""
+        state = QUEUE_STATES.get(status, "finishing") if status else "queued"
+        out.append({"doc_id": doc_id, "source_name": name, "state": state})
+    return out

@@ -25,28 +25,73 @@ OUT_HELP = "Local folder or s3://bucket/prefix (default: DIGITIZE_STORE)."
 @click.command()
 @click.argument("code")
 @click.option("--out", help=OUT_HELP)
+@click.option("--redis", "redis_url", help="Redis URL (default: DIGITIZE_REDIS_URL).")
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
 @with_settings
-def status(settings: Settings, code: str, out: str | None, as_json: bool) -> None:
-    """Show a dossier's documents and their state."""
+def status(
+    settings: Settings, code: str, out: str | None, redis_url: str | None, as_json: bool
+) -> None:
+    """Show a dossier's documents and their state: stored ones, and those still in the queue.
+
+    The queue is asked too (Redis): documents queued, running or waiting for a retry are listed
+    beside the stored ones. Redis not answering is said, not fatal: the store still answers.
+    """
     from storage import layout, open_store
 
     try:
         layout.validate_dossier_code(code)
         store = open_store(settings, out)
-        manifest = json.loads(store.get_bytes(layout.manifest_key(code)))
+        try:
+            manifest = json.loads(store.get_bytes(layout.manifest_key(code)))
+        except NotFound:
+            manifest = None
+        queue, queue_note = _queue_states(redis_url or settings.redis_url, code)
+        if manifest is None and not queue:
+            raise NotFound(
+                f"Dossier {code} has no stored or queued documents in {store.describe()}."
+            )
     except DigitizeError as exc:
         fail(exc)
+    manifest = manifest or {"dossier_code": code, "documents": []}
+    stored = {d["doc_id"] for d in manifest.get("documents", [])}
     if as_json:
-        click.echo(json.dumps(manifest, ensure_ascii=False, indent=2))
+        # Documents still in the queue are an extra key; the manifest's own keys are as stored.
+        body = {**manifest, "in_queue": queue} if queue_note is None else manifest
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        if queue_note:
+            click.echo(queue_note, err=True)
         return
     docs = manifest.get("documents", [])
-    click.echo(f"Dossier {code}: {len(docs)} document(s), updated {manifest.get('updated_at')}")
+    waiting = [q for q in queue if q["doc_id"] not in stored]
+    click.echo(
+        f"Dossier {code}: {len(docs) + len(waiting)} document(s), "
+        f"updated {manifest.get('updated_at') or '-'}"
+    )
+    by_id = {q["doc_id"]: q["state"] for q in queue}
     for d in docs:
+        # A stored document being processed again shows its queue state beside the stored one.
+        again = f"  ({by_id[d['doc_id']]} again)" if d["doc_id"] in by_id else ""
         click.echo(
-            f"  {d['status']:<7} {d['doc_id']}  {d.get('document_type', ''):<22} "
-            f"{d.get('pages', 0):>3} p.  {d['source_name']}"
+            f"  {d['status']:<8} {d['doc_id']}  {d.get('document_type', ''):<22} "
+            f"{d.get('pages', 0):>3} p.  {d['source_name']}{again}"
         )
+    for q in waiting:
+        click.echo(f"  {q['state']:<8} {q['doc_id']}  {'':<22}        {q['source_name']}")
+    if queue_note:
+        click.echo(queue_note, err=True)
+
+
+def _queue_states(url: str, code: str) -> tuple[list[dict[str, str]], str | None]:
+    """The dossier's documents in the queue, and a note for people when Redis cannot say."""
+    import redis
+
+    from workers import connect
+    from workers.tracking import queue_states
+
+    try:
+        return queue_states(connect(url), code), None
+    except (DigitizeError, redis.exceptions.RedisError) as exc:
+        return [], f"note: queued documents are not shown: {exc}"
 
 
 @click.command()
