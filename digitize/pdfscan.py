@@ -10,12 +10,15 @@ may not hold as they are (LZW, JPEG 2000, CMYK colour, masks) are left to be enc
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import logging
 
 import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from pikepdf import Name
 
 from digitize.placement import Affine, SourceImage, compose
 
@@ -25,6 +28,9 @@ CARRIED_FILTERS = frozenset({"/DCTDecode", "/CCITTFaxDecode", "/JBIG2Decode", "/
 """Filters a stored page image may keep: each is lossless for what it holds, or (JPEG) is
 the scanner's own loss, and each is allowed in PDF/A-2."""
 
+_TEXT_FILTERS = frozenset({"/ASCII85Decode", "/ASCIIHexDecode"})
+"""Filters that only spell binary data in text (as some PDF libraries write every stream): they
+are undone, and the image underneath is carried over."""
 _DEVICE_SPACES = frozenset({"/DeviceGray", "/DeviceRGB"})
 _DROPPED_KEYS = ("/Interpolate", "/Alternates", "/OPI", "/Metadata", "/StructParent")
 """Entries a carried image loses: hints and references PDF/A forbids or that point into the
@@ -58,9 +64,22 @@ def carried(image: pikepdf.Object) -> bool:
     if image.get("/ImageMask", False) or "/SMask" in image or "/Mask" in image:
         return False
     filters = _filters(image)
-    if len(filters) != 1 or filters[0] not in CARRIED_FILTERS:
+    if not filters or filters[-1] not in CARRIED_FILTERS:
+        return False
+    if any(f not in _TEXT_FILTERS for f in filters[:-1]):
         return False
     return _colour_space_ok(image.get("/ColorSpace"))
+
+
+def _untext(name: str, data: bytes) -> bytes:
+    """The binary data that an ASCII85 or ASCIIHex filter spells."""
+    text = b"".join(data.split())
+    if name == "/ASCIIHexDecode":
+        text = text.split(b">", 1)[0]
+        return bytes.fromhex((text + b"0" * (len(text) % 2)).decode("ascii"))
+    if text.startswith(b"<~"):
+        text = text[2:]
+    return base64.a85decode(text.split(b"~>", 1)[0])
 
 
 def _only_image(page: pdfium.PdfPage) -> pdfium.PdfObject | None:
@@ -120,6 +139,13 @@ def scan_image(
         for key in _DROPPED_KEYS:
             if key in copy:
                 del copy[key]
+        if len(_filters(copy)) > 1:  # the text spelling is dropped, the codec kept
+            data = bytes(copy.read_raw_bytes())
+            for name in _filters(copy)[:-1]:
+                data = _untext(name, data)
+            parms = copy.get("/DecodeParms")
+            last_parms = parms[-1] if isinstance(parms, pikepdf.Array) else None
+            copy.write(data, filter=Name(_filters(copy)[-1]), decode_parms=last_parms)
         holder.Root.DigitizeImage = copy
         buffer = io.BytesIO()
         holder.save(buffer, stream_decode_level=pikepdf.StreamDecodeLevel.none)
@@ -129,12 +155,13 @@ def scan_image(
         ValueError,
         TypeError,
         KeyError,
+        binascii.Error,  # a damaged ASCII85 or ASCIIHex spelling
         AttributeError,  # a key missing from a damaged image dictionary (/Height)
         IndexError,  # qpdf counts fewer pages than PDFium in a damaged file
     ) as exc:
         log.debug("page %d: scanned image not carried over (%s)", index + 1, type(exc).__name__)
         return None
-    notes = {"filter": _filters(image)[0].lstrip("/"), "bits": bits}
+    notes = {"filter": _filters(image)[-1].lstrip("/"), "bits": bits}
     return SourceImage("pdf", buffer.getvalue(), width, height, matrix, notes=notes)
 
 

@@ -442,3 +442,37 @@ def test_a_multi_strip_g4_page_keeps_its_pixel_grid(tmp_path: Path) -> None:
         assert bytes(stored.read_raw_bytes()) == read.source_image.data
         decoded = np.asarray(pikepdf.PdfImage(stored).as_pil_image().convert("L"))
     assert np.array_equal(decoded, np.asarray(page.convert("L")))
+
+
+def test_a_scans_jpeg_spelled_in_ascii85_is_carried_over_as_jpeg(tmp_path: Path) -> None:
+    # Some PDF libraries spell every stream in ASCII85: the spelling goes, the JPEG stays.
+    import base64
+
+    from digitize.intake import open_document
+
+    buffer = io.BytesIO()
+    draw_page(LINES, dpi=100, colour=True).save(buffer, format="JPEG", quality=70)
+    jpeg = buffer.getvalue()
+    pdf = pikepdf.new()
+    width, height = Image.open(io.BytesIO(jpeg)).size
+    image = pikepdf.Stream(pdf, base64.a85encode(jpeg, wrapcol=72) + b"~>")
+    image.Type, image.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+    image.Width, image.Height, image.BitsPerComponent = width, height, 8
+    image.ColorSpace = pikepdf.Name.DeviceRGB
+    image.Filter = pikepdf.Array([pikepdf.Name.ASCII85Decode, pikepdf.Name.DCTDecode])
+    w_pt, h_pt = width * 72 / 100, height * 72 / 100
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page,
+        MediaBox=[0, 0, w_pt, h_pt],
+        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=pdf.make_indirect(image))),
+        Contents=pdf.make_stream(f"q {w_pt} 0 0 {h_pt} 0 0 cm /Im0 Do Q".encode()),
+    )
+    pdf.pages.append(pikepdf.Page(page))
+    path = tmp_path / "a85.pdf"
+    pdf.save(path)
+    (read,) = open_document(path, max_pixels=10**8, pdf_dpi=300).pages()
+    assert read.source_image is not None and read.source_image.notes["filter"] == "DCTDecode"
+    with pikepdf.open(io.BytesIO(read.source_image.data)) as holder:
+        carried = holder.Root.DigitizeImage
+        assert str(carried.Filter) == "/DCTDecode"
+        assert bytes(carried.read_raw_bytes()) == jpeg
