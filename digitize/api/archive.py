@@ -38,10 +38,6 @@ would make a report of thousands of documents wait on round trips."""
 RATE_WINDOW_MIN = 10
 """Minutes over which pages per minute are counted (the most recent ones)."""
 
-WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
-"""Job states shown as 'queued': waiting for a worker, or for a retry's time to come."""
-
-
 def unit_dossiers(store: Store, unit: str) -> list[str]:
     """Codes of the unit's dossiers that have a manifest, sorted.
 
@@ -64,7 +60,8 @@ def waiting_documents(conn: redis.Redis, unit: str) -> dict[tuple[str, str], str
 
     A document stays in its dossier's pending set from submission until its job ends (failed
     jobs waiting for a retry included), so the set is what is still to come; the job tells
-    whether a worker is reading it now.
+    whether a worker is reading it now. Anything else (waiting for a worker or for a retry's
+    time, or a job RQ no longer knows) counts as queued.
     """
     head, tail = f"{KEY_PREFIX}:dossier:", ":pending"
     out: dict[tuple[str, str], str] = {}
