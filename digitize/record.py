@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from digitize import PIPELINE_VERSION
+from digitize.errors import NotFound
 from storage import Store, layout, upsert_manifest_entry
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -305,9 +306,12 @@ def save_record(store: Store, record: Record, *, original_key: str | None) -> di
     (``original_key`` is the stored original's key, ``None`` when there is none), then checks
     the whole record as it will be stored (:meth:`Record.from_stored`): a record that breaks a
     rule raises ``pydantic.ValidationError`` and nothing is written. Store failures raise the
-    store's :class:`~digitize.errors.DigitizeError`.
+    store's :class:`~digitize.errors.DigitizeError`. Clerks' corrections of an earlier record
+    of the same document are kept (see :func:`_earlier_corrections`).
     """
     record.link(original_key)
+    if record.corrections is None:
+        record.corrections = _earlier_corrections(store, record)
     checked = Record.from_stored(record.to_json_dict())
     store.put_bytes(
         layout.record_key(checked.dossier_code, checked.doc_id),
@@ -322,6 +326,21 @@ def save_record(store: Store, record: Record, *, original_key: str | None) -> di
         links_are=checked.links_are,
     )
     return checked.to_json_dict()
+
+
+def _earlier_corrections(store: Store, record: Record) -> list[Correction] | None:
+    """The corrections stored with this document's previous record, if any.
+
+    A document is read again when it failed and is resubmitted, or with ``--force``; the
+    clerks' corrections are about the paper, which has not changed, so a new reading must not
+    drop them. An unreadable previous record has none to give.
+    """
+    try:
+        data = json.loads(store.get_bytes(layout.record_key(record.dossier_code, record.doc_id)))
+        earlier = data.get("corrections") if isinstance(data, dict) else None
+        return [Correction.model_validate(c) for c in earlier] if earlier else None
+    except (NotFound, ValueError, TypeError):
+        return None
 
 
 def _schema(model: type[BaseModel], schema_id: str) -> dict[str, Any]:

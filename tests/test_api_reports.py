@@ -258,3 +258,28 @@ def test_api_conforms_to_its_spec(reported):
             case.call_and_validate(headers=headers)
 
         check()
+
+
+def test_corrections_outlive_a_new_reading_of_the_document(reported):
+    """A failed document a clerk typed fields for, then resubmitted and read: the clerk's
+    values stay with the new record."""
+    client, key = reported
+    store = client.app.state.backends.store
+    code = f"{U}-261130-0001"
+    put(store, code, "W", role="component", day=date(2026, 11, 30), done=False)
+    doc_id = layout.doc_id_for(sha("W"))
+    fixed = client.patch(
+        f"/v1/dossiers/{code}/documents/{doc_id}/fields/id_number",
+        headers={"Authorization": f"Bearer {key}"},
+        json={"value": "079123456789", "clerk": "Lê Thị C"},
+    )
+    assert fixed.status_code == 200 and fixed.json()["read_value"] is None
+    put(store, code, "W", role="component", day=date(2026, 11, 30), id_number="079123456780")
+    record = client.get(
+        f"/v1/dossiers/{code}/documents/{doc_id}", headers={"Authorization": f"Bearer {key}"}
+    ).json()
+    assert record["status"] == "done"
+    assert record["fields"]["id_number"]["value"] == "079123456780"
+    assert [(c["field"], c["value"]) for c in record["corrections"]] == [
+        ("id_number", "079123456789")
+    ]
