@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from digitize.api import archive, create_app
 from digitize.api.auth import create_key
+from digitize.record import Record, save_record
 from digitize.settings import Settings, get_settings
 from storage import Store, open_store, read_manifest
 from tests.pages import LINES, draw_page, encode
@@ -130,6 +131,28 @@ def test_progress_follows_the_queue_and_the_store_unit_by_unit(view: View):
         view.store, conn, UNIT, cache=cache, now=datetime.now(UTC) + timedelta(hours=1)
     )
     assert later["pages_per_minute"] == 0 and later["pages_done"] == 2
+
+
+def test_progress_lists_the_store_once_a_minute_and_meets_new_dossiers_in_the_queue(
+    view: View, monkeypatch
+):
+    conn = view.client.app.state.backends.conn
+    cache = archive.ProgressCache()
+    assert archive.progress(view.store, conn, UNIT, cache=cache)["dossiers"] == 0
+    # Queued through the API: met in the queue, so counted without a new listing.
+    view.upload(CODE, UNIT, [("trong.png", b"")])
+    assert archive.progress(view.store, conn, UNIT, cache=cache)["documents"]["queued"] == 1
+    view.work()
+    done = archive.progress(view.store, conn, UNIT, cache=cache)
+    assert done["documents"]["failed"] == 1 and done["dossiers"] == 1
+    # Stored behind the queue's back (as `digitize run --out` would): seen at the next listing.
+    record = Record.start(CODE2, "x.png", doc_id="ab" * 8, sha256="ab" * 32)
+    record.fail({"code": "corrupt_file", "message": "x.png is damaged."})
+    save_record(view.store, record, original_key=None)
+    assert archive.progress(view.store, conn, UNIT, cache=cache)["dossiers"] == 1
+    monkeypatch.setattr(archive, "LIST_EVERY_S", 0.0)
+    later = archive.progress(view.store, conn, UNIT, cache=cache)
+    assert later["dossiers"] == 2 and later["documents"]["failed"] == 2
 
 
 def test_quality_report_and_its_csv(view: View):

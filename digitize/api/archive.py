@@ -15,6 +15,7 @@ so the CSV an archivist downloads has the columns ``digitize backlog`` already w
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -37,6 +38,10 @@ would make a report of thousands of documents wait on round trips."""
 
 RATE_WINDOW_MIN = 10
 """Minutes over which pages per minute are counted (the most recent ones)."""
+
+LIST_EVERY_S = 60.0
+"""Seconds between two listings of the unit's dossiers by progress (see ``ProgressCache``)."""
+
 
 def unit_dossiers(store: Store, unit: str) -> list[str]:
     """Codes of the unit's dossiers that have a manifest, sorted.
@@ -94,8 +99,12 @@ class DocState:
 
 
 class ProgressCache:
-    """Each dossier's document states, re-read only when its manifest's ``updated_at`` moves.
+    """What progress can keep between two polls of an open page.
 
+    The unit's dossier codes: listing a bucket by prefix walks every object of every dossier,
+    so it is done at most every ``LIST_EVERY_S``; in between, the dossiers met in the queue are
+    added as they appear (a dossier the desk sends to is in the queue before it is stored).
+    Each dossier's document states: re-read only when its manifest's ``updated_at`` moves.
     Every finished document is written to its manifest (``upsert_manifest_entry``), a retried
     one too, so an unchanged ``updated_at`` means unchanged records for what progress shows.
     """
@@ -103,6 +112,21 @@ class ProgressCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._dossiers: dict[tuple[str, str], tuple[str, list[DocState]]] = {}
+        self._listed: dict[tuple[str, str], tuple[float, set[str]]] = {}
+
+    def codes(self, store: Store, unit: str, waiting: set[str]) -> list[str]:
+        """The unit's dossier codes: the last listing, with every dossier seen waiting since."""
+        slot = (store.describe(), unit)
+        now = time.monotonic()
+        with self._lock:
+            listed = self._listed.get(slot)
+        if listed is None or now - listed[0] >= LIST_EVERY_S:
+            fresh = (now, set(unit_dossiers(store, unit)))  # I/O outside the lock
+            with self._lock:
+                self._listed[slot] = listed = fresh
+        with self._lock:
+            listed[1].update(waiting)
+            return sorted(listed[1])
 
     def states(self, store: Store, code: str, manifest: dict[str, Any]) -> list[DocState]:
         stamp = str(manifest.get("updated_at") or "")
@@ -149,13 +173,12 @@ def progress(
     pages_done = pages_in_window = 0
     since = now - timedelta(minutes=window_min)
     last: datetime | None = None
-    codes = unit_dossiers(store, unit)
-    seen: set[tuple[str, str]] = set()
-    for code in codes:
+    dossiers = {code for code, _ in waiting}
+    for code in cache.codes(store, unit, dossiers):
         manifest = read_manifest(store, code) or {}
         for state in cache.states(store, code, manifest):
+            dossiers.add(code)
             pair = (code, state.doc_id)
-            seen.add(pair)
             if pair in waiting:
                 continue
             status = "done" if state.status == "done" else "failed"
@@ -167,7 +190,6 @@ def progress(
                     pages_in_window += state.pages
     for state in waiting.values():
         counts[state] += 1
-    dossiers = set(codes) | {code for code, _ in waiting}
     rate = pages_in_window / window_min
     total = sum(counts.values())
     return {
