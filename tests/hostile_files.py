@@ -7,6 +7,7 @@ draws ten forms that each draw ten more, nine levels down (10^9 drawings).
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import zlib
@@ -132,14 +133,23 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
 
+@functools.cache
 def png_bomb(side: int = 40_000) -> bytes:
-    """A valid black-and-white PNG of ``side`` x ``side`` pixels: a few hundred kB that would
-    decode to 1.6 billion pixels."""
+    """A valid black-and-white PNG of ``side`` x ``side`` pixels: under a megabyte that would
+    decode to 1.6 billion pixels. Every row is the same, so it is compressed once and its
+    compressed form repeated (a stored deflate stream may be cut into blocks anywhere)."""
     row = b"\x00" + b"\xff" * ((side + 7) // 8)
-    packer = zlib.compressobj(9)
-    parts = [packer.compress(row * 1000) for _ in range(side // 1000)]
-    parts.append(packer.compress(row * (side % 1000)))
-    parts.append(packer.flush())
+    rows = row * 1000
+    raw = zlib.compressobj(1, zlib.DEFLATED, -15)  # bare deflate: the zlib framing is ours
+    block = raw.compress(rows) + raw.flush(zlib.Z_FULL_FLUSH)  # self-contained, repeatable
+    tail = zlib.compressobj(1, zlib.DEFLATED, -15)
+    checksum = 1
+    for _ in range(side // 1000):
+        checksum = zlib.adler32(rows, checksum)
+    rest = row * (side % 1000)
+    checksum = zlib.adler32(rest, checksum)
+    parts = [b"\x78\x01", block * (side // 1000), tail.compress(rest), tail.flush()]
+    parts.append(struct.pack(">I", checksum))
     header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"

@@ -116,7 +116,7 @@ def test_hostile_files_through_the_queue(tmp_path, redis_url):
 
 BOMB_CHILD = textwrap.dedent(
     """
-    import json, resource, sys
+    import json, re, sys
     from pathlib import Path
     from digitize.pipeline import process_document
     from digitize.settings import Settings
@@ -129,7 +129,9 @@ BOMB_CHILD = textwrap.dedent(
             path, source_name=path.name, dossier_code="HS-BOMB", store=store,
             settings=Settings(store=sys.argv[1]),
         ).record
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        # VmHWM: this process's own peak (ru_maxrss would carry over the forking parent's).
+        status = open("/proc/self/status").read()
+        peak = int(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1)) // 1024
         print(json.dumps({"name": path.name, "error": record["error"], "peak_mb": peak}))
     """
 )
