@@ -247,6 +247,13 @@ def test_clerk_scans_a_code_uploads_sees_type_and_fields_and_corrects_one(browse
     card = page.locator("li.doc", has_text="giay_khai_sinh.png")
     expect(card).to_have_attribute("data-state", "done")
     expect(card.locator('input[data-field="full_name"]')).to_have_value("Nguyễn Thị Hồng Nhung Anh")
+    # Every text box, file picker and radio button has a label a screen reader reads.
+    unlabelled = page.locator("input").evaluate_all(
+        "els => els.filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))"
+        ".map(e => e.id || e.outerHTML)"
+    )
+    assert unlabelled == []
+    assert page.locator("#status").get_attribute("aria-live") == "polite"
     # Focus is visible on the page's buttons.
     button = card.locator("button", has_text="PDF")
     button.focus()
