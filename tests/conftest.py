@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.fixtures_s3", "tests.fixtures_redis"]
+pytest_plugins = ["tests.fixtures_s3", "tests.fixtures_redis", "tests.scans"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples" / "000.00.12.H57-261122-0001"

@@ -1,39 +1,27 @@
-"""The archive-grade searchable PDF, through the whole pipeline: the scan's own image, placed
-by the page matrix under the right words, and the PDF/A-2b rules that concern this file.
-
-Pages are drawn, turned sideways and tilted, and stored as a CCITT G4 TIFF and as a scanned
-PDF (one page tilted, one turned by the page's /Rotate); the pipeline must store their G4
-data byte for byte, and the words that pdfplumber extracts must sit on the image's ink.
+"""The PDF/A-2b rules that concern the searchable PDF, checked on the pipeline's output; the
+plain profile; an incremental update (as the unit's signature adds) keeps them; veraPDF when
+``DIGITIZE_VERAPDF`` names it.
 """
 
 from __future__ import annotations
 
-import io
-import json
 import os
-import shutil
 import subprocess
-import unicodedata
-from collections import Counter
 from pathlib import Path
 
-import numpy as np
-import pdfplumber
 import pikepdf
-import pypdfium2
 import pytest
-from PIL import Image
 
-from digitize.pdfwriter import images
 from digitize.pdfwriter.pdfa import NAMESPACE, PREFIX, PROPERTIES
-from digitize.pipeline import process_document
 from digitize.settings import Settings
-from storage import layout
 from storage.local import LocalStore
-from tests.pages import LINES, draw_page
+from tests.scans import (
+    DOSSIER,
+    fetch,
+    run,
+    stored_images,
+)
 
-DOSSIER = "000.00.12.H57-261130-0015"
-DPI = 200
 XMP = {
     "x": "adobe:ns:meta/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -45,244 +33,6 @@ XMP = {
     "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
     PREFIX: NAMESPACE,
 }
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-def bilevel(im: Image.Image) -> Image.Image:
-    return im.convert("L").point(lambda v: 255 if v >= 160 else 0).convert("1")
-
-
-def g4_strip(page: Image.Image) -> tuple[bytes, bytes]:
-    """A one-strip G4 TIFF of ``page`` and its strip's bytes."""
-    buffer = io.BytesIO()
-    page.save(
-        buffer,
-        format="TIFF",
-        compression="group4",
-        dpi=(DPI, DPI),
-        tiffinfo={278: page.height},
-    )
-    data = buffer.getvalue()
-    with Image.open(io.BytesIO(data)) as tiff:
-        (offset,), (count,) = tiff.tag_v2[273], tiff.tag_v2[279]
-    return data, data[offset : offset + count]
-
-
-def turned_page() -> Image.Image:
-    """A black-and-white page turned a quarter (sideways, as fed) and tilted by 2 degrees."""
-    upright = bilevel(draw_page(LINES, dpi=DPI, width_in=6.5))
-    tilted = upright.convert("L").rotate(2.0, expand=True, fillcolor=255)
-    return bilevel(tilted.rotate(90, expand=True, fillcolor=255))
-
-
-def run(data: bytes, name: str, store: LocalStore, settings: Settings) -> dict:
-    outcome = process_document(
-        data, source_name=name, dossier_code=DOSSIER, store=store, settings=settings
-    )
-    assert outcome.record["status"] == "done", outcome.record["error"]
-    return outcome.record
-
-
-def fetch(store: LocalStore, record: dict, name: str, to: Path) -> Path:
-    key = layout.document_key(DOSSIER, record["doc_id"], name)
-    target = to / f"{record['doc_id']}-{name}"
-    store.get_file(key, target)
-    return target
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> LocalStore:
-    return LocalStore(tmp_path_factory.mktemp("archive") / "store")
-
-
-@pytest.fixture(scope="module")
-def module_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(store=str(tmp_path_factory.mktemp("settings")))
-
-
-@pytest.fixture(scope="module")
-def g4_tiff() -> tuple[bytes, bytes]:
-    return g4_strip(turned_page())
-
-
-@pytest.fixture(scope="module")
-def tiff_result(
-    g4_tiff: tuple[bytes, bytes],
-    store: LocalStore,
-    module_settings: Settings,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> tuple[dict, Path]:
-    record = run(g4_tiff[0], "chi_thi_g4.tif", store, module_settings)
-    return record, fetch(store, record, "searchable.pdf", tmp_path_factory.mktemp("out"))
-
-
-def syntax(value: object) -> str:
-    """A PDF value as written in the file (numbers come back from pikepdf as Python's)."""
-    return value.unparse().decode() if isinstance(value, pikepdf.Object) else str(value)
-
-
-def stored_images(path: Path) -> list[tuple[bytes, dict[str, str]]]:
-    with pikepdf.open(path) as pdf:
-        out = []
-        for page in pdf.pages:
-            image = page.Resources.XObject.Im0
-            entries = {k: syntax(v) for k, v in image.items()}
-            out.append((image.read_raw_bytes(), entries))
-        return out
-
-
-def ink_under_words(path: Path, dpi: float) -> list[tuple[str, float]]:
-    """Each extracted word (three letters or more) with the share of dark pixels under its
-    box on the page as rendered: a word placed off its print sits on white paper."""
-    out = []
-    document = pypdfium2.PdfDocument(path)
-    try:
-        with pdfplumber.open(path) as pdf:
-            for index, page in enumerate(pdf.pages):
-                grey = document[index].render(scale=dpi / 72, grayscale=True).to_numpy()
-                grey = grey if grey.ndim == 2 else grey[:, :, 0]
-                f = dpi / 72
-                for w in page.extract_words():
-                    if len(w["text"]) < 3:
-                        continue
-                    box = grey[
-                        int(w["top"] * f) : int(w["bottom"] * f) + 1,
-                        int(w["x0"] * f) : int(w["x1"] * f) + 1,
-                    ]
-                    out.append((w["text"], float((box < 128).mean()) if box.size else 0.0))
-    finally:
-        document.close()
-    return out
-
-
-def assert_words_on_ink(path: Path, dpi: float) -> None:
-    found = ink_under_words(path, dpi)
-    assert len(found) >= 15, found
-    on_ink = [text for text, share in found if share > 0.04]
-    assert len(on_ink) >= 0.9 * len(found), found
-
-
-# --- the scan's own image ---------------------------------------------------------------------
-
-
-def test_a_turned_and_tilted_g4_page_is_stored_as_its_own_strip(
-    tiff_result: tuple[dict, Path], g4_tiff: tuple[bytes, bytes]
-) -> None:
-    record, pdf_path = tiff_result
-    details = record["quality"]["page_details"][0]
-    assert details["rotation"] in (90, 270) and abs(details["skew_deg"]) > 1.0
-    assert details["stored_image"] == "source"
-    ((data, entries),) = stored_images(pdf_path)
-    assert data == g4_tiff[1]  # not decoded, not resampled, not encoded again
-    assert entries["/Filter"] == "/CCITTFaxDecode" and entries["/BitsPerComponent"] == "1"
-    # The stored page is smaller than the file it came from, text layer and all.
-    assert pdf_path.stat().st_size <= 1.1 * len(g4_tiff[0]) + 12_000
-
-
-def test_the_text_lands_on_the_words_of_the_turned_image(tiff_result: tuple[dict, Path]) -> None:
-    assert_words_on_ink(tiff_result[1], DPI)
-
-
-def test_the_page_renders_as_the_straightened_scan(tiff_result: tuple[dict, Path]) -> None:
-    # Upright and level: as wide as drawn (wider than tall), rows of print in level bands.
-    _, pdf_path = tiff_result
-    document = pypdfium2.PdfDocument(pdf_path)
-    try:
-        grey = document[0].render(scale=DPI / 72, grayscale=True).to_numpy()
-    finally:
-        document.close()
-    grey = grey if grey.ndim == 2 else grey[:, :, 0]
-    height, width = grey.shape
-    assert width > height
-    rows = (grey < 128).mean(axis=1)
-    inked = rows > 0.01
-    # Level lines of print leave white gaps between them; tilted ones smear into each other.
-    assert inked.sum() > 0.05 * height
-    assert np.count_nonzero(np.diff(inked.astype(int)) == 1) >= len(LINES) - 1
-
-
-def test_pdfimages_lists_the_bilevel_page_as_one_bit(tiff_result: tuple[dict, Path]) -> None:
-    if shutil.which("pdfimages") is None:
-        pytest.skip("poppler's pdfimages is not installed")
-    listing = subprocess.run(
-        ["pdfimages", "-list", str(tiff_result[1])], capture_output=True, text=True, check=True
-    ).stdout.splitlines()[2:]
-    assert len(listing) == 1
-    columns = listing[0].split()
-    assert columns[5:9] == ["gray", "1", "1", "ccitt"]  # color, comp, bpc, enc
-
-
-def test_extracted_words_are_the_words_file(
-    tiff_result: tuple[dict, Path], store: LocalStore, tmp_path: Path
-) -> None:
-    record, pdf_path = tiff_result
-    key = layout.page_words_key(DOSSIER, record["doc_id"], 1)
-    stored = json.loads(store.get_bytes(key).decode("utf-8"))
-    expected = Counter(nfc(w["text"]) for w in stored["words"] if w["text"].strip())
-    assert sum(expected.values()) >= 20
-    with pdfplumber.open(pdf_path) as pdf:
-        extracted = Counter(nfc(w["text"]) for w in pdf.pages[0].extract_words())
-    assert extracted == expected
-    if shutil.which("pdftotext") is not None:
-        done = subprocess.run(
-            ["pdftotext", "-enc", "UTF-8", str(pdf_path), "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        assert Counter(nfc(done.stdout).split()) == expected
-
-
-def scanned_pdf(page: Image.Image) -> tuple[bytes, bytes]:
-    """A two-page scanner's PDF of one G4 image: page 1 drawn tilted by 1.5 degrees through
-    its matrix, page 2 drawn sideways on a landscape page that /Rotate 90 turns upright."""
-    _, strip = g4_strip(page)
-    pdf = pikepdf.new()
-    image = images.ccitt_stream(pdf, strip, page.width, page.height, black_is_zero=True)
-    image = pdf.make_indirect(image)
-    w_pt, h_pt = page.width * 72 / DPI, page.height * 72 / DPI
-    t = np.radians(1.5)
-    cx, cy = w_pt / 2, h_pt / 2
-    a, b, c, d = w_pt * np.cos(t), w_pt * np.sin(t), -h_pt * np.sin(t), h_pt * np.cos(t)
-    e, f = cx - (a + c) / 2, cy - (b + d) / 2
-    placements = [
-        ([0, 0, w_pt, h_pt], 0, [a, b, c, d, e, f]),
-        ([0, 0, h_pt, w_pt], 90, [0, w_pt, -h_pt, 0, h_pt, 0]),
-    ]
-    for box, rotate, matrix in placements:
-        content = ("q " + " ".join(f"{v:.4f}" for v in matrix) + " cm /Im0 Do Q").encode()
-        page_dict = pikepdf.Dictionary(
-            Type=pikepdf.Name.Page,
-            MediaBox=box,
-            Rotate=rotate,
-            Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image)),
-            Contents=pdf.make_stream(content),
-        )
-        pdf.pages.append(pikepdf.Page(page_dict))
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue(), strip
-
-
-def test_a_scanned_pdfs_g4_pages_are_carried_over_under_their_words(
-    store: LocalStore, module_settings: Settings, tmp_path: Path
-) -> None:
-    upright = bilevel(draw_page(LINES, dpi=DPI, width_in=6.5))
-    data, strip = scanned_pdf(upright)
-    record = run(data, "cong_van_scan.pdf", store, module_settings)
-    assert [d["stored_image"] for d in record["quality"]["page_details"]] == ["source"] * 2
-    pdf_path = fetch(store, record, "searchable.pdf", tmp_path)
-    stored = stored_images(pdf_path)
-    assert [s[0] for s in stored] == [strip, strip]
-    assert stored[0][1]["/Decode"] == "[ 1 0 ]"  # the decode array came along
-    assert_words_on_ink(pdf_path, DPI)
-    assert pdf_path.stat().st_size <= 1.1 * len(data) + 2 * 12_000
-
-
-# --- PDF/A-2b -----------------------------------------------------------------------------------
 
 
 def xmp_tree(pdf: pikepdf.Pdf):  # noqa: ANN201 - an lxml element
@@ -416,63 +166,3 @@ def test_verapdf_finds_the_file_pdfa_2b(tiff_result: tuple[dict, Path]) -> None:
         timeout=300,
     )
     assert done.stdout.startswith("PASS"), done.stdout + done.stderr
-
-
-def test_a_multi_strip_g4_page_keeps_its_pixel_grid(tmp_path: Path) -> None:
-    # Strips cannot be joined as they are: the page's own pixels become one G4 strip, placed
-    # like the file's own image, so a tilt never resamples a black-and-white page.
-    from digitize.intake import open_document
-    from digitize.pdfwriter import SearchablePDF
-    from digitize.placement import IDENTITY
-
-    page = bilevel(draw_page(LINES, dpi=DPI, width_in=6.5))
-    buffer = io.BytesIO()
-    page.save(buffer, format="TIFF", compression="group4", dpi=(DPI, DPI), tiffinfo={278: 64})
-    path = tmp_path / "strips.tif"
-    path.write_bytes(buffer.getvalue())
-    with Image.open(path) as tiff:
-        assert len(tiff.tag_v2[273]) > 1
-    (read,) = open_document(path, max_pixels=10**8, pdf_dpi=300).pages()
-    assert read.source_image is not None and read.source_image.kind == "ccitt"
-    out = tmp_path / "out.pdf"
-    with SearchablePDF(out) as pdf:
-        pdf.add_page(read.image, dpi=DPI, words=[], source=read.source_image, placement=IDENTITY)
-    with pikepdf.open(out) as document:
-        stored = document.pages[0].Resources.XObject.Im0
-        assert bytes(stored.read_raw_bytes()) == read.source_image.data
-        decoded = np.asarray(pikepdf.PdfImage(stored).as_pil_image().convert("L"))
-    assert np.array_equal(decoded, np.asarray(page.convert("L")))
-
-
-def test_a_scans_jpeg_spelled_in_ascii85_is_carried_over_as_jpeg(tmp_path: Path) -> None:
-    # Some PDF libraries spell every stream in ASCII85: the spelling goes, the JPEG stays.
-    import base64
-
-    from digitize.intake import open_document
-
-    buffer = io.BytesIO()
-    draw_page(LINES, dpi=100, colour=True).save(buffer, format="JPEG", quality=70)
-    jpeg = buffer.getvalue()
-    pdf = pikepdf.new()
-    width, height = Image.open(io.BytesIO(jpeg)).size
-    image = pikepdf.Stream(pdf, base64.a85encode(jpeg, wrapcol=72) + b"~>")
-    image.Type, image.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
-    image.Width, image.Height, image.BitsPerComponent = width, height, 8
-    image.ColorSpace = pikepdf.Name.DeviceRGB
-    image.Filter = pikepdf.Array([pikepdf.Name.ASCII85Decode, pikepdf.Name.DCTDecode])
-    w_pt, h_pt = width * 72 / 100, height * 72 / 100
-    page = pikepdf.Dictionary(
-        Type=pikepdf.Name.Page,
-        MediaBox=[0, 0, w_pt, h_pt],
-        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=pdf.make_indirect(image))),
-        Contents=pdf.make_stream(f"q {w_pt} 0 0 {h_pt} 0 0 cm /Im0 Do Q".encode()),
-    )
-    pdf.pages.append(pikepdf.Page(page))
-    path = tmp_path / "a85.pdf"
-    pdf.save(path)
-    (read,) = open_document(path, max_pixels=10**8, pdf_dpi=300).pages()
-    assert read.source_image is not None and read.source_image.notes["filter"] == "DCTDecode"
-    with pikepdf.open(io.BytesIO(read.source_image.data)) as holder:
-        carried = holder.Root.DigitizeImage
-        assert str(carried.Filter) == "/DCTDecode"
-        assert bytes(carried.read_raw_bytes()) == jpeg
