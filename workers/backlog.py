@@ -26,7 +26,7 @@ import redis
 from rq.job import Job, JobStatus
 
 from digitize import intake
-from digitize.errors import DigitizeError, InvalidName
+from digitize.errors import ConfigError, DigitizeError, InvalidName
 from digitize.pipeline import existing_record, process_document, sha256_of_source
 from digitize.settings import Settings
 from storage import Store, layout, read_manifest
@@ -234,8 +234,8 @@ def run_queued(
                 row.status, row.error_code = "failed", exc.code
                 row.error_message = f"{exc.message} {exc.hint}"
             except DigitizeError as exc:
-                if exc.code == "queue_unavailable":
-                    raise
+                if exc.code == "queue_unavailable" or isinstance(exc, ConfigError):
+                    raise  # the same for every document: stop, as every command does
                 with contextlib.suppress(DigitizeError):  # the file was read a moment ago
                     row.doc_id = layout.doc_id_for(sha256_of_source(path, path.name))
                 row.status, row.error_code, row.error_message = "failed", exc.code, exc.message

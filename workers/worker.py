@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import redis
 from rq import Worker
 
-from digitize.errors import DigitizeError
+from digitize.errors import ConfigError, DigitizeError
 from digitize.settings import Settings, get_settings
 from digitize.signing import unit_key
 from storage import open_store
@@ -41,6 +41,8 @@ def warm_store(settings: Settings) -> None:
         store = open_store(settings)
         # The first request builds the client and creates the bucket when missing.
         next(iter(store.list("dossiers/")), None)
+    except ConfigError:
+        raise  # a wrong setting is not an outage: the worker stops, as every command does
     except DigitizeError as exc:
         log.warning("store %s not ready yet (%s)", settings.store, exc.code)
         return

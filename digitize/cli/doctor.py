@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import click
 
 from digitize.cli.output import ExitCode, with_settings
-from digitize.errors import DigitizeError
+from digitize.errors import ConfigError, DigitizeError
 
 if TYPE_CHECKING:
     from digitize.settings import Settings
@@ -99,6 +99,7 @@ def _redis(settings: Settings) -> Check:
             "only `submit`, `worker` and queued `backlog` need it: sudo apt-get install "
             "redis-server, or set DIGITIZE_REDIS_URL",
             required=False,
+            misconfigured=isinstance(exc, ValueError),  # not a Redis URL at all
         )
 
 
@@ -110,7 +111,11 @@ def _store(settings: Settings) -> Check:
         next(iter(store.list("dossiers/")), None)
         return Check("object store", True, f"reachable: {store.describe()}", required=False)
     except DigitizeError as exc:
-        return Check("object store", False, exc.message, exc.hint, required=False)
+        # A wrong DIGITIZE_STORE / DIGITIZE_S3_* is bad configuration, as in every command.
+        bad = isinstance(exc, ConfigError)
+        return Check(
+            "object store", False, exc.message, exc.hint, required=False, misconfigured=bad
+        )
 
 
 def _safe_url(url: str) -> str:
