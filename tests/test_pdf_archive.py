@@ -41,6 +41,19 @@ def xmp_tree(pdf: pikepdf.Pdf):  # noqa: ANN201 - an lxml element
     return etree.fromstring(pdf.Root.Metadata.read_bytes())
 
 
+def values_of(tree, name: str) -> list[str]:  # noqa: ANN001 - an lxml element
+    """Every value of an XMP field in the packet, written as an attribute or as an element."""
+    prefix, local = name.split(":")
+    qualified = f"{{{XMP[prefix]}}}{local}"
+    found = []
+    for element in tree.iter():
+        if qualified in element.attrib:
+            found.append(element.attrib[qualified])
+        if element.tag == qualified:
+            found.append(element.text or "")
+    return found
+
+
 def prop(tree, name: str) -> str | None:  # noqa: ANN001 - an lxml element
     """An XMP simple property, written as an attribute of a description or as an element."""
     prefix, local = name.split(":")
@@ -73,7 +86,7 @@ def test_pdfa_2b_rules_that_concern_this_file(tiff_result: tuple[dict, Path]) ->
         assert created is not None
         assert created[:19].replace("-", "").replace(":", "").replace("T", "") == info_date[2:16]
         # Every own property is declared by the extension schema.
-        declared = {n.text for n in tree.iterfind(".//pdfaProperty:name", namespaces=XMP)}
+        declared = set(values_of(tree, "pdfaProperty:name"))
         used = {
             key.split("}")[1]
             for el in tree.iter()
@@ -81,7 +94,10 @@ def test_pdfa_2b_rules_that_concern_this_file(tiff_result: tuple[dict, Path]) ->
             if key.startswith(f"{{{NAMESPACE}}}")
         }
         assert used and used <= declared == {p[0] for p in PROPERTIES}
-        assert tree.findtext(".//pdfaSchema:namespaceURI", namespaces=XMP) == NAMESPACE
+        assert values_of(tree, "pdfaSchema:namespaceURI") == [NAMESPACE]
+        assert values_of(tree, "pdfaSchema:prefix") == [PREFIX]
+        categories = values_of(tree, "pdfaProperty:category")
+        assert len(categories) == len(PROPERTIES) == len(values_of(tree, "pdfaProperty:valueType"))
         # The Decree 30 metadata of the document.
         own = {k: prop(tree, f"{PREFIX}:{k}") for k in declared}
         assert own["FileCode"] == DOSSIER

@@ -125,14 +125,11 @@ def _text(value: str) -> str:
 
 
 def _extension_schema() -> str:
-    """The PDF/A extension schema that declares the Decree 30 properties."""
+    """The PDF/A extension schema that declares the Decree 30 properties (each property's
+    fields as attributes of its list item, the short form XMP allows)."""
     props = "".join(
-        '<rdf:li rdf:parseType="Resource">'
-        f"<pdfaProperty:name>{name}</pdfaProperty:name>"
-        f"<pdfaProperty:valueType>{kind}</pdfaProperty:valueType>"
-        "<pdfaProperty:category>external</pdfaProperty:category>"
-        f"<pdfaProperty:description>{_text(about)}</pdfaProperty:description>"
-        "</rdf:li>"
+        f'<rdf:li pdfaProperty:name="{name}" pdfaProperty:valueType="{kind}"'
+        f' pdfaProperty:category="external" pdfaProperty:description="{_text(about)}"/>'
         for name, kind, about in PROPERTIES
     )
     return (
