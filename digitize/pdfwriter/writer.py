@@ -146,7 +146,7 @@ class SearchablePDF:
                 content = page_content(
                     geometry, lines, image=_IMAGE_NAME, font=_FONT_NAME, placement=matrix
                 )
-                contents = pikepdf.Stream(pdf, zlib.compress(content, 6))
+                contents = pikepdf.Stream(pdf, zlib.compress(content, 9))
                 contents.Filter = Name.FlateDecode
                 page = pikepdf.Dictionary(
                     Type=Name.Page,
