@@ -311,7 +311,9 @@ def test_page_without_words(tmp_path: Path) -> None:
     image = draw_page([], 200, 150, colour=True)
     path = write_pdf(tmp_path / "blank.pdf", [{"image": image, "dpi": 200, "words": []}])
     with pikepdf.open(path) as document:  # no font objects when no page has text
-        assert not any(o.get("/Type") == "/Font" for o in document.objects if isinstance(o, pikepdf.Dictionary))
+        assert not any(
+            o.get("/Type") == "/Font" for o in document.objects if isinstance(o, pikepdf.Dictionary)
+        )
     with pdfplumber.open(path) as pdf:
         assert pdf.pages[0].extract_words() == []
         assert len(pdf.pages[0].images) == 1
