@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import shutil
 import signal
@@ -44,6 +46,20 @@ def wait_until(check, timeout: float, what: str, poll: float = 0.1) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
         time.sleep(poll)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process under ``pid``, children first (from /proc)."""
+    out: list[int] = []
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except FileNotFoundError:
+        return out
+    for task in tasks:
+        with contextlib.suppress(FileNotFoundError):
+            for child in (task / "children").read_text().split():
+                out += [int(child), *descendants(int(child))]
+    return out
 
 
 class RedisServer:
@@ -108,6 +124,7 @@ class S3Server:
         self._server: _MotoServer | None = None
 
     def start(self) -> None:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
         deadline = time.monotonic() + 15
         while True:
             try:
@@ -164,8 +181,15 @@ class WorkerPool:
         return [p for p in self.procs if p.poll() is None]
 
     def kill(self, proc: subprocess.Popen) -> None:
-        """SIGKILL to the worker's whole process group: worker, horse and scheduler."""
-        os.killpg(proc.pid, signal.SIGKILL)
+        """SIGKILL to the worker and every process under it (the machine is lost).
+
+        The horse is not in the worker's process group (RQ gives it a session of its own), so
+        the processes are found by parenthood and all killed at once.
+        """
+        doomed = [proc.pid, *descendants(proc.pid)]
+        for pid in doomed:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         proc.wait()
         self.kills += 1
 
@@ -179,8 +203,7 @@ class WorkerPool:
             try:
                 p.wait(timeout=5)
             except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
+                self.kill(p)
 
 
 # --- pytest fixtures (imported by the fault tests) -----------------------------------------

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from rq import Queue
 from rq.job import Job
 from rq.registry import StartedJobRegistry
 
@@ -151,3 +152,20 @@ def test_a_document_that_kills_its_worker_every_time_fails_as_worker_lost(
     assert rec["links"]["original"], "the original stays linked for a resubmission"
     (body,) = hooks.bodies()
     assert body["counts"] == {"total": 1, "done": 0, "failed": 1}
+
+
+def test_a_job_taken_off_the_queue_by_a_worker_that_died_before_starting_it_is_done(
+    hooks, conn, pool, tmp_path
+):
+    store = open_store(get_settings())
+    sub = submit(long_scan(tmp_path, pages=1), store, conn, "one.pdf", code=DOSSIER)
+    desk = Queue(DESK, connection=conn)
+    # What a worker does when it takes a job, before it starts it; then it is lost.
+    conn.lmove(desk.key, desk.intermediate_queue.key)
+    assert desk.count == 0 and desk.intermediate_queue.get_job_ids() == [sub.job_id]
+    pool.start()
+    wait_until(lambda: len(hooks.received) >= 1, 90, "the dossier's webhook")
+    (rec,) = records(store, DOSSIER)
+    assert rec["status"] == "done" and rec["doc_id"] == sub.doc_id
+    assert Job.fetch(sub.job_id, connection=conn).meta.get(recovery.LOST_META) == 1
+    assert desk.intermediate_queue.get_job_ids() == []

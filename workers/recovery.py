@@ -19,9 +19,12 @@ So the workers here (:class:`DigitizeWorker`, :class:`DigitizeSimpleWorker`):
   ``DIGITIZE_JOB_MAX_LOST`` take-overs the document fails as ``worker_lost`` instead (a scan
   that kills its worker every time must not kill workers for ever).
 
-Running a document twice is harmless by construction: a document already stored ``done`` is not
-read again (its manifest entry is put right if the crash came between the two writes), the
-record and manifest entry are keyed by doc_id, and the dossier's completion is claimed once.
+A worker killed alone (not its horse: RQ gives the horse a session of its own) leaves the
+horse to finish its job; the job may then be taken up as well once the worker's silence
+lasts, and done twice. Running a document twice is harmless by construction: a document
+already stored ``done`` is not read again (its manifest entry is put right if the crash came
+between the two writes), the record and manifest entry are keyed by doc_id, and the dossier's
+completion is claimed once.
 
 :func:`work_until_stopped` runs a worker again when it stops for a lost Redis connection (RQ's
 own loop gives up on a timeout or an error outside its wait for jobs), after waiting with
@@ -41,6 +44,7 @@ import redis
 from rq import SimpleWorker, Worker
 from rq.job import Job
 from rq.registry import StartedJobRegistry
+from rq.utils import now
 
 from digitize.errors import WorkerLost
 from digitize.settings import Settings, get_settings
@@ -140,9 +144,42 @@ class _Recovering:
                 registry = StartedJobRegistry(queue.name, connection=conn)
                 found += len(registry.get_expired_job_ids())
                 registry.cleanup(exception_handlers=self._exc_handlers)  # type: ignore[attr-defined]
+                found += self._reap_dequeued(queue)
             finally:
                 conn.delete(reaper_lock_key(queue.name))
         return found
+
+    def _reap_dequeued(self, queue: Any) -> int:
+        """Jobs taken off the queue by a worker that died before it started them.
+
+        RQ moves a job to an intermediate list when a worker takes it and to the started-job
+        registry when the job starts; a worker lost in between leaves it in the list, where
+        RQ's own ten-minute maintenance fails it without its failure callback (the document
+        would wait for ever). Here such a job is taken up like any other after the allowed
+        silence, counted from when a reaper first saw it there.
+        """
+        inter = queue.intermediate_queue
+        taken = 0
+        for job_id in inter.get_job_ids():
+            if job_id in queue.started_job_registry:
+                continue
+            job = queue.fetch_job(job_id)
+            if job is None:
+                inter.remove(job_id)
+                continue
+            if inter.set_first_seen(job_id):
+                continue
+            first = inter.get_first_seen(job_id)
+            if first is None or (now() - first).total_seconds() < self.lost_after_s:
+                continue
+            if not take_over(job):
+                from . import jobs
+
+                jobs.fail_lost_job(job, queue.connection, int(job.meta.get(LOST_META, 0)))
+            self.handle_job_failure(job, queue, exc_string="worker lost before the job started")  # type: ignore[attr-defined]
+            inter.remove(job_id)
+            taken += 1
+        return taken
 
 
 class DigitizeWorker(_Recovering, Worker):
@@ -218,6 +255,8 @@ def work_until_stopped(
         _wait_for_horse(worker)
         if not wait_for_redis(conn):
             return worked
+        if failed or not burst:
+            _release_scheduler(worker)
         if not failed and burst and _queues_empty(worker):
             return worked
         if not burst or failed:
@@ -231,6 +270,18 @@ def _wait_for_horse(worker: Worker) -> None:
         return
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, 0)
+
+
+def _release_scheduler(worker: Worker) -> None:
+    """Free the scheduler locks of a worker that gave up: its scheduler is stopped, and due
+    retries would otherwise wait a minute for the locks to lapse before another takes them."""
+    scheduler = getattr(worker, "scheduler", None)
+    if scheduler is None:
+        return
+    try:
+        scheduler.release_locks()
+    except redis.exceptions.RedisError as exc:
+        log.warning("scheduler locks left to expire (%s)", type(exc).__name__)
 
 
 def _queues_empty(worker: Worker) -> bool:
