@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures of tests.faultkit are imported by name and requested)
 """Crashes between writes, a full temporary folder, and times written the same in every zone.
 
 Against the real S3 endpoint (moto) and real Tesseract. A crash is a ``BaseException`` raised
@@ -17,11 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 
 from digitize.pipeline import process_document
-from digitize.settings import Settings
-from storage import Store, layout, read_manifest
+from digitize.settings import Settings, get_settings
+from storage import Store, layout, open_store, read_manifest
+from tests.faultkit import fault_env, private_redis, private_s3  # noqa: F401
 from tests.pages import LINES, draw_page, encode
+from tests.test_workers import records, submit
+from workers.queues import pending_key
 
 ROOT = Path(__file__).resolve().parents[1]
 DOSSIER = "000.00.12.H57-261130-0114"
@@ -177,6 +182,35 @@ def test_a_full_temporary_folder_fails_each_document_as_disk_full_and_stores_not
     assert "searchable.pdf" not in stored and "text.txt" not in stored, stored
     assert stored.count("record.json") == 2 and stored.count("original.png") == 2
     assert not list(tiny.iterdir()), "the mount was private: nothing is left in the folder"
+
+
+def test_a_queued_document_meeting_a_full_temporary_folder_fails_as_disk_full(
+    monkeypatch, fault_env, tmp_path
+):
+    monkeypatch.setenv("DIGITIZE_JOB_RETRY_INTERVALS_S", "[]")  # no retry: the verdict at once
+    get_settings.cache_clear()
+    store = open_store(get_settings())
+    conn = redis.Redis.from_url(fault_env["DIGITIZE_REDIS_URL"])
+    sub = submit(scan(30), store, conn, "hồ sơ 30.png", code=DOSSIER)
+    tiny = tmp_path / "tmp"
+    tiny.mkdir()
+    mount = 'mount -t tmpfs -o size=16k tmpfs "$1" && shift && exec "$@"'
+    worker = [sys.executable, "-m", "digitize", "worker", "--burst"]
+    proc = subprocess.run(
+        [*_unshare(), "sh", "-c", mount, "sh", str(tiny), *worker],
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(tiny)},
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    (rec,) = records(store, DOSSIER)
+    assert rec["doc_id"] == sub.doc_id and rec["status"] == "failed", rec.get("error")
+    assert rec["error"]["code"] == "disk_full" and "hồ sơ 30.png" in rec["error"]["message"]
+    assert rec["links"]["original"] and rec["links"]["searchable_pdf"] is None
+    assert not conn.exists(pending_key(DOSSIER)), "the document is finished, not waiting"
+    conn.close()
 
 
 def test_times_are_utc_with_their_offset_when_the_machine_is_west_of_utc(tmp_path):

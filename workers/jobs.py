@@ -17,6 +17,7 @@ attempt the failed record is kept as the result instead.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import tempfile
@@ -83,7 +84,7 @@ def process_stored_document(
     try:
         target = store_for(store, settings)
         with tempfile.TemporaryDirectory(prefix="digitize-job-") as tmp:
-            local = _download(target, original_key, Path(tmp))
+            local = _download(target, original_key, Path(tmp), source_name)
             outcome = process_document(
                 local,
                 source_name=source_name,
@@ -120,14 +121,21 @@ def process_stored_document(
     }
 
 
-def _download(store: Store, key: str, folder: Path) -> Path:
+def _download(store: Store, key: str, folder: Path, source_name: str) -> Path:
     """The stored original as a file only this user can read, in ``folder`` (itself 0700).
 
     The name is fixed, not the submitted one (a file name chosen by a desk must not become a
-    path here); intake decides the format from the content anyway.
+    path here); intake decides the format from the content anyway. A full temporary folder is
+    :class:`DiskFull` (retried), not a bug of the job.
     """
     local = folder / "original"
-    store.get_file(key, local)
+    try:
+        store.get_file(key, local)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        where = folder.parent
+        raise DiskFull(f"No space left in {where} to load {source_name}.", path=str(where)) from exc
     os.chmod(local, 0o600)
     return local
 
