@@ -28,7 +28,7 @@ import statistics
 import cv2
 import numpy as np
 
-from digitize import tesseract
+from digitize import glyphs, tesseract
 from digitize.errors import OCRError
 from digitize.models import SLOT_BLOCK, Word
 from digitize.slotrows import (
@@ -39,6 +39,8 @@ from digitize.slotrows import (
     fold,
     joined,
     number_row,
+    parse_date,
+    parse_number,
     printed_height,
     printed_spans,
 )
@@ -63,6 +65,14 @@ around them surely. Where ``eng`` is not installed, the page's model alone reads
 
 MIN_VOTES = 2
 """Readings that must agree on a slot's value before it is taken."""
+
+GLYPH_VOTES = len(READINGS) + 1
+"""Votes of the glyph reading (:mod:`digitize.glyphs`), when the printed words around it agree:
+it decides. It is made for handwriting, the models for print: where they differ, the models
+have read a ``1`` with its lead-in stroke as ``4`` or ``7``, or dropped a looped ``2``."""
+
+GLYPH_CONF = 0.5
+"""Confidence given to digits read glyph by glyph (they stay marked as written by hand)."""
 
 COVER = 0.75
 """Share of the slot's ink, across, that the digits read there must cover."""
@@ -212,6 +222,15 @@ def _read_row(
         if found is not None and ok:
             value, spans = found
             votes.setdefault(value, []).append((sum(w.conf for w in read), read, spans, model))
+    by_glyph = _glyph_reading(crop, words, row, f, ox, oy)
+    if by_glyph is not None:
+        found = agrees(row, by_glyph)
+        ok = found is not None and _covers(by_glyph, found[1], ink)
+        log.debug("%s: %s row read glyph by glyph: %s", what, row.kind, ok)
+        if found is not None and ok:
+            value, spans = found
+            conf = sum(w.conf for w in by_glyph)
+            votes.setdefault(value, []).extend([(conf, by_glyph, spans, "glyphs")] * GLYPH_VOTES)
     if not votes:
         return None
     ranked = sorted(votes, key=lambda v: len(votes[v]), reverse=True)
@@ -239,6 +258,51 @@ def _read_row(
         # the pen's strokes beside it made it "sẽ" or "s4" in the reading.
         out[0] = Word("Số:", *(getattr(out[0], k) for k in _BOX))
     return _within(out, [words[i] for i in row.ids])
+
+
+def _glyph_reading(
+    crop: np.ndarray, words: list[Word], row: Row, f: float, ox: float, oy: float
+) -> list[Word] | None:
+    """The row as the page reads its printed words, with its slots' digits read glyph by
+    glyph from the crop (crop pixels); ``None`` when a slot cannot be placed or holds none."""
+    placed = [
+        Word(w.text, round((w.left - ox) * f), round((w.top - oy) * f), max(1, round(w.width * f)),
+             max(1, round(w.height * f)), w.conf, w.block, w.par, w.line)
+        for w in (words[i] for i in row.ids)
+    ]  # fmt: skip
+    text, word_spans = joined(placed)
+    if row.kind == "number":
+        parsed = parse_number(text)
+        spans = [parsed[2]] if parsed else []
+    else:
+        parsed_date = parse_date(text)
+        month_printed = row.anchor.split("|")[0] != ""
+        spans = list(parsed_date[3:5]) if parsed_date else []
+        spans = spans[:1] if month_printed else spans
+    if not spans:
+        return None
+    gaps = []
+    for a, b in spans:
+        before = [p for w, sp in zip(placed, word_spans, strict=True) if (p := _piece(w, sp, 0, a))]
+        after = [
+            p
+            for w, sp in zip(placed, word_spans, strict=True)
+            if (p := _piece(w, sp, b, len(text)))
+        ]
+        if not before or not after:
+            return None
+        gaps.append((float(max(p.right for p in before)), float(min(p.left for p in after))))
+    grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    h = printed_height(words, row.ids) * f
+    band = (
+        min(w.top for w in placed) - glyphs.ABOVE * h,
+        max(w.bottom for w in placed) + glyphs.BELOW * h,
+    )
+    read = glyphs.read_slots(grey, gaps, h, band)
+    if read is None:
+        return None
+    digits = [Word(d, x0, y0, x1 - x0, y1 - y0, GLYPH_CONF) for d, (x0, y0, x1, y1) in read]
+    return sorted(_outside(placed, spans) + digits, key=lambda w: w.left)
 
 
 def _within(out: list[Word], row_words: list[Word]) -> list[Word]:
