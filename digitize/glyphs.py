@@ -127,15 +127,21 @@ def _crossed(sevens: np.ndarray) -> np.ndarray:
     return np.array(out, dtype=np.uint8)
 
 
+def as_written_here(digits: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The examples with each ``1`` also drawn with a lead-in stroke and each ``7`` crossed."""
+    ones, sevens = _with_lead_in(digits[labels == 1]), _crossed(digits[labels == 7])
+    out = np.concatenate([digits, ones, sevens])
+    return out, np.concatenate(
+        [labels.astype(np.int64), np.full(len(ones), 1), np.full(len(sevens), 7)]
+    )
+
+
 @functools.lru_cache(maxsize=1)
 def _examples() -> tuple[np.ndarray, np.ndarray]:
-    """The examples' features and labels, loaded the first time a slot needs them."""
+    """The examples' features and labels (computed when the data was built), loaded the first
+    time a slot needs them."""
     with np.load(_DATA) as data:
-        digits, labels = data["digits"], data["labels"].astype(np.int64)
-    ones, sevens = _with_lead_in(digits[labels == 1]), _crossed(digits[labels == 7])
-    digits = np.concatenate([digits, ones, sevens])
-    labels = np.concatenate([labels, np.full(len(ones), 1), np.full(len(sevens), 7)])
-    return np.array([features(d) for d in digits]), labels
+        return data["features"].astype(np.float32), data["feature_labels"].astype(np.int64)
 
 
 def label(glyph: np.ndarray) -> int:

@@ -100,3 +100,15 @@ def test_a_slot_reading_puts_the_digits_between_the_printed_words():
     assert read is not None
     assert [w.text for w in read] == ["Số:", "47", "/QĐ-UBND"]
     assert read[1].left >= 100 and read[1].conf == slots.GLYPH_CONF
+
+
+def test_the_stored_examples_match_the_features_the_reader_computes():
+    """``digits.npz`` holds features computed when it was built; a change to the features
+    without a rebuild (``python -m digitize.lm.build_digits``) would compare unlike things."""
+    with np.load(Path(glyphs.__file__).with_name("lm") / "digits.npz") as data:
+        digits, labels = data["digits"], data["labels"]
+        stored, stored_labels = data["features"], data["feature_labels"]
+    examples, example_labels = glyphs.as_written_here(digits, labels)
+    assert len(examples) == len(stored) and (example_labels == stored_labels).all()
+    for i in range(0, len(examples), 397):
+        assert np.allclose(glyphs.features(examples[i]), stored[i].astype(np.float32), atol=2e-3)

@@ -7,8 +7,10 @@ Source: ``digits.png`` of OpenCV's samples (5,000 handwritten digits, 500 of eac
 pixels, white on black; a subset of the MNIST digits), shipped by Debian's ``opencv-doc``
 package under OpenCV's licence (Apache-2.0 for OpenCV 4.5 and later, BSD-3-Clause before):
 ``apt-get install opencv-doc`` puts it in ``/usr/share/doc/opencv-doc/examples/data/``. The
-file is read once here and stored as the examples' pixels (compressed), so the set-up need not
-install that package. Nothing is downloaded.
+file is read once here; the examples' pixels and their features (:func:`digitize.glyphs.features`,
+with the digits as Vietnamese hands write them added: :func:`digitize.glyphs.as_written_here`)
+are stored compressed, so the set-up need not install that package and a worker need not
+compute them. Nothing is downloaded. Rebuild after changing the features.
 """
 
 from __future__ import annotations
@@ -41,9 +43,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--from", dest="source", type=Path, default=DEFAULT_SOURCE)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
+    from digitize import glyphs
+
     digits, labels = cells(args.source)
-    np.savez_compressed(args.out, digits=digits, labels=labels)
-    print(f"{args.out}: {len(digits)} digits")
+    examples, example_labels = glyphs.as_written_here(digits, labels)
+    feats = np.array([glyphs.features(d) for d in examples], dtype=np.float16)
+    np.savez_compressed(
+        args.out, digits=digits, labels=labels, features=feats, feature_labels=example_labels
+    )
+    print(f"{args.out}: {len(digits)} digits, {len(feats)} examples")
 
 
 if __name__ == "__main__":
