@@ -28,6 +28,7 @@ from moto.moto_server.werkzeug_app import (
     MotoRequestHandler,
     create_backend_app,
 )
+from pydantic import SecretStr
 from werkzeug.serving import make_server
 
 from digitize.settings import Settings
@@ -53,6 +54,36 @@ class S3Endpoint:
             secure=self.secure,
         )
 
+    def settings(self, bucket: str, **overrides: Any) -> Settings:
+        """Settings pointing ``store=s3`` at this endpoint and ``bucket`` (``overrides`` on top)."""
+        return Settings(
+            store="s3",
+            s3_endpoint=self.endpoint,
+            s3_access_key=self.access_key,
+            s3_secret_key=self.secret_key,
+            s3_bucket=bucket,
+            s3_secure=self.secure,
+            s3_region=None,
+            **overrides,
+        )
+
+
+def s3_env(settings: Settings) -> dict[str, str]:
+    """The ``DIGITIZE_*`` variables that give ``settings``' S3 store to whatever reads the
+    environment: a ``digitize`` process, or the app and workers configured as deployed."""
+    return {
+        "DIGITIZE_STORE": "s3",
+        "DIGITIZE_S3_ENDPOINT": settings.s3_endpoint or "",
+        "DIGITIZE_S3_ACCESS_KEY": _secret(settings.s3_access_key),
+        "DIGITIZE_S3_SECRET_KEY": _secret(settings.s3_secret_key),
+        "DIGITIZE_S3_BUCKET": settings.s3_bucket,
+        "DIGITIZE_S3_SECURE": "1" if settings.s3_secure else "0",
+    }
+
+
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value() if value is not None else ""
+
 
 class _AtomicWrites:
     """WSGI middleware applying one write request at a time.
@@ -77,10 +108,17 @@ class _AtomicWrites:
 
 
 class _MotoServer(ThreadedMotoServer):
-    """moto's threaded server with writes applied atomically (see :class:`_AtomicWrites`)."""
+    """moto's threaded server with writes applied atomically (see :class:`_AtomicWrites`).
+
+    A subclass puts its own checks in front of moto by overriding :meth:`wrap`.
+    """
+
+    def wrap(self, app: Callable[..., Any]) -> Callable[..., Any]:
+        """The WSGI application served in front of moto's ``app``."""
+        return _AtomicWrites(app)
 
     def _server_entry(self) -> None:
-        app = _AtomicWrites(DomainDispatcherApplication(create_backend_app))
+        app = self.wrap(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(
             self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
         )
@@ -127,16 +165,7 @@ def s3_bucket(s3_endpoint: S3Endpoint) -> Iterator[str]:
 @pytest.fixture
 def s3_settings(s3_endpoint: S3Endpoint, s3_bucket: str) -> Settings:
     """Settings pointing ``store=s3`` at the test endpoint and this test's bucket."""
-    return Settings(
-        store="s3",
-        s3_endpoint=s3_endpoint.endpoint,
-        s3_access_key=s3_endpoint.access_key,
-        s3_secret_key=s3_endpoint.secret_key,
-        s3_bucket=s3_bucket,
-        s3_secure=s3_endpoint.secure,
-        s3_region=None,
-        link_expiry_s=3600,
-    )
+    return s3_endpoint.settings(s3_bucket, link_expiry_s=3600)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from digitize.api import create_app
 from digitize.api.auth import create_key, unit_of
 from digitize.settings import Settings, get_settings
 from storage import Store, layout, open_store
+from tests.fixtures_s3 import s3_env
 from tests.pages import LINES, draw_page, encode
 from workers import jobs
 from workers.worker import build_worker
@@ -66,12 +67,7 @@ def api(monkeypatch, redis_url, s3_settings: Settings) -> Iterator[Api]:
     env = {
         "DIGITIZE_REDIS_URL": redis_url,
         "DIGITIZE_JOB_RETRY_INTERVALS_S": "[1]",
-        "DIGITIZE_STORE": "s3",
-        "DIGITIZE_S3_ENDPOINT": s3_settings.s3_endpoint or "",
-        "DIGITIZE_S3_ACCESS_KEY": s3_settings.s3_access_key.get_secret_value(),
-        "DIGITIZE_S3_SECRET_KEY": s3_settings.s3_secret_key.get_secret_value(),
-        "DIGITIZE_S3_BUCKET": s3_settings.s3_bucket,
-        "DIGITIZE_S3_SECURE": "1" if s3_settings.s3_secure else "0",
+        **s3_env(s3_settings),
     }
     for k, v in env.items():
         monkeypatch.setenv(k, v)

@@ -21,6 +21,7 @@ from digitize.api.auth import create_key
 from digitize.record import Record, save_record
 from digitize.settings import Settings, get_settings
 from storage import Store, open_store, read_manifest
+from tests.fixtures_s3 import s3_env
 from tests.pages import LINES, draw_page, encode
 from workers import jobs
 from workers.report import COLUMNS
@@ -66,11 +67,7 @@ def view(monkeypatch, redis_url, s3_settings: Settings) -> Iterator[View]:
     env = {
         "DIGITIZE_REDIS_URL": redis_url,
         "DIGITIZE_JOB_RETRY_INTERVALS_S": "[]",
-        "DIGITIZE_STORE": "s3",
-        "DIGITIZE_S3_ENDPOINT": s3_settings.s3_endpoint or "",
-        "DIGITIZE_S3_ACCESS_KEY": s3_settings.s3_access_key.get_secret_value(),
-        "DIGITIZE_S3_SECRET_KEY": s3_settings.s3_secret_key.get_secret_value(),
-        "DIGITIZE_S3_BUCKET": s3_settings.s3_bucket,
+        **s3_env(s3_settings),
     }
     for k, v in env.items():
         monkeypatch.setenv(k, v)

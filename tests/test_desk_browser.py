@@ -31,6 +31,7 @@ import redis
 
 from digitize.settings import Settings
 from storage import Store, layout, open_store, read_manifest
+from tests.fixtures_s3 import s3_env
 from tests.pages import LINES, draw_page, encode
 
 CHROMIUM = Path(os.environ.get("DIGITIZE_TEST_CHROMIUM", "/usr/bin/chromium"))
@@ -100,15 +101,10 @@ def _stop(proc: subprocess.Popen, grace_s: float) -> None:
 def desk(redis_server_url, s3_endpoint, tmp_path_factory) -> Iterator[Desk]:
     """``digitize serve`` and a ``digitize worker`` on real Redis and S3, and a unit's key."""
     tmp = tmp_path_factory.mktemp("desk")
-    bucket = f"desk-{uuid.uuid4().hex[:12]}"
+    settings = s3_endpoint.settings(f"desk-{uuid.uuid4().hex[:12]}")
     env = {
         **os.environ,
-        "DIGITIZE_STORE": "s3",
-        "DIGITIZE_S3_ENDPOINT": s3_endpoint.endpoint,
-        "DIGITIZE_S3_ACCESS_KEY": s3_endpoint.access_key,
-        "DIGITIZE_S3_SECRET_KEY": s3_endpoint.secret_key,
-        "DIGITIZE_S3_BUCKET": bucket,
-        "DIGITIZE_S3_SECURE": "1" if s3_endpoint.secure else "0",
+        **s3_env(settings),
         "DIGITIZE_REDIS_URL": redis_server_url,
         "DIGITIZE_JOB_RETRY_INTERVALS_S": "[]",
         "DIGITIZE_API_MAX_PAGES": "1",
@@ -139,15 +135,6 @@ def desk(redis_server_url, s3_endpoint, tmp_path_factory) -> Iterator[Desk]:
         key = made.stdout.strip().splitlines()[-1]
         url = f"http://127.0.0.1:{port}"
         _wait_http(url + "/", server, server_log)
-        settings = Settings(
-            store="s3",
-            s3_endpoint=s3_endpoint.endpoint,
-            s3_access_key=s3_endpoint.access_key,
-            s3_secret_key=s3_endpoint.secret_key,
-            s3_bucket=bucket,
-            s3_secure=s3_endpoint.secure,
-            s3_region=None,
-        )
         files = tmp / "scans"
         files.mkdir()
         (files / "giay_khai_sinh.png").write_bytes(

@@ -19,6 +19,7 @@ from digitize.errors import InvalidName
 from digitize.pipeline import process_document
 from digitize.settings import Settings
 from storage import LocalStore, layout, open_store
+from tests.fixtures_s3 import s3_env
 from tests.hostile_files import good_png
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -151,13 +152,7 @@ def test_fetch_refuses_a_key_from_the_bucket_that_would_leave_its_folder(
     client.make_bucket(s3_bucket)
     for name in ("dossiers/HS-1/manifest.json", "dossiers/HS-1/x\\..\\..\\..\\escape.txt"):
         client.put_object(s3_bucket, name, io.BytesIO(b"{}"), 2)
-    env = _env(
-        DIGITIZE_STORE="s3",
-        DIGITIZE_S3_ENDPOINT=s3_endpoint.endpoint,
-        DIGITIZE_S3_ACCESS_KEY=s3_endpoint.access_key,
-        DIGITIZE_S3_SECRET_KEY=s3_endpoint.secret_key,
-        DIGITIZE_S3_BUCKET=s3_bucket,
-    )
+    env = _env(**s3_env(s3_settings))
     dest = tmp_path / "down"
     code, out = _digitize("fetch", "HS-1", "--to", str(dest), env=env)
     assert code != 0 and "invalid key" in out and "Traceback" not in out

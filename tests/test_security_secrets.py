@@ -13,16 +13,12 @@ import hashlib
 import hmac
 import json
 import logging
-import os
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
@@ -33,28 +29,8 @@ from digitize.settings import Settings
 from storage import S3Store, layout, open_store
 from tests.fixtures_s3 import _MotoServer
 from tests.hostile_files import good_png
+from tests.test_security import _digitize, _env
 from workers import webhook
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DIGITIZE_")}
-    env.update(extra)
-    return env
-
-
-def _digitize(*args: str, env: dict[str, str], timeout: float = 120) -> tuple[int, str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "digitize", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    return done.returncode, done.stdout + done.stderr
-
 
 # --- credentials ----------------------------------------------------------------------------
 
@@ -211,20 +187,10 @@ class _S3LinkCheck:
 
 
 class _CheckingMoto(_MotoServer):
-    def _server_entry(self) -> None:
-        from moto.moto_server.werkzeug_app import (
-            DomainDispatcherApplication,
-            MotoRequestHandler,
-            create_backend_app,
-        )
-        from werkzeug.serving import make_server
+    """moto behind S3's own check of a presigned link's signature and expiry."""
 
-        app = _S3LinkCheck(DomainDispatcherApplication(create_backend_app), "link-secret")
-        self._server = make_server(
-            self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
-        )
-        self._server_ready_event.set()
-        self._server.serve_forever()
+    def wrap(self, app: Any) -> Any:
+        return _S3LinkCheck(app, "link-secret")
 
 
 @pytest.fixture(scope="module")
