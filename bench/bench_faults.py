@@ -31,7 +31,6 @@ from pathlib import Path
 
 import redis
 
-from digitize.settings import Settings
 from storage import layout, open_store, read_manifest
 from tests.faultkit import RedisServer, S3Server, WorkerPool
 from tests.pages import LINES, draw_page, encode
@@ -81,14 +80,7 @@ def run(n: int, *, faults: bool, args: argparse.Namespace, tmp: Path) -> Outcome
         "DIGITIZE_WORKER_REAP_INTERVAL_S": "2",
         "DIGITIZE_JOB_MAX_LOST": "5",
     }
-    settings = Settings(
-        store="s3",
-        s3_endpoint=s3.endpoint,
-        s3_access_key=s3.access_key,
-        s3_secret_key=s3.secret_key,
-        s3_bucket=bucket,
-        job_retry_intervals_s=(5, 15, 30, 60),
-    )
+    settings = s3.settings(bucket, job_retry_intervals_s=(5, 15, 30, 60))
     store = open_store(settings)
     conn = redis.Redis.from_url(rs.url)
     codes = [f"000.00.12.H57-261130-{tag}{d:03d}" for d in range(DOSSIERS)]

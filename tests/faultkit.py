@@ -24,12 +24,13 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
 
-from digitize.settings import get_settings
-from tests.fixtures_s3 import _MotoServer
+from digitize.settings import Settings, get_settings
+from tests.fixtures_s3 import S3Endpoint, _MotoServer, s3_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -141,15 +142,14 @@ class S3Server:
             self._server.stop()
         self._server = None
 
+    def settings(self, bucket: str, **overrides: Any) -> Settings:
+        """Settings for a store in ``bucket`` on this server (``overrides`` on top)."""
+        endpoint = S3Endpoint(self.endpoint, self.access_key, self.secret_key)
+        return endpoint.settings(bucket, **overrides)
+
     def env(self, bucket: str) -> dict[str, str]:
-        return {
-            "DIGITIZE_STORE": "s3",
-            "DIGITIZE_S3_ENDPOINT": self.endpoint,
-            "DIGITIZE_S3_ACCESS_KEY": self.access_key,
-            "DIGITIZE_S3_SECRET_KEY": self.secret_key,
-            "DIGITIZE_S3_BUCKET": bucket,
-            "DIGITIZE_S3_SECURE": "0",
-        }
+        """The same store for ``digitize`` processes, which read it from the environment."""
+        return s3_env(self.settings(bucket))
 
 
 class WorkerPool:
@@ -250,6 +250,14 @@ def fault_env(monkeypatch, private_redis, private_s3) -> Iterator[dict[str, str]
     get_settings.cache_clear()
     yield values
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def conn(fault_env) -> Iterator[redis.Redis]:
+    """A client of the private Redis this test's workers use."""
+    c = redis.Redis.from_url(fault_env["DIGITIZE_REDIS_URL"])
+    yield c
+    c.close()
 
 
 @pytest.fixture

@@ -9,29 +9,26 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 
-import pytest
-import redis
 from click.testing import CliRunner
 from rq.job import Job, JobStatus
 
 from digitize.cli.main import main
 from digitize.settings import get_settings
 from storage import open_store, read_manifest
-from tests.faultkit import fault_env, pool, private_redis, private_s3, wait_until  # noqa: F401
+from tests.faultkit import (  # noqa: F401
+    conn,
+    fault_env,
+    pool,
+    private_redis,
+    private_s3,
+    wait_until,
+)
 from tests.test_workers import records, scan, submit
 from workers.queues import BACKLOG, pending_key
 from workers.worker import build_worker
 
 DOSSIER = "000.00.12.H57-261130-0214"
-
-
-@pytest.fixture
-def conn(fault_env) -> Iterator[redis.Redis]:
-    c = redis.Redis.from_url(fault_env["DIGITIZE_REDIS_URL"])
-    yield c
-    c.close()
 
 
 def all_done(store, n: int) -> bool:

@@ -18,17 +18,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 from rq import Queue
 from rq.job import Job
 from rq.registry import StartedJobRegistry
 
 from digitize.settings import get_settings
 from storage import Store, open_store, read_manifest
-from tests.faultkit import fault_env, pool, private_redis, private_s3, wait_until  # noqa: F401
+from tests.faultkit import (  # noqa: F401
+    conn,
+    fault_env,
+    pool,
+    private_redis,
+    private_s3,
+    wait_until,
+)
 from tests.pages import LINES, draw_page
-from tests.test_workers import SECRET, Hooks, records, submit
-from workers import recovery
+from tests.test_workers import Hooks, records, serving_hooks, submit
+from workers import Submission, recovery
 from workers.queues import DESK, pending_key
 
 DOSSIER = "000.00.12.H57-261130-0014"
@@ -44,19 +50,14 @@ def long_scan(tmp_path: Path, pages: int = 8) -> bytes:
 
 @pytest.fixture
 def hooks(monkeypatch, fault_env) -> Iterator[Hooks]:
-    h = Hooks()
-    monkeypatch.setenv("DIGITIZE_WEBHOOK_URL", h.url)
-    monkeypatch.setenv("DIGITIZE_WEBHOOK_SECRET", SECRET)
-    get_settings.cache_clear()
-    yield h
-    h.server.shutdown()
+    yield from serving_hooks(monkeypatch)
 
 
 @pytest.fixture
-def conn(fault_env) -> Iterator[redis.Redis]:
-    c = redis.Redis.from_url(fault_env["DIGITIZE_REDIS_URL"])
-    yield c
-    c.close()
+def long_job(fault_env, conn, tmp_path) -> tuple[Store, Submission]:
+    """An eight-page document queued on the private services, for a worker to die in."""
+    store = open_store(get_settings())
+    return store, submit(long_scan(tmp_path), store, conn, "long.pdf", code=DOSSIER)
 
 
 def started(conn, job_id: str) -> bool:
@@ -105,27 +106,17 @@ def finished_once(store: Store, conn, hooks: Hooks, job_id: str, doc_id: str) ->
 
 
 def test_a_worker_killed_whole_mid_job_is_replaced_and_the_document_ends_done_once(
-    hooks,
-    conn,
-    pool,
-    tmp_path,
+    hooks, conn, pool, long_job
 ):
-    store = open_store(get_settings())
-    sub = submit(long_scan(tmp_path), store, conn, "long.pdf", code=DOSSIER)
+    store, sub = long_job
     doomed = start_and_catch_mid_job(pool, conn, store, sub.job_id)
     pool.kill(doomed)  # worker, horse and scheduler: the machine is gone
     pool.start()  # a live worker reaps the dead one's job once it has been silent 4 s
     finished_once(store, conn, hooks, sub.job_id, sub.doc_id)
 
 
-def test_a_horse_killed_by_sigkill_has_its_job_taken_up_by_its_worker(
-    hooks,
-    conn,
-    pool,
-    tmp_path,
-):
-    store = open_store(get_settings())
-    sub = submit(long_scan(tmp_path), store, conn, "long.pdf", code=DOSSIER)
+def test_a_horse_killed_by_sigkill_has_its_job_taken_up_by_its_worker(hooks, conn, pool, long_job):
+    store, sub = long_job
     worker = start_and_catch_mid_job(pool, conn, store, sub.job_id)
     os.kill(horse_of(worker.pid), signal.SIGKILL)  # what the out-of-memory killer does
     rec = finished_once(store, conn, hooks, sub.job_id, sub.doc_id)

@@ -116,14 +116,19 @@ class Hooks:
         return [json.loads(body) for body, _ in self.received]
 
 
-@pytest.fixture
-def hooks(monkeypatch, env) -> Iterator[Hooks]:
+def serving_hooks(monkeypatch: pytest.MonkeyPatch) -> Iterator[Hooks]:
+    """A receiver the workers announce to (its URL and secret in the environment), shut after."""
     h = Hooks()
     monkeypatch.setenv("DIGITIZE_WEBHOOK_URL", h.url)
     monkeypatch.setenv("DIGITIZE_WEBHOOK_SECRET", SECRET)
     get_settings.cache_clear()
     yield h
     h.server.shutdown()
+
+
+@pytest.fixture
+def hooks(monkeypatch, env) -> Iterator[Hooks]:
+    yield from serving_hooks(monkeypatch)
 
 
 def test_six_scans_end_as_six_done_records_and_one_manifest_in_s3(
