@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -57,16 +58,25 @@ class Api:
         )
 
     def work(self) -> None:
-        conn = self.client.app.state.backends.conn
-        build_worker(conn, simple=True).work(burst=True, logging_level="WARNING")
+        work_queue(self.client)
 
 
-@pytest.fixture
-def api(monkeypatch, redis_url, s3_settings: Settings) -> Iterator[Api]:
-    """The app on an S3 store, with the worker side configured from the environment."""
+def work_queue(client: TestClient) -> None:
+    """Run the app's queue to the end with a burst worker in this process."""
+    conn = client.app.state.backends.conn
+    build_worker(conn, simple=True).work(burst=True, logging_level="WARNING")
+
+
+@contextmanager
+def app_on_s3(
+    monkeypatch: pytest.MonkeyPatch, redis_url: str, s3_settings: Settings, retries: str
+) -> Iterator[tuple[TestClient, Store, Settings]]:
+    """The app on an S3 store, configured from the environment as the workers are, so that a
+    burst worker in this process finds the same Redis and store; ``retries`` is
+    ``DIGITIZE_JOB_RETRY_INTERVALS_S``."""
     env = {
         "DIGITIZE_REDIS_URL": redis_url,
-        "DIGITIZE_JOB_RETRY_INTERVALS_S": "[1]",
+        "DIGITIZE_JOB_RETRY_INTERVALS_S": retries,
         **s3_env(s3_settings),
     }
     for k, v in env.items():
@@ -76,11 +86,19 @@ def api(monkeypatch, redis_url, s3_settings: Settings) -> Iterator[Api]:
     jobs._stores.clear()
     settings = get_settings()
     store = open_store(settings)
-    key, other = create_key(store, UNIT), create_key(store, OTHER)
-    with TestClient(create_app(settings, store=store)) as client:
-        yield Api(client, store, settings, key, other)
-    get_settings.cache_clear()
-    jobs._stores.clear()
+    try:
+        with TestClient(create_app(settings, store=store)) as client:
+            yield client, store, settings
+    finally:
+        get_settings.cache_clear()
+        jobs._stores.clear()
+
+
+@pytest.fixture
+def api(monkeypatch, redis_url, s3_settings: Settings) -> Iterator[Api]:
+    """The app on an S3 store, with the worker side configured from the environment."""
+    with app_on_s3(monkeypatch, redis_url, s3_settings, "[1]") as (client, store, settings):
+        yield Api(client, store, settings, create_key(store, UNIT), create_key(store, OTHER))
 
 
 def test_dossier_units_are_read_off_the_code_not_by_prefix():

@@ -16,16 +16,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from digitize.api import archive, create_app
+from digitize.api import archive
 from digitize.api.auth import create_key
 from digitize.record import Record, save_record
-from digitize.settings import Settings, get_settings
-from storage import Store, open_store, read_manifest
-from tests.fixtures_s3 import s3_env
+from digitize.settings import Settings
+from storage import Store, read_manifest
 from tests.pages import LINES, draw_page, encode
-from workers import jobs
+from tests.test_api import app_on_s3, work_queue
 from workers.report import COLUMNS
-from workers.worker import build_worker
 
 UNIT = "000.00.12.H57"
 CODE = f"{UNIT}-261130-0001"
@@ -58,29 +56,13 @@ class View:
         return answer.json()["documents"]
 
     def work(self) -> None:
-        conn = self.client.app.state.backends.conn
-        build_worker(conn, simple=True).work(burst=True, logging_level="WARNING")
+        work_queue(self.client)
 
 
 @pytest.fixture
 def view(monkeypatch, redis_url, s3_settings: Settings) -> Iterator[View]:
-    env = {
-        "DIGITIZE_REDIS_URL": redis_url,
-        "DIGITIZE_JOB_RETRY_INTERVALS_S": "[]",
-        **s3_env(s3_settings),
-    }
-    for k, v in env.items():
-        monkeypatch.setenv(k, v)
-    monkeypatch.delenv("DIGITIZE_WEBHOOK_URL", raising=False)
-    get_settings.cache_clear()
-    jobs._stores.clear()
-    settings = get_settings()
-    store = open_store(settings)
-    keys = {u: create_key(store, u) for u in (UNIT, UNIT_A, UNIT_AB)}
-    with TestClient(create_app(settings, store=store)) as client:
-        yield View(client, store, keys)
-    get_settings.cache_clear()
-    jobs._stores.clear()
+    with app_on_s3(monkeypatch, redis_url, s3_settings, "[]") as (client, store, _):
+        yield View(client, store, {u: create_key(store, u) for u in (UNIT, UNIT_A, UNIT_AB)})
 
 
 def stored_counts(store: Store, codes: list[str]) -> dict[str, int]:
