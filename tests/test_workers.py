@@ -27,6 +27,7 @@ from digitize.pipeline import sha256_of
 from digitize.settings import Settings, get_settings
 from storage import Store, layout, open_store, read_manifest
 from tests.fixtures_redis import _free_port
+from tests.fixtures_s3 import s3_env
 from tests.pages import LINES, draw_page, encode
 from workers import jobs, submit_document, webhook
 from workers.queues import BACKLOG, DESK, job_id_for
@@ -58,12 +59,10 @@ def env(monkeypatch, redis_url) -> Iterator[dict[str, str]]:
 
 
 def use_s3(monkeypatch, s3: Settings, endpoint: str | None = None) -> None:
-    monkeypatch.setenv("DIGITIZE_STORE", "s3")
-    monkeypatch.setenv("DIGITIZE_S3_ENDPOINT", endpoint or s3.s3_endpoint or "")
-    monkeypatch.setenv("DIGITIZE_S3_ACCESS_KEY", s3.s3_access_key.get_secret_value())
-    monkeypatch.setenv("DIGITIZE_S3_SECRET_KEY", s3.s3_secret_key.get_secret_value())
-    monkeypatch.setenv("DIGITIZE_S3_BUCKET", s3.s3_bucket)
-    monkeypatch.setenv("DIGITIZE_S3_SECURE", "1" if s3.s3_secure else "0")
+    for k, v in s3_env(s3).items():
+        monkeypatch.setenv(k, v)
+    if endpoint:
+        monkeypatch.setenv("DIGITIZE_S3_ENDPOINT", endpoint)
     get_settings.cache_clear()
     jobs._stores.clear()
 
