@@ -71,6 +71,18 @@ def carried(image: pikepdf.Object) -> bool:
     return _colour_space_ok(image.get("/ColorSpace"))
 
 
+def _carry(holder: pikepdf.Pdf, value: object) -> object:
+    """``value`` of an image dictionary as an object of ``holder``: what it refers to (an ICC
+    profile, a palette, a JBIG2 page's global symbols, all small) is copied along."""
+    if isinstance(value, pikepdf.Object) and value.is_indirect:
+        return holder.copy_foreign(value)
+    if isinstance(value, pikepdf.Array):
+        return pikepdf.Array([_carry(holder, v) for v in value])
+    if isinstance(value, pikepdf.Dictionary):
+        return pikepdf.Dictionary({k: _carry(holder, v) for k, v in value.items()})
+    return value
+
+
 def _untext(name: str, data: bytes) -> bytes:
     """The binary data that an ASCII85 or ASCIIHex filter spells."""
     text = b"".join(data.split())
@@ -135,10 +147,12 @@ def scan_image(
         placed = tuple(float(v) for v in drawn.get_matrix().get())
         matrix = compose(placed, page_to_pixels(page, dpi))  # type: ignore[arg-type]
         holder = pikepdf.new()
-        copy = holder.copy_foreign(image)
-        for key in _DROPPED_KEYS:
-            if key in copy:
-                del copy[key]
+        # The image's data is copied as bytes: qpdf's copy of a foreign stream keeps the data
+        # it read in the source document for as long as that stays open (the whole document).
+        copy = pikepdf.Stream(holder, bytes(image.read_raw_bytes()))
+        for key, value in image.items():
+            if key != "/Length" and key not in _DROPPED_KEYS:
+                copy[key] = _carry(holder, value)
         if len(_filters(copy)) > 1:  # the text spelling is dropped, the codec kept
             data = bytes(copy.read_raw_bytes())
             for name in _filters(copy)[:-1]:

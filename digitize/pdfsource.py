@@ -208,7 +208,9 @@ class _Reader:
         if self.pike is None and not self.pike_failed:
             try:
                 source = io.BytesIO(self.source) if isinstance(self.source, bytes) else self.source
-                self.pike = pikepdf.open(source)
+                # Read as needed, not memory-mapped: a mapped 200-page scan would count in
+                # the process's memory page by page as its images are copied.
+                self.pike = pikepdf.open(source, access_mode=pikepdf.AccessMode.stream)
             except (pikepdf.PdfError, OSError, ValueError):
                 # PDFium read it: its scans are stored re-encoded rather than as they are.
                 log.debug("%s: scanned images are re-encoded", self.name)

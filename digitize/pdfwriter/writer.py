@@ -2,12 +2,12 @@
 
 A 200-page dossier must not hold 200 page images in memory, so each page (its image and its
 content stream) is saved at once as a one-page PDF in a private folder beside the output. At
-close the pages are gathered into the final file: pikepdf (qpdf) copies each page's objects
-and reads their stream data from the page files only while the final file is written, so
-memory stays a few pages' worth. The glyphless font, the PDF/A output intent, the Info
-dictionary and the XMP metadata are added once, at close. The file is built under a temporary
-name and renamed into place when complete, so a reader (or a resumed batch run) never mistakes
-a half-written PDF for a result.
+close qpdf gathers the page files into one PDF, reading each image from its page file as the
+merged file is written; the glyphless font, the PDF/A output intent, the Info dictionary and
+the XMP metadata are then added once, and the file is written out again, its images read from
+disk as they go. Memory stays a few pages' worth. The file is built under a temporary name and
+renamed into place when complete, so a reader (or a resumed batch run) never mistakes a
+half-written PDF for a result.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from digitize.placement import Affine, SourceImage, compose
 log = logging.getLogger(__name__)
 
 _IMAGE_NAME, _FONT_NAME = "Im0", "F0"
+_READ = pikepdf.AccessMode.stream
 #: PDF 1.7 is what PDF/A-2 is built on (Decree 30 asks for PDF 1.4 or later).
 _PDF_VERSION = "1.7"
 
@@ -183,40 +184,56 @@ class SearchablePDF:
         if not self._with_text:
             self.abort()
             raise DigitizeError(f"{self.path}: a PDF needs at least one page", path=str(self.path))
-        with self._io(), contextlib.ExitStack() as stack:
-            out = stack.enter_context(pikepdf.new())
-            pdfa = self.profile == "pdfa-2b"
-            font = None
-            if any(self._with_text):
-                font = fonts.glyphless_font(out, frozenset(self._high_bytes))
-            if pdfa and font is not None and fonts.glyphless_font_bytes() is None:
-                # PDF/A requires embedded fonts: without pdf.ttf the file cannot claim it.
-                log.warning("Tesseract's pdf.ttf is missing: the PDF is not marked PDF/A")
-                pdfa = False
-            for number, with_text in enumerate(self._with_text, start=1):
-                part = stack.enter_context(pikepdf.open(self._pages_dir / f"{number:06d}.pdf"))
-                out.pages.append(part.pages[0])
-                if with_text and font is not None:
-                    out.pages[-1].Resources.Font = pikepdf.Dictionary({f"/{_FONT_NAME}": font})
-            _share_identical_images(out)
-            if pdfa:
-                add_output_intent(out)
-            add_metadata(
-                out, title=self.title, meta=self.metadata, pages=len(self._with_text), pdfa=pdfa
-            )
-            out.save(
-                self._partial,
-                min_version=_PDF_VERSION,
-                stream_decode_level=pikepdf.StreamDecodeLevel.none,
-                fix_metadata_version=False,
-                object_stream_mode=pikepdf.ObjectStreamMode.generate,
-            )
+        with self._io():
+            merged = self._merge_pages()
+            with pikepdf.open(merged, access_mode=_READ) as out:
+                self._finish(out)
+                out.save(
+                    self._partial,
+                    min_version=_PDF_VERSION,
+                    stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                    fix_metadata_version=False,
+                    object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                )
         with self._io():
             with open(self._partial, "rb+") as f:
                 os.fsync(f.fileno())
             os.replace(self._partial, self.path)
             self._closed = True
             shutil.rmtree(self._pages_dir, ignore_errors=True)
+
+    def _merge_pages(self) -> Path:
+        """The page files gathered into one PDF, by qpdf's own page merging (``QPDFJob``).
+
+        Copying a page between two open pikepdf documents copies its image data into memory
+        at once (so that the source may be closed first): 200 scanned pages would sit in
+        memory together. qpdf's page merging reads each image from its page file while the
+        merged file is written, opening and closing the files as it goes, so memory stays a
+        page's worth.
+        """
+        parts = [str(self._pages_dir / f"{n:06d}.pdf") for n in range(1, self.page_count + 1)]
+        merged = self._pages_dir / "merged.pdf"
+        job = ["qpdf", "--empty", "--decode-level=none", "--pages", *parts, "--", str(merged)]
+        pikepdf.Job(job).run()
+        return merged
+
+    def _finish(self, out: pikepdf.Pdf) -> None:
+        """The font shared by the pages, the output intent and the metadata of the merged file."""
+        pdfa = self.profile == "pdfa-2b"
+        font = None
+        if any(self._with_text):
+            font = fonts.glyphless_font(out, frozenset(self._high_bytes))
+        if pdfa and font is not None and fonts.glyphless_font_bytes() is None:
+            # PDF/A requires embedded fonts: without pdf.ttf the file cannot claim it.
+            log.warning("Tesseract's pdf.ttf is missing: the PDF is not marked PDF/A")
+            pdfa = False
+        for page, with_text in zip(out.pages, self._with_text, strict=True):
+            if with_text and font is not None:
+                page.Resources.Font = pikepdf.Dictionary({f"/{_FONT_NAME}": font})
+        _share_identical_images(out)
+        if pdfa:
+            add_output_intent(out)
+        add_metadata(out, title=self.title, meta=self.metadata, pages=self.page_count, pdfa=pdfa)
 
     def abort(self) -> None:
         """Discard the file being written; nothing is left at ``path`` or beside it."""
@@ -251,7 +268,7 @@ class SearchablePDF:
         except OSError as exc:
             self.abort()
             raise self._write_error(exc) from exc
-        except pikepdf.PdfError as exc:
+        except (pikepdf.PdfError, pikepdf.JobUsageError) as exc:
             self.abort()
             raise PDFWriteError(f"cannot write {self.path}: {exc}", path=str(self.path)) from exc
 
