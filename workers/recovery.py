@@ -42,13 +42,15 @@ from typing import Any, TypeVar
 
 import redis
 from rq import SimpleWorker, Worker
-from rq.job import Job
-from rq.registry import StartedJobRegistry
+from rq.job import Job, JobStatus
+from rq.registry import StartedJobRegistry, clean_registries
 from rq.utils import now
+from rq.worker_registration import clean_worker_registry
 
 from digitize.errors import WorkerLost
 from digitize.settings import Settings, get_settings
 
+from .dequeue import ReliableQueue, start_execution
 from .queues import KEY_PREFIX
 
 log = logging.getLogger(__name__)
@@ -101,6 +103,9 @@ class _Recovering:
     lost_after_s: int = 60
     reap_interval_s: int = 15
     _last_reaped: float | None = None
+    # A job is never only in the worker's memory between its queue and its start: see
+    # :mod:`workers.dequeue`.
+    queue_class = ReliableQueue
 
     def configure(self, settings: Settings) -> None:
         self.lost_after_s = settings.worker_lost_after_s
@@ -109,6 +114,22 @@ class _Recovering:
         self.job_monitoring_interval = max(1, self.lost_after_s // 3)
         # RQ blocks on the queues for worker_ttl - 15 s; waking up as often as we reap.
         self.worker_ttl = self.reap_interval_s + 15
+
+    def prepare_execution(self, job: Job) -> Any:
+        """Record the execution, mark the job started and take it off the intermediate list,
+        in one transaction (RQ does the first alone, and leaves the job ``queued``)."""
+        return start_execution(self, job)
+
+    def clean_registries(self) -> None:
+        """RQ's registry maintenance without its intermediate-list cleanup, which fails a job
+        left there for a minute without its failure callback: :meth:`reap` takes such a job up
+        after the allowed silence instead."""
+        for queue in self.queues:  # type: ignore[attr-defined]
+            if queue.acquire_maintenance_lock():
+                clean_registries(queue, self._exc_handlers)  # type: ignore[attr-defined]
+                clean_worker_registry(queue)
+                queue.release_maintenance_lock()
+        self.last_cleaned_at = now()
 
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
         """How long the job's registry entry lives without a heartbeat: the allowed silence."""
@@ -164,8 +185,10 @@ class _Recovering:
             if job_id in queue.started_job_registry:
                 continue
             job = queue.fetch_job(job_id)
-            if job is None:
+            if job is None or job.get_status(refresh=False) != JobStatus.QUEUED:
+                # Gone, or started since (an entry left over): nothing to take up.
                 inter.remove(job_id)
+                queue.connection.delete(inter.get_first_seen_key(job_id))
                 continue
             if inter.set_first_seen(job_id):
                 continue
@@ -178,6 +201,7 @@ class _Recovering:
                 jobs.fail_lost_job(job, queue.connection, int(job.meta.get(LOST_META, 0)))
             self.handle_job_failure(job, queue, exc_string="worker lost before the job started")  # type: ignore[attr-defined]
             inter.remove(job_id)
+            queue.connection.delete(inter.get_first_seen_key(job_id))
             taken += 1
         return taken
 

@@ -71,7 +71,8 @@ def build_worker(
 ) -> Worker:
     """A worker listening on ``queues`` in priority order, taking up dead workers' jobs."""
     cls = recovery.DigitizeSimpleWorker if simple else recovery.DigitizeWorker
-    worker = cls([queue(q, conn) for q in queues], connection=conn)
+    # By name: the worker builds the queues of its own class (see workers.dequeue).
+    worker = cls([queue(q, conn).name for q in queues], connection=conn)
     worker.configure(settings or get_settings())
     return worker
 
