@@ -36,6 +36,7 @@ from rq.executions import Execution
 from rq.intermediate_queue import IntermediateQueue
 from rq.job import Job, JobStatus
 from rq.utils import as_text, get_version
+from rq.worker.base import WorkerStatus
 
 LOWER_QUEUES_POLL_S = 0.5
 """Longest wait on the first queue before the lower-priority queues are looked at, seconds."""
@@ -120,8 +121,6 @@ def _move_first(
 def start_execution(worker: Any, job: Job) -> Execution:
     """Record ``job``'s execution by ``worker``, as RQ's ``prepare_execution`` does, and in the
     same transaction mark it started and take it off its queue's intermediate list."""
-    from rq.worker.base import WorkerStatus
-
     with worker.connection.pipeline() as pipe:
         ttl = worker.get_heartbeat_ttl(job)
         execution = Execution.create(job, ttl, pipeline=pipe, worker_name=worker.name)
