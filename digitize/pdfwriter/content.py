@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from digitize.models import Word
 from digitize.pdfwriter.font import GLYPH_WIDTH
+from digitize.placement import compose
 from digitize.text import on_line
 
 POINTS_PER_INCH = 72.0
@@ -261,17 +262,7 @@ def image_matrix(geometry: PageGeometry, placement: Sequence[float] | None = Non
     if placement is None:
         return f"{num(geometry.width_pt)} 0 0 {num(geometry.height_pt)} 0 0"
     s = geometry.scale
-    to_points = (s, 0.0, 0.0, -s, 0.0, geometry.height_pt)
-    a, b, c, d, e, f = placement
-    a2, b2, c2, d2, e2, f2 = to_points
-    m = (
-        a2 * a + c2 * b,
-        b2 * a + d2 * b,
-        a2 * c + c2 * d,
-        b2 * c + d2 * d,
-        a2 * e + c2 * f + e2,
-        b2 * e + d2 * f + f2,
-    )
+    m = compose(placement, (s, 0.0, 0.0, -s, 0.0, geometry.height_pt))
     return " ".join(f"{v:.6f}".rstrip("0").rstrip(".") or "0" for v in m)
 
 
