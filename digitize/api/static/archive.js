@@ -14,10 +14,12 @@ function svgEl(tag, attrs = {}, text) {
   return node;
 }
 
+const LABEL_CHARS = 28;
+
 // Horizontal bars, one group per label, one bar per series.
 function barChart(id, title, labels, series) {
   const rowH = 16 * series.length + 10;
-  const left = 170;
+  const left = 220;  // room for LABEL_CHARS characters of 12 px text
   const width = 520;
   const height = Math.max(labels.length, 1) * rowH + 30;
   const max = Math.max(1, ...series.flatMap((s) => s.values));
@@ -26,9 +28,11 @@ function barChart(id, title, labels, series) {
   svg.append(svgEl("title", { id: `${id}-t` }, title));
   labels.forEach((label, i) => {
     const y0 = 10 + i * rowH;
-    const shown = label.length > 26 ? label.slice(0, 25) + "…" : label;
-    svg.append(svgEl("text", { x: left - 8, y: y0 + rowH / 2, "text-anchor": "end",
-      "dominant-baseline": "middle" }, shown));
+    const shown = label.length > LABEL_CHARS ? label.slice(0, LABEL_CHARS - 1) + "…" : label;
+    const text = svgEl("text", { x: left - 8, y: y0 + rowH / 2, "text-anchor": "end",
+      "dominant-baseline": "middle" }, shown);
+    text.append(svgEl("title", {}, label));  // the whole label on hover
+    svg.append(text);
     series.forEach((s, j) => {
       const v = s.values[i] || 0;
       const w = Math.round((width - left - 60) * v / max);
