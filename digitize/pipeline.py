@@ -163,7 +163,7 @@ def process_document(
         )
         record.status = RecordStatus.DONE
     except DigitizeError as exc:
-        exc = _disk_full(exc, source_name) or exc
+        exc = disk_full(exc, source_name) or exc
         record.fail(exc.to_dict())
         record.pages = progress["pages"]
         log.info("%s failed: %s", doc_id, exc.code)
@@ -177,7 +177,7 @@ def process_document(
 
 
 def _internal_error(exc: Exception, source_name: str) -> dict[str, Any]:
-    full = _disk_full(exc, source_name)
+    full = disk_full(exc, source_name)
     if full is not None:
         return full.to_dict()
     return {
@@ -187,7 +187,7 @@ def _internal_error(exc: Exception, source_name: str) -> dict[str, Any]:
     }
 
 
-def _disk_full(exc: BaseException, source_name: str) -> DiskFull | None:
+def disk_full(exc: BaseException, source_name: str) -> DiskFull | None:
     """A :class:`DiskFull` when ``exc`` was caused by a full disk (ENOSPC), else ``None``.
 
     The PDF libraries wrap the system's error in their own, so the whole chain is looked at.

@@ -198,6 +198,9 @@ def test_upload_worker_record_files_and_correction(api: Api):
 
     again = api.upload(CODE, [("copy.png", scan())])
     assert again.json()["documents"][0]["state"] == "already_done"
+    # Sent again with the default role, the document is still the dossier's result.
+    row = api.client.get("/v1/reports/digitization", headers=api.h()).json()["rows"][0]
+    assert (row["result_digitized"], row["components_digitized"]) == (1, 0)
 
 
 def test_limits_answer_413_with_the_limit(api: Api):

@@ -17,7 +17,6 @@ attempt the failed record is kept as the result instead.
 
 from __future__ import annotations
 
-import errno
 import logging
 import os
 import tempfile
@@ -30,7 +29,7 @@ from rq.exceptions import AbandonedJobError
 from rq.job import Job
 
 from digitize.errors import DigitizeError, DiskFull, OCRTimeout, StorageUnavailable
-from digitize.pipeline import process_document
+from digitize.pipeline import disk_full, process_document
 from digitize.record import Record, save_record
 from digitize.settings import Settings, get_settings
 from storage import Store, open_store, read_manifest
@@ -132,10 +131,10 @@ def _download(store: Store, key: str, folder: Path, source_name: str) -> Path:
     try:
         store.get_file(key, local)
     except OSError as exc:
-        if exc.errno != errno.ENOSPC:
+        full = disk_full(exc, source_name)
+        if full is None:
             raise
-        where = folder.parent
-        raise DiskFull(f"No space left in {where} to load {source_name}.", path=str(where)) from exc
+        raise full from exc
     os.chmod(local, 0o600)
     return local
 

@@ -86,7 +86,7 @@ def verify_delivery(
     stamp = headers.get(TIMESTAMP_HEADER) or ""
     delivery = headers.get(DELIVERY_HEADER) or ""
     given = headers.get(TIMED_SIGNATURE_HEADER) or ""
-    if not stamp.isdigit() or not delivery or not given:
+    if not (stamp.isascii() and stamp.isdigit()) or not delivery or not given:
         return False
     expected = sign_timed(body, secret, int(stamp), delivery)
     if not hmac.compare_digest(expected, given):

@@ -115,7 +115,8 @@ def upload(
                 settings=b.settings,
                 queue_name=BACKLOG if priority == BACKLOG else DESK,
             )
-        write_submission(b.store, code, sub.doc_id, role=role, unit=who.unit, source_name=name)
+        if sub.state == "queued":  # a copy sent again keeps the role it was first sent with
+            write_submission(b.store, code, sub.doc_id, role=role, unit=who.unit, source_name=name)
         answers.append(
             {
                 "doc_id": sub.doc_id,
