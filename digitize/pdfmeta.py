@@ -9,7 +9,8 @@ classifiers were unsure of is written all the same: the record says which need a
 
 from __future__ import annotations
 
-from digitize.pdfwriter import ArchiveMetadata, split_number
+from digitize.archive import split_number
+from digitize.pdfwriter import ArchiveMetadata
 from digitize.record import Record
 
 
@@ -26,8 +27,8 @@ def archive_metadata(record: Record) -> ArchiveMetadata:
         file_code=record.dossier_code,
         type_code=record.document_type.code if known else "",
         type_name=record.document_type.label if known else "",
-        code_number=number,
-        code_notation=notation,
+        code_number=number or "",
+        code_notation=notation or "",
         issued_date=_value(record, "issue_date"),
         organ_name=_value(record, "issuer"),
         subject=_value(record, "subject"),

@@ -5,7 +5,7 @@ own where possible), the glyphless font, page content, PDF/A and metadata, and t
 """
 
 from digitize.pdfwriter.font import find_glyphless_font
-from digitize.pdfwriter.pdfa import PROFILES, ArchiveMetadata, split_number
+from digitize.pdfwriter.pdfa import PROFILES, ArchiveMetadata
 from digitize.pdfwriter.writer import SearchablePDF
 
-__all__ = ["PROFILES", "ArchiveMetadata", "SearchablePDF", "find_glyphless_font", "split_number"]
+__all__ = ["PROFILES", "ArchiveMetadata", "SearchablePDF", "find_glyphless_font"]

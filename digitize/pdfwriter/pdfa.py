@@ -86,12 +86,6 @@ class ArchiveMetadata:
         return out
 
 
-def split_number(document_number: str) -> tuple[str, str]:
-    """A printed document number ``123/QĐ-UBND`` as Appendix VI's number and notation."""
-    number, _, notation = document_number.partition("/")
-    return number.strip(), notation.strip()
-
-
 def xmp_date(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
