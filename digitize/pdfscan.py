@@ -109,6 +109,15 @@ def _only_image(page: pdfium.PdfPage) -> pdfium.PdfObject | None:
     return found
 
 
+def _draws_annotations(page: pikepdf.Page) -> bool:
+    """Whether the page has annotations with an appearance (stamps, signatures, form fields)
+    that the rendering draws over its image; links draw nothing."""
+    for annot in page.obj.get("/Annots", None) or []:
+        if annot.get("/Subtype") != "/Link" and "/AP" in annot:
+            return True
+    return False
+
+
 def page_to_pixels(page: pdfium.PdfPage, dpi: float) -> Affine:
     """The map from the page's user space to the pixels of PDFium's rendering at ``dpi``
     (the crop box, turned by the page's ``/Rotate``)."""
@@ -135,6 +144,8 @@ def scan_image(
         drawn = _only_image(page)
         if drawn is None:
             return None
+        if _draws_annotations(document.pages[index]):
+            return None  # a stamp or a signature drawn over the scan belongs in the stored page
         xobjects = document.pages[index].Resources.get("/XObject", {})
         images = [x for x in xobjects.values() if x.get("/Subtype") == "/Image"]
         if len(images) != 1:

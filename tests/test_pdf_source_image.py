@@ -180,3 +180,45 @@ def test_a_scans_jpeg_spelled_in_ascii85_is_carried_over_as_jpeg(tmp_path: Path)
         carried = holder.Root.DigitizeImage
         assert str(carried.Filter) == "/DCTDecode"
         assert bytes(carried.read_raw_bytes()) == jpeg
+
+
+def test_a_scan_with_a_stamp_annotation_drawn_over_it_is_not_carried_over():
+    """The rendering draws the annotation over the scan; carrying the bare image over would
+    store the page without the stamp the text layer was read from."""
+    import io
+
+    import pikepdf
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    from digitize import pdfscan
+
+    img = Image.new("1", (800, 1000), 1)
+    for y in range(100, 900, 50):
+        for x in range(100, 700):
+            img.putpixel((x, y), 0)
+    buf = io.BytesIO()
+    img.save(buf, "PDF", resolution=100)
+
+    def carried(data: bytes) -> bool:
+        return (
+            pdfscan.scan_image(pdfium.PdfDocument(data)[0], pikepdf.open(io.BytesIO(data)), 0, 300)
+            is not None
+        )
+
+    assert carried(buf.getvalue())
+    pdf = pikepdf.open(io.BytesIO(buf.getvalue()))
+    look = pikepdf.Stream(pdf, b"1 0 0 rg 0 0 50 50 re f")
+    look["/Type"], look["/Subtype"], look["/BBox"] = (
+        pikepdf.Name.XObject,
+        pikepdf.Name.Form,
+        [0, 0, 50, 50],
+    )
+    stamp = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Stamp, Rect=[10, 10, 60, 60],
+        AP=pikepdf.Dictionary(N=look),
+    )  # fmt: skip
+    pdf.pages[0].obj["/Annots"] = pikepdf.Array([pdf.make_indirect(stamp)])
+    out = io.BytesIO()
+    pdf.save(out)
+    assert not carried(out.getvalue())
