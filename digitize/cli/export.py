@@ -95,10 +95,13 @@ def _export_one(store: Store, code: str, doc_id: str, ordinal: int, folder: Path
     stem = f"{ordinal:03d}-{doc_id}"
     pdf = folder / f"{stem}.pdf"
     partial = pdf.with_suffix(".pdf.part")
-    store.get_file(layout.document_key(code, doc_id, "searchable.pdf"), partial)
-    xml = metadata_xml(record, ordinal=ordinal, signatures=_signatures(partial))
-    partial.replace(pdf)
-    (folder / f"{stem}.xml").write_bytes(xml)
+    try:
+        store.get_file(layout.document_key(code, doc_id, "searchable.pdf"), partial)
+        xml = metadata_xml(record, ordinal=ordinal, signatures=_signatures(partial))
+        (folder / f"{stem}.xml").write_bytes(xml)
+        partial.replace(pdf)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _record(store: Store, key: str) -> dict[str, Any]:
