@@ -68,11 +68,18 @@ def _starts_organ(key: str) -> bool:
     return kind is not None and len(key.strip()) > len(kind)
 
 
+def _above(ln: Line, limit: float) -> bool:
+    """Whether a line stands above the number row starting at ``limit``: most of its height
+    does. A number row re-read with its handwritten digits has boxes as tall as the pen's
+    strokes, which may reach up into the organ's last line (a 300-dpi report: 3 px)."""
+    return ln.bottom <= limit + 2 or (limit - ln.top) > 0.75 * (ln.bottom - ln.top)
+
+
 def _organ_block(first: list[Line], catalogue: Catalogue) -> list[Line]:
     """The capital lines of the left header block above the number row."""
     row = number_row(first)
     limit = row.line.top if row is not None else first[0].page_height * 0.2
-    cut = [_left_of_national_title(ln) for ln in first if ln.bottom <= limit + 2]
+    cut = [_left_of_national_title(ln) for ln in first if _above(ln, limit)]
     block = [
         ln
         for ln in cut

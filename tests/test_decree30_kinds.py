@@ -191,6 +191,18 @@ def test_digits_taller_than_the_printed_year_were_written_by_hand():
     assert not printed["issue_date"]["needs_review"]
 
 
+def test_a_number_row_read_again_with_tall_boxes_does_not_cut_the_organ_short():
+    """A number row re-read with its handwritten digits gets boxes as tall as the strokes,
+    reaching up a few pixels into the organ's last line: that line still names the organ."""
+    doc = page([*header("Số: 23 /BC-UBND"), ("BÁO CÁO", 1040, 560)])
+    for i, w in enumerate(doc.words):
+        if w.top == 380:  # the number row: 44 px high, its top raised to 3 px above the unit
+            doc.words[i] = dataclasses.replace(w, top=270 + 44 - 3, height=44 + 380 - 311)
+    found = classify([doc]).fields
+    assert found["issuer"]["value"] == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+    assert not found["issuer"]["needs_review"]
+
+
 def test_a_gazette_running_header_is_neither_number_nor_date():
     rows = [
         ("CÔNG BÁO/Số 677 + 678/Ngày 24-4-2023", 900, 60),
