@@ -34,6 +34,7 @@ FIELD_KINDS = {
     "money",
     "organ",
     "company",
+    "licence_class",
 }
 MRZ_FORMATS = ("", "td1")
 """Machine-readable zones a type may carry (ICAO 9303 TD1: the back of a chip ID card)."""

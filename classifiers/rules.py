@@ -271,6 +271,7 @@ CHECKS: dict[str, tuple[Check, ...]] = {
     "company": (*TEXT_CHECKS, company_without_legal_form),
     "nationality": (nationality_unlisted,),
     "money": (amount_grouping_odd, amount_cut),
+    "licence_class": (),
 }
 """The checks of each field kind (catalogue ``kind``), in the order they are run."""
 

@@ -255,6 +255,38 @@ def _name(text: str) -> Normalized:
     return Normalized(fixed, repairs, shown)
 
 
+LICENCE_CLASSES = frozenset(
+    {
+        # Law on Road Traffic 2008 (licences issued until 2024, valid until they expire)
+        "A1", "A2", "A3", "A4", "B1", "B2", "C", "D", "E", "FB2", "FC", "FD", "FE",
+        # Law on Road Traffic Order and Safety 2024 (from 2025)
+        "A", "B", "C1", "D1", "D2", "BE", "C1E", "CE", "D1E", "D2E", "DE",
+    }
+)  # fmt: skip
+"""Driving licence classes of both road traffic laws."""
+
+
+def _licence_class(text: str) -> Normalized:
+    """``Hạng / Class: B1`` as ``B1``; several classes as ``A1, B2``.
+
+    A card prints the class on the line of the issuer's title in the other column ("B1 GIÁM
+    ĐỐC SỞ GIAO THÔNG VẬN TẢI" read as one line): the value ends at the first word that is
+    not a class. A first word that is none is kept as read, flagged."""
+    tokens = [t for t in re.split(r"[\s,;/]+", clean_line(text).strip(" :.-")) if t]
+    classes: list[str] = []
+    for token in tokens:
+        if token.upper() not in LICENCE_CLASSES or token.upper() != token:
+            break
+        classes.append(token)
+    if classes:
+        value = ", ".join(dict.fromkeys(classes))
+        return Normalized(value, (), value)
+    found = _printed(text)
+    if found.value is None:
+        return found
+    return Normalized(found.value, (Flag("licence_class_unknown"),), found.printed)
+
+
 def _digits(text: str) -> Normalized:
     return Normalized(digits_of(text) or None)
 
@@ -275,6 +307,7 @@ NORMALIZE: dict[str, Callable[[str], Normalized]] = {
     "company": _printed,
     "nationality": _nationality,
     "money": _money,
+    "licence_class": _licence_class,
 }
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from classifiers.labels import find_hits, label_specs
 from classifiers.lines import Line
+from classifiers.validators import validate
 from digitize.models import Word
 
 
@@ -88,3 +89,19 @@ def test_a_business_registration_gives_its_representative_s_id(label):
     found = classifiers.classify([page])
     assert found.document_type["code"] == "business_registration"
     assert found.fields["id_number"]["value"] == "079092001234"
+
+
+@pytest.mark.parametrize(
+    ("printed", "value", "flagged"),
+    [
+        ("B1 GIÁM ĐỐC SỞ GIAO THÔNG VẬN TẢI", "B1", False),
+        ("A1, B2", "A1, B2", False),
+        ("C1E", "C1E", False),
+        ("81", "81", True),
+    ],
+)
+def test_a_licence_class_ends_where_the_other_column_begins(printed, value, flagged):
+    """A licence's class shares its line with the issuer's title in the other column."""
+    found, flags = validate("licence_class", printed)
+    assert found == value
+    assert ("licence_class_unknown" in {f.code for f in flags}) is flagged

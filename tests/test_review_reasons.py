@@ -276,6 +276,10 @@ CASES: dict[str, Case] = {
         lambda: v("enterprise_code", "01012345678"),
         lambda: v("enterprise_code", "0101234567"),
     ),
+    "licence_class_unknown": (
+        lambda: v("licence_class", "81"),
+        lambda: v("licence_class", "B1 GIÁM ĐỐC SỞ GIAO THÔNG VẬN TẢI"),
+    ),
     "notation_malformed": (
         lambda: v("document_number", "123/qđ-ubnd"),
         lambda: v("document_number", "123/QĐ-UBND"),

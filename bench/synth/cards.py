@@ -387,4 +387,5 @@ def render_citizen_id(rng: random.Random, dpi: int, on_page: bool) -> tuple[Canv
     back = Canvas(CARD_W, CARD_H, round(dpi * scale))
     chip_back(back, rng, person, issue)
     page.place(back, x + rng.uniform(-5, 5), rng.uniform(150.0, 165.0))
-    return page, fields
+    # The back beside the front prints the issue date, which a 2024 front does not.
+    return page, {**fields, "issue_date": issue.isoformat()}
