@@ -68,17 +68,22 @@ def _same(word: str, token: str) -> bool:
     )
 
 
-def _best_run(words: list[str], tokens: list[str]) -> tuple[int, int]:
-    """(start, length) of the longest run of ``words`` matching ``tokens`` from its first."""
-    best = (0, 0)
+def _best_run(words: list[str], tokens: list[str], labelled: list[bool]) -> tuple[int, int]:
+    """(start, length) of the longest run of ``words`` matching ``tokens`` from its first.
+
+    Of equally long runs, the first that follows a label (a word ending with a colon) wins:
+    "Việt Nam" is the value after "Quốc tịch / Nationality:", not the national title's
+    "VIỆT NAM" above it."""
+    best, best_labelled = (0, 0), False
     for i, w in enumerate(words):
         if not _same(w, tokens[0]):
             continue
         k = 1
         while k < len(tokens) and i + k < len(words) and _same(words[i + k], tokens[k]):
             k += 1
-        if k > best[1]:
-            best = (i, k)
+        after_label = i > 0 and labelled[i - 1]
+        if k > best[1] or (k == best[1] and after_label and not best_labelled):
+            best, best_labelled = (i, k), after_label
     return best
 
 
@@ -87,9 +92,10 @@ def field_boxes(words: list[dict[str, Any]], value: str | None) -> list[list[int
     if not value:
         return []
     texts = [_norm(str(w.get("text", ""))) for w in words]
+    labelled = [str(w.get("text", "")).rstrip().endswith(":") for w in words]
     best: tuple[int, int, int] = (0, 0, 0)  # start, length, tokens wanted
     for tokens in _spellings(value):
-        start, length = _best_run(texts, tokens)
+        start, length = _best_run(texts, tokens, labelled)
         # Most of the value must be found, or the match is a coincidence (a common word).
         if length and length * 2 >= len(tokens) and length > best[1]:
             best = (start, length, len(tokens))
