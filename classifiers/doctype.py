@@ -131,6 +131,13 @@ NOTATION_ALONE = 0.65
 """Score of a kind known from its notation only (its title wiped out or misread)."""
 LOWER_TITLE = 0.75
 """Factor on a kind title that stands under another kind's title (a heading in the body)."""
+KEYWORDS_ALONE = 4
+"""Distinct keywords of a type (its printed labels: "Place of origin", "Date of expiry") that
+name it when its title was not read: a card photographed with glare across "CĂN CƯỚC CÔNG DÂN"
+still prints five to eight of its labels. Fewer are shared with other kinds' forms."""
+KEYWORDS_ALONE_MAX = 0.7
+"""The most a type known from its keywords alone is trusted (4 keywords 0.61, 7 or more 0.7):
+enough to be the answer, never sure."""
 GENERIC_CONFIDENCE = 0.6
 """Confidence of the generic type: the header says it is a Decree 30 document, no more."""
 
@@ -208,6 +215,8 @@ def classify_type(lines: list[Line], catalogue: Catalogue) -> tuple[TypeGuess, d
                 score *= 0.9
         else:
             score = 0.35 * title * support
+            if hits >= KEYWORDS_ALONE:
+                score = max(score, min(KEYWORDS_ALONE_MAX, 0.45 + 0.04 * hits))
             if kind == t.code:
                 score = max(score, NOTATION_ALONE + 0.1 * support)
         scores[t.code] = min(0.99, score)

@@ -951,3 +951,28 @@ def test_generated_pages_end_to_end():
                 unflagged_wrong.append((kind, name))
     assert not unflagged_wrong
     assert time.monotonic() - started < 60
+
+
+def test_a_card_whose_title_was_lost_is_known_by_its_labels_never_surely():
+    """Glare across the title: "am CĂN C" / "CƯỚC CÔNG DÂN", but the card's bilingual labels
+    are read. Its type is given, below the sure confidence; a page with a label or two of a
+    card is not a card."""
+    rows = [
+        *HEADER,
+        ("am CĂN C", 700, 400),
+        ("CƯỚC CÔNG DÂN", 800, 460),
+        ("Số / No.: 066061347754", 900, 540),
+        ("Họ và tên / Full name:", 900, 600),
+        ("NGUYỄN HOÀNG LONG", 900, 660),
+        ("Ngày sinh / Date of birth: 21/03/1961", 900, 720),
+        ("Giới tính / Sex: Nam Quốc tịch / Nationality: Việt Nam", 900, 780),
+        ("Quê quán / Place of origin:", 900, 840),
+        ("Thắng Lợi, Buôn Ma Thuột, Đắk Lắk", 900, 900),
+    ]
+    out = classify([page(rows)])
+    assert out.document_type["code"] == "citizen_id"
+    assert 0.5 <= out.document_type["confidence"] < 0.9
+    assert out.fields["id_number"]["value"] == "066061347754"
+    few = [*HEADER, ("Họ và tên / Full name: NGUYỄN HOÀNG LONG", 900, 600)]
+    few.append(("Ngày sinh / Date of birth: 21/03/1961", 900, 720))
+    assert classify([page(few)]).document_type["code"] == "unknown"
