@@ -27,6 +27,7 @@ from pathlib import Path
 
 from classifiers.review import Flag
 from classifiers.vntext import fold, levenshtein, tone_key
+from digitize.lm.syllables import is_syllable
 
 PLACES_PATH = Path(__file__).with_name("places.json")
 
@@ -130,6 +131,17 @@ def _recase(official: str, read: str) -> str:
     return official
 
 
+def _spelled_right(part: str) -> bool:
+    """Whether every word of a part's name is a Vietnamese syllable ("Thắng Lợi", "Nghi
+    Phong"). OCR's letter errors make words no syllable ("Gà Mhu"); a name made of syllables
+    that differs by letters from the units the list has there is a unit the list no longer
+    holds (merged or renamed since: old papers name old units), not a misreading of a near
+    one ("Tân Lợi", "Nghi Phương")."""
+    _, name = _split_unit(part.strip())
+    words = re.sub(r"[^\w\s]", " ", name).split()
+    return bool(words) and all(not w.isdigit() and is_syllable(w) for w in words)
+
+
 def _match(part: str, candidates: list[Unit]) -> tuple[Unit, str, bool] | None:
     """The unit ``part`` names among ``candidates``: (unit, official text, exact letters)."""
     key = fold(part)
@@ -140,6 +152,8 @@ def _match(part: str, candidates: list[Unit]) -> tuple[Unit, str, bool] | None:
         spellings = {tone_key(text) for _, text in exact}
         if len(spellings) == 1:
             return exact[0][0], exact[0][1], True
+        return None
+    if _spelled_right(part):
         return None
     near = []
     for u in candidates:

@@ -406,6 +406,21 @@ def test_place_names_are_respelled_within_their_district_and_province():
     )
 
 
+def test_a_unit_the_list_no_longer_holds_is_not_turned_into_its_neighbour():
+    """The list (January 2025) lacks wards merged before it: "Thắng Lợi" of Buôn Ma Thuột and
+    "Nghi Phong" of Nghi Lộc read right are kept, not made "Tân Lợi" or "Nghi Phương" (two
+    letters off, but real syllables); a part that is no syllable is still put right."""
+    from classifiers.places import check_place
+
+    organ = "Ủy ban nhân dân phường Thắng Lợi, thành phố Buôn Ma Thuột, tỉnh Đắk Lắk"
+    assert check_place(organ).value == organ
+    assert check_place(organ).fuzzy == 0
+    card = check_place("Thôn 11, Nghi Phong, Nghi Lộc, Nghệ An")
+    assert (card.value, card.fuzzy) == ("Thôn 11, Nghi Phong, Nghi Lộc, Nghệ An", 0)
+    misread = check_place("Phường 5, Thành phố Cà Mau, Gà Mhu")
+    assert (misread.value, misread.fuzzy) == ("Phường 5, Thành phố Cà Mau, Cà Mau", 1)
+
+
 def test_unknown_ward_spelled_unlike_its_neighbours_is_doubtful():
     """The list lacks "Cẩm Vịnh" (merged since); "Cấm" where every ward around is "Cẩm ..."
     is a misread mark the OCR was sure of, so a clerk must look."""
