@@ -266,6 +266,10 @@ LICENCE_CLASSES = frozenset(
 """Driving licence classes of both road traffic laws."""
 
 
+_CLASS_DIGIT_LOOKALIKES = str.maketrans({"i": "1", "l": "1", "I": "1", "|": "1", "!": "1"})
+"""What the small "1" of a licence class ("A1", "B1", "C1E") is read as."""
+
+
 def _licence_class(text: str) -> Normalized:
     """``Hạng / Class: B1`` as ``B1``; several classes as ``A1, B2``.
 
@@ -274,13 +278,18 @@ def _licence_class(text: str) -> Normalized:
     not a class. A first word that is none is kept as read, flagged."""
     tokens = [t for t in re.split(r"[\s,;/]+", clean_line(text).strip(" :.-")) if t]
     classes: list[str] = []
+    repairs: tuple[Flag, ...] = ()
     for token in tokens:
-        if token.upper() not in LICENCE_CLASSES or token.upper() != token:
-            break
+        if token not in LICENCE_CLASSES:
+            # "Ai", "B|", "81": a class whose digit or letter OCR read as its look-alike.
+            fixed = token[:1].replace("8", "B") + token[1:].translate(_CLASS_DIGIT_LOOKALIKES)
+            if len(token) > 3 or fixed not in LICENCE_CLASSES:
+                break
+            token, repairs = fixed, (Flag("licence_class_lookalike"),)
         classes.append(token)
     if classes:
         value = ", ".join(dict.fromkeys(classes))
-        return Normalized(value, (), value)
+        return Normalized(value, repairs, value)
     found = _printed(text)
     if found.value is None:
         return found

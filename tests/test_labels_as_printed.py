@@ -97,7 +97,7 @@ def test_a_business_registration_gives_its_representative_s_id(label):
         ("B1 GIÁM ĐỐC SỞ GIAO THÔNG VẬN TẢI", "B1", False),
         ("A1, B2", "A1, B2", False),
         ("C1E", "C1E", False),
-        ("81", "81", True),
+        ("X9", "X9", True),
     ],
 )
 def test_a_licence_class_ends_where_the_other_column_begins(printed, value, flagged):
@@ -105,3 +105,10 @@ def test_a_licence_class_ends_where_the_other_column_begins(printed, value, flag
     found, flags = validate("licence_class", printed)
     assert found == value
     assert ("licence_class_unknown" in {f.code for f in flags}) is flagged
+
+
+@pytest.mark.parametrize(("printed", "value"), [("Ai", "A1"), ("81", "B1"), ("B|, C", "B1, C")])
+def test_a_licence_class_read_with_look_alikes_is_put_right_and_flagged(printed, value):
+    found, flags = validate("licence_class", printed)
+    assert found == value
+    assert "licence_class_lookalike" in {f.code for f in flags}

@@ -276,8 +276,12 @@ CASES: dict[str, Case] = {
         lambda: v("enterprise_code", "01012345678"),
         lambda: v("enterprise_code", "0101234567"),
     ),
+    "licence_class_lookalike": (
+        lambda: v("licence_class", "Ai GIÁMĐỐC SỞ GIAO THÔNG VẬN TẢI"),
+        lambda: v("licence_class", "A1 GIÁM ĐỐC SỞ GIAO THÔNG VẬN TẢI"),
+    ),
     "licence_class_unknown": (
-        lambda: v("licence_class", "81"),
+        lambda: v("licence_class", "Hạng"),
         lambda: v("licence_class", "B1 GIÁM ĐỐC SỞ GIAO THÔNG VẬN TẢI"),
     ),
     "notation_malformed": (
