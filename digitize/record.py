@@ -10,7 +10,7 @@ the only function that stores either. A record that breaks the model never reach
 
 from __future__ import annotations
 
-import json
+import logging
 import unicodedata
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -29,8 +29,10 @@ from pydantic import (
 )
 
 from digitize import PIPELINE_VERSION
-from digitize.errors import NotFound
-from storage import Store, layout, upsert_manifest_entry
+from storage import JSON_CONTENT_TYPE, Store, layout, upsert_manifest_entry
+from storage.base import UnreadableJson, encode_json
+
+log = logging.getLogger(__name__)
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 RECORD_SCHEMA_ID = "urn:digitize:schema:record"
@@ -295,8 +297,9 @@ class Record(BaseModel):
         return data
 
     def to_json_bytes(self) -> bytes:
-        """The bytes of ``record.json`` (UTF-8, Vietnamese letters as they are, indented)."""
-        return json.dumps(self.to_json_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+        """The bytes of ``record.json`` (UTF-8, Vietnamese letters as they are, indented), as
+        every write of a record stores them (:func:`storage.base.encode_json`)."""
+        return encode_json(self.to_json_dict())
 
 
 def save_record(store: Store, record: Record, *, original_key: str | None) -> dict[str, Any]:
@@ -306,40 +309,55 @@ def save_record(store: Store, record: Record, *, original_key: str | None) -> di
     (``original_key`` is the stored original's key, ``None`` when there is none), then checks
     the whole record as it will be stored (:meth:`Record.from_stored`): a record that breaks a
     rule raises ``pydantic.ValidationError`` and nothing is written. Store failures raise the
-    store's :class:`~digitize.errors.DigitizeError`. Clerks' corrections of an earlier record
-    of the same document are kept (see :func:`_earlier_corrections`).
+    store's :class:`~digitize.errors.DigitizeError`.
+
+    The record is written by one read-modify-write of its key (:meth:`Store.update_json`), with
+    :meth:`Record.object_metadata`: a record without corrections of its own keeps those of the
+    record it replaces (see :func:`_kept_corrections`), including a correction a clerk saves
+    while the document is being read again, which a separate read and put could lose. Then the
+    manifest entry: a manifest entry never points to a missing record.
     """
     record.link(original_key)
-    if record.corrections is None:
-        record.corrections = _earlier_corrections(store, record)
     checked = Record.from_stored(record.to_json_dict())
-    store.put_bytes(
-        layout.record_key(checked.dossier_code, checked.doc_id),
-        checked.to_json_bytes(),
-        content_type="application/json",
-        metadata=checked.object_metadata(),
-    )
+    key = layout.record_key(checked.dossier_code, checked.doc_id)
+    meta = checked.object_metadata()
+
+    def keep_corrections(current: dict[str, Any] | None) -> dict[str, Any]:
+        if checked.corrections is not None:
+            return checked.to_json_dict()
+        earlier = _kept_corrections(current)
+        return checked.model_copy(update={"corrections": earlier}).to_json_dict()
+
+    try:
+        stored = store.update_json(key, keep_corrections, metadata=lambda _new: meta)
+    except UnreadableJson:
+        # A record that is not even JSON has no corrections to keep (the pipeline reads the
+        # document again for the same reason): the new reading replaces it.
+        log.warning("%s/%s: unreadable record.json replaced", checked.dossier_code, checked.doc_id)
+        store.put_bytes(key, checked.to_json_bytes(), content_type=JSON_CONTENT_TYPE, metadata=meta)
+        stored = checked.to_json_dict()
     upsert_manifest_entry(
         store,
         checked.dossier_code,
         checked.manifest_entry().model_dump(mode="json"),
         links_are=checked.links_are,
     )
-    return checked.to_json_dict()
+    return stored
 
 
-def _earlier_corrections(store: Store, record: Record) -> list[Correction] | None:
-    """The corrections stored with this document's previous record, if any.
+def _kept_corrections(current: dict[str, Any] | None) -> list[Correction] | None:
+    """The corrections stored with this document's current record, if any.
 
     A document is read again when it failed and is resubmitted, or with ``--force``; the
     clerks' corrections are about the paper, which has not changed, so a new reading must not
-    drop them. An unreadable previous record has none to give.
+    drop them. A current record whose corrections do not pass the model has none to give.
     """
+    earlier = (current or {}).get("corrections")
+    if not earlier:
+        return None
     try:
-        data = json.loads(store.get_bytes(layout.record_key(record.dossier_code, record.doc_id)))
-        earlier = data.get("corrections") if isinstance(data, dict) else None
-        return [Correction.model_validate(c) for c in earlier] if earlier else None
-    except (NotFound, ValueError, TypeError):
+        return [Correction.model_validate(c) for c in earlier]
+    except (ValueError, TypeError):
         return None
 
 

@@ -31,6 +31,11 @@ JsonObject = dict[str, Any]
 UpdateFn = Callable[[JsonObject | None], JsonObject]
 """``fn(current_or_None) -> new`` for :meth:`Store.update_json`; it may run more than once."""
 
+MetadataFn = Callable[[JsonObject], Mapping[str, str]]
+"""``metadata(new) -> user metadata`` for :meth:`Store.update_json`: the metadata stored with
+the new object, derived from that object (a record's metadata names the record it is stored
+with, even when another writer replaced it between two attempts)."""
+
 JSON_CONTENT_TYPE = "application/json"
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
 
@@ -112,7 +117,9 @@ class Store(Protocol):
         """
         ...
 
-    def update_json(self, key: str, fn: UpdateFn) -> JsonObject:
+    def update_json(
+        self, key: str, fn: UpdateFn, *, metadata: MetadataFn | None = None
+    ) -> JsonObject:
         """Read-modify-write a JSON object without lost updates across threads and processes.
 
         ``fn`` receives the current object (``None`` when the key is missing) and returns the new
@@ -120,8 +127,19 @@ class Store(Protocol):
         get there first, so it must be a pure function of its argument; it should also be
         idempotent where possible (replace, not append), because after an ambiguous network
         failure the caller cannot know whether the write landed.
+
+        The new object is stored with the user metadata ``metadata(new)`` gives (none without
+        ``metadata``), as :meth:`put_bytes` stores it: a write replaces the object's metadata
+        too, so a caller that does not pass it leaves the object without any. A current object
+        that is not a JSON object raises :class:`UnreadableJson` and nothing is written.
         """
         ...
+
+
+class UnreadableJson(StorageError):
+    """A stored object that should be a JSON object is not (not UTF-8, not JSON, or not an
+    object): raised by :meth:`Store.update_json` before ``fn`` runs, so a caller that may
+    replace such an object whole can tell this apart from a store that fails."""
 
 
 def normalize_metadata(metadata: Mapping[str, str] | None) -> dict[str, str]:
@@ -175,10 +193,16 @@ def decode_json_object(data: bytes, *, key: str, where: str) -> JsonObject:
     try:
         obj = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StorageError(f"{key!r} in {where} is not valid JSON: {exc}", path=key) from None
+        raise UnreadableJson(f"{key!r} in {where} is not valid JSON: {exc}", path=key) from None
     if not isinstance(obj, dict):
-        raise StorageError(f"{key!r} in {where} is not a JSON object", path=key)
+        raise UnreadableJson(f"{key!r} in {where} is not a JSON object", path=key)
     return obj
+
+
+def update_metadata(metadata: MetadataFn | None, new: JsonObject) -> dict[str, str]:
+    """The user metadata to store with ``new`` in :meth:`Store.update_json`, checked as
+    :func:`normalize_metadata` checks any (so a bad name fails before anything is written)."""
+    return normalize_metadata(metadata(new) if metadata is not None else None)
 
 
 def check_update_result(new: object, *, key: str) -> JsonObject:

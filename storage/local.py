@@ -31,6 +31,7 @@ from .base import (
     JSON_CONTENT_TYPE,
     JsonObject,
     LinkKind,
+    MetadataFn,
     ObjectInfo,
     UpdateFn,
     check_update_result,
@@ -38,6 +39,7 @@ from .base import (
     encode_json,
     guess_content_type,
     normalize_metadata,
+    update_metadata,
 )
 from .layout import validate_key, validate_prefix
 
@@ -103,7 +105,9 @@ class LocalStore:
                 with contextlib.suppress(FileNotFoundError):
                     p.unlink()
 
-    def update_json(self, key: str, fn: UpdateFn) -> JsonObject:
+    def update_json(
+        self, key: str, fn: UpdateFn, *, metadata: MetadataFn | None = None
+    ) -> JsonObject:
         path = self._path(key)
         lock_path = self._lock_path(key)
         with self._errors(key, missing_is_not_found=False):
@@ -120,9 +124,10 @@ class LocalStore:
                     except FileNotFoundError:
                         current = None
                     new = check_update_result(fn(current), key=key)
+                    meta = update_metadata(metadata, new)
                     data = encode_json(new)
                     _atomic_write(path, lambda f: f.write(data))
-                    self._write_sidecar(key, JSON_CONTENT_TYPE, {})
+                    self._write_sidecar(key, JSON_CONTENT_TYPE, meta)
                 finally:
                     fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
         return new

@@ -40,6 +40,7 @@ from .base import (
     JSON_CONTENT_TYPE,
     JsonObject,
     LinkKind,
+    MetadataFn,
     ObjectInfo,
     UpdateFn,
     check_update_result,
@@ -48,6 +49,7 @@ from .base import (
     encode_json,
     encode_metadata_value,
     normalize_metadata,
+    update_metadata,
 )
 from .layout import validate_key, validate_prefix
 
@@ -160,20 +162,24 @@ class S3Store:
         with self._errors(key):
             self._client().remove_object(self.bucket, name)
 
-    def update_json(self, key: str, fn: UpdateFn) -> JsonObject:
+    def update_json(
+        self, key: str, fn: UpdateFn, *, metadata: MetadataFn | None = None
+    ) -> JsonObject:
         name = self._name(key)
         if self._lock_factory is not None:
             with self._lock_factory(f"{self.bucket}/{name}"):
                 current, _ = self._read_json(key, name)
                 new = check_update_result(fn(current), key=key)
-                self.put_bytes(key, encode_json(new), content_type=JSON_CONTENT_TYPE)
+                meta = update_metadata(metadata, new)
+                self.put_bytes(key, encode_json(new), content_type=JSON_CONTENT_TYPE, metadata=meta)
                 return new
         self._check_conditional_writes()
         for attempt in range(self._max_update_attempts):
             current, etag = self._read_json(key, name)
             new = check_update_result(fn(current), key=key)
+            meta = _meta_headers(update_metadata(metadata, new))
             condition = {"If-Match": f'"{etag}"'} if etag else {"If-None-Match": "*"}
-            if self._put_if(key, name, encode_json(new), condition):
+            if self._put_if(key, name, encode_json(new), condition, meta):
                 return new
             # Another writer got there first: back off a little (with jitter, so the losers
             # do not collide again in lockstep), then redo the read-modify-write.
@@ -300,13 +306,22 @@ class S3Store:
             return None, None
         return decode_json_object(data, key=key, where=self.describe()), etag
 
-    def _put_if(self, key: str, name: str, data: bytes, condition: dict[str, str]) -> bool:
+    def _put_if(
+        self,
+        key: str,
+        name: str,
+        data: bytes,
+        condition: dict[str, str],
+        meta_headers: Mapping[str, str] | None = None,
+    ) -> bool:
         """A conditional PutObject; False when the condition failed (someone else wrote).
 
-        The SDK's public ``put_object`` turns unknown headers into user metadata, so this goes
-        through its internal single-request upload, which sends headers as given.
+        ``meta_headers`` are the object's ``x-amz-meta-*`` headers (:func:`_meta_headers`): a
+        PutObject replaces the user metadata with what it carries. The SDK's public
+        ``put_object`` turns unknown headers into user metadata, so this goes through its
+        internal single-request upload, which sends headers as given.
         """
-        headers = {"Content-Type": JSON_CONTENT_TYPE, **condition}
+        headers = {"Content-Type": JSON_CONTENT_TYPE, **(meta_headers or {}), **condition}
         try:
             with self._errors(key):
                 self._client()._put_object(self.bucket, name, data, headers=headers)

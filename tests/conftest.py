@@ -140,6 +140,7 @@ def _check_written_records(tmp_path_factory) -> Iterator[RecordChecks]:
     with pytest.MonkeyPatch.context() as mp:
         for cls in (LocalStore, S3Store):
             mp.setattr(cls, "put_bytes", _checking(cls.put_bytes, checks))
+            mp.setattr(cls, "update_json", _checking_update(cls.update_json, checks))
         _record_checks = checks
         yield checks
         _record_checks = None
@@ -152,6 +153,18 @@ def _checking(put_bytes: Callable[..., None], checks: RecordChecks) -> Callable[
         return put_bytes(self, key, data, **kwargs)
 
     return put
+
+
+def _checking_update(update_json: Callable[..., dict], checks: RecordChecks) -> Callable[..., dict]:
+    """Records are written by a read-modify-write too (``save_record``, a clerk's correction)."""
+
+    @functools.wraps(update_json)
+    def update(self, key: str, fn: Callable[..., dict], **kwargs) -> dict:
+        new = update_json(self, key, fn, **kwargs)
+        checks.check(self.describe(), key, json.dumps(new, ensure_ascii=False).encode("utf-8"))
+        return new
+
+    return update
 
 
 @pytest.fixture

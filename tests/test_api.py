@@ -176,6 +176,13 @@ def test_upload_worker_record_files_and_correction(api: Api):
     stored = json.loads(api.store.get_bytes(layout.record_key(CODE, doc["doc_id"])))
     assert stored["fields"]["full_name"] == record["fields"]["full_name"]
     assert stored["corrections"][0]["value"] == "Nguyễn Thị Hồng Nhung"
+    # ... and with the object metadata every object of the document is stored with.
+    assert api.store.stat(layout.record_key(CODE, doc["doc_id"])).metadata == {
+        "dossier-code": CODE,
+        "doc-id": doc["doc_id"],
+        "sha256": record["sha256"],
+        "pipeline-version": record["pipeline_version"],
+    }
     # NFC even when the page sends decomposed letters.
     api.client.patch(
         f"{base}/fields/sex", headers=api.h(), json={"value": "Nu\u0303", "clerk": "B"}

@@ -73,9 +73,9 @@ class CrashingStore:
         self._write(key)
         self._store.put_file(key, *a, **kw)
 
-    def update_json(self, key: str, fn: Any) -> Any:
+    def update_json(self, key: str, fn: Any, **kw: Any) -> Any:
         self._write(key)
-        return self._store.update_json(key, fn)
+        return self._store.update_json(key, fn, **kw)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)

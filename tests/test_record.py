@@ -7,6 +7,7 @@ schema is checked with ``jsonschema``, independently of the pydantic model that 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 
 import jsonschema
@@ -17,11 +18,15 @@ from rq.job import Job, JobStatus
 import classifiers
 from digitize.pipeline import process_document
 from digitize.record import (
+    Correction,
+    ErrorInfo,
     FieldRecord,
     Record,
     RecordStatus,
     manifest_schema,
     record_schema,
+    save_record,
+    utc_now,
 )
 from digitize.settings import get_settings
 from storage import Store, layout, read_manifest
@@ -195,6 +200,114 @@ def test_a_job_that_crashes_keeps_a_failed_record_with_its_original(
     assert rec["links"]["record"] == layout.record_key(DOSSIER, sub.doc_id)
     assert schema_problems(raw) == []
     assert entry_of(local_store, sub.doc_id)["links"] == rec["links"]
+
+
+# --- the one writer ---------------------------------------------------------------------------
+
+READINGS = 12
+"""Readings of one document and clerks' corrections of it, made at the same time."""
+
+
+def _read_again(doc_id: str, n: int) -> Record:
+    """The record a new reading of the same document gives (no corrections of its own)."""
+    record = Record.start(DOSSIER, "scan.png", doc_id=doc_id, sha256=doc_id * 4)
+    record.status = RecordStatus.DONE
+    record.fields = {"document_number": FieldRecord.model_validate(field(value=f"{n}/2024"))}
+    return record
+
+
+def _correct(store: Store, doc_id: str, n: int) -> None:
+    """A clerk's correction, stored as the API's PATCH stores it."""
+
+    def apply(current: dict | None) -> dict:
+        rec = Record.from_stored(current)
+        fix = Correction(
+            field="sex", value=f"Nữ {n}", unit="000.00.12.H57", clerk="B", at=utc_now()
+        )
+        rec.corrections = [*(rec.corrections or []), fix]
+        return rec.to_json_dict()
+
+    store.update_json(
+        layout.record_key(DOSSIER, doc_id),
+        apply,
+        metadata=lambda new: Record.from_stored(new).object_metadata(),
+    )
+
+
+def test_corrections_saved_while_the_document_is_read_again_are_all_kept(store: Store):
+    doc_id = "cd" * 8
+    save_record(store, _read_again(doc_id, 0), original_key=None)
+    errors: list[BaseException] = []
+
+    def repeat(action) -> None:
+        try:
+            for n in range(1, READINGS + 1):
+                action(n)
+        except BaseException as exc:  # reported by the test below
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=repeat, args=(lambda n: _correct(store, doc_id, n),)),
+        threading.Thread(
+            target=repeat,
+            args=(lambda n: save_record(store, _read_again(doc_id, n), original_key=None),),
+        ),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    rec, raw = stored_record(store, doc_id)
+    assert [c["value"] for c in rec["corrections"]] == [f"Nữ {n}" for n in range(1, READINGS + 1)]
+    assert rec["fields"]["document_number"]["value"] == f"{READINGS}/2024"
+    assert schema_problems(raw) == []
+    meta = store.stat(layout.record_key(DOSSIER, doc_id)).metadata
+    assert meta == {
+        "dossier-code": DOSSIER,
+        "doc-id": doc_id,
+        "sha256": doc_id * 4,
+        "pipeline-version": rec["pipeline_version"],
+    }
+
+
+def test_a_record_is_stored_with_its_metadata_and_corrections_survive_a_new_reading(
+    store: Store,
+):
+    doc_id = "ce" * 8
+    key = layout.record_key(DOSSIER, doc_id)
+    first = save_record(store, _read_again(doc_id, 1), original_key=None)
+    assert store.stat(key).metadata["sha256"] == doc_id * 4
+    assert store.stat(key).metadata["pipeline-version"] == first["pipeline_version"]
+    _correct(store, doc_id, 1)
+    again = save_record(store, _read_again(doc_id, 2), original_key=None)
+    assert [c["value"] for c in again["corrections"]] == ["Nữ 1"]
+    stored, raw = stored_record(store, doc_id)
+    assert stored == again and raw == Record.from_stored(again).to_json_bytes()
+    info = store.stat(key)
+    assert info.content_type == "application/json"
+    assert info.metadata["doc-id"] == doc_id and info.metadata["dossier-code"] == DOSSIER
+    assert entry_of(store, doc_id)["links"]["record"] == key
+
+
+def test_a_record_breaking_a_rule_writes_nothing_and_an_unreadable_one_is_replaced(
+    local_store: Store, record_checks
+):
+    doc_id = "cf" * 8
+    key = layout.record_key(DOSSIER, doc_id)
+    bad = _read_again(doc_id, 1)
+    bad.error = ErrorInfo(code="ocr_failed", message="a done record with an error")
+    with pytest.raises(ValidationError, match="done record"):
+        save_record(local_store, bad, original_key=None)
+    assert list(local_store.list(layout.dossier_prefix(DOSSIER))) == []
+
+    # A record.json that is not JSON (edited by hand, a damaged disk) has nothing to keep:
+    # the pipeline reads such a document again, and its new record replaces it.
+    local_store.put_bytes(key, b"{not json", content_type="application/json")
+    record_checks.take()  # put there on purpose
+    stored = save_record(local_store, _read_again(doc_id, 2), original_key=None)
+    assert stored_record(local_store, doc_id)[0] == stored and "corrections" not in stored
+    assert local_store.stat(key).metadata["sha256"] == doc_id * 4
 
 
 # --- the model's rules -----------------------------------------------------------------------

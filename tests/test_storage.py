@@ -16,7 +16,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 
@@ -348,6 +348,58 @@ def test_update_json_refuses_non_objects(store: Store) -> None:
     store.put_bytes(key, b"not json", content_type="application/json")
     with pytest.raises(StorageError, match="not valid JSON"):
         store.update_json(key, lambda current: current or {})
+
+
+def _versioned_meta(new: dict) -> dict[str, str]:
+    """Metadata derived from the object being written, as a record's is."""
+    return {**META, "pipeline_version": str(new["v"]), "source_name": "Giấy khai sinh 100%.png"}
+
+
+def test_update_json_stores_the_metadata_of_the_new_object(store: Store) -> None:
+    key = record_key("HS-2024-001", DOC)
+    store.update_json(key, lambda current: {"v": 1}, metadata=_versioned_meta)
+    info = store.stat(key)
+    assert info.content_type == "application/json"
+    assert info.metadata == {
+        "dossier-code": "HS-2024-001",
+        "doc-id": DOC,
+        "sha256": "ab" * 32,
+        "pipeline-version": "1",
+        "source-name": "Giấy khai sinh 100%.png",
+    }
+    # A second update replaces the metadata with the one derived from the new object.
+    store.update_json(key, lambda current: {"v": current["v"] + 1}, metadata=_versioned_meta)
+    assert store.stat(key).metadata["pipeline-version"] == "2"
+    assert store.stat(key).metadata["doc-id"] == DOC
+    # A caller that passes none (the manifest) stores none, as before.
+    store.update_json(key, lambda current: current or {})
+    assert store.stat(key).metadata == {}
+    # Bad metadata is refused before anything is written.
+    with pytest.raises(StorageError, match="invalid metadata name"):
+        store.update_json(key, lambda current: {"v": 9}, metadata=lambda new: {"no space": "x"})
+    assert store.get_bytes(key) == b'{\n  "v": 2\n}\n'
+
+
+def test_s3_update_json_sends_metadata_as_put_bytes_does(
+    s3_settings: Settings, s3_endpoint: S3Endpoint, s3_bucket: str
+) -> None:
+    """The conditional put and the locked put carry the same x-amz-meta-* headers as put_bytes."""
+    put_key, cas_key, locked_key = (document_key("HS-1", DOC, f"{n}.json") for n in "abc")
+    plain = open_store(s3_settings)
+    locked = open_store(s3_settings, lock_factory=lambda name: nullcontext())
+    plain.put_bytes(
+        put_key, b"{}", content_type="application/json", metadata=_versioned_meta({"v": 3})
+    )
+    plain.update_json(cas_key, lambda current: {"v": 3}, metadata=_versioned_meta)
+    locked.update_json(locked_key, lambda current: {"v": 3}, metadata=_versioned_meta)
+
+    def raw(key: str) -> dict[str, str]:
+        meta = s3_endpoint.client().stat_object(s3_bucket, key).metadata or {}
+        return {k.lower(): v for k, v in meta.items() if k.lower().startswith("x-amz-meta-")}
+
+    assert raw(cas_key) == raw(locked_key) == raw(put_key)
+    assert raw(cas_key)["x-amz-meta-source-name"] == "Gi%E1%BA%A5y khai sinh 100%25.png"
+    assert plain.stat(locked_key).metadata["source-name"] == "Giấy khai sinh 100%.png"
 
 
 # --- manifest ----------------------------------------------------------------------------------

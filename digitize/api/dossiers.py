@@ -278,7 +278,12 @@ def correct(
         made["read"], made["fix"] = read, fix
         return Record.from_stored(rec.to_json_dict()).to_json_dict()
 
-    store.update_json(layout.record_key(code, doc_id), apply)
+    # The corrected record keeps the object metadata every record is stored with.
+    store.update_json(
+        layout.record_key(code, doc_id),
+        apply,
+        metadata=lambda new: Record.from_stored(new).object_metadata(),
+    )
     read, fix = made["read"], made["fix"]
     return {
         "name": name,
