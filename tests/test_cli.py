@@ -98,6 +98,50 @@ def test_check_passes_here_and_names_what_is_missing_elsewhere(tmp_path):
     assert "apt-get install tesseract-ocr" in missing.stdout
 
 
+def test_check_reaches_redis_as_the_queue_commands_do(tmp_path):
+    """One connection path: `check` says of a Redis what `submit` and `worker` say (they use
+    ``workers.connect``), password hidden; a URL that is not Redis's is bad usage."""
+    from digitize.errors import QueueUnavailable
+    from workers import connect
+
+    url = "redis://:pw-9c1f@127.0.0.1:1/0"
+    with pytest.raises(QueueUnavailable) as refused:
+        connect(url)
+    env = {"DIGITIZE_STORE": str(tmp_path / "s"), "DIGITIZE_REDIS_URL": url}
+    check = cli("check", env=env)
+    assert check.returncode == 0, check.stdout  # Redis is optional: a warning
+    (line,) = [ln for ln in check.stdout.splitlines() if "redis (queues)" in ln]
+    assert line == f"warning redis (queues): {refused.value.message}"
+    assert "127.0.0.1:1/0" in line and "pw-9c1f" not in check.stdout + check.stderr
+
+    bad = cli("check", env={**env, "DIGITIZE_REDIS_URL": "http://127.0.0.1:1/0"})
+    assert bad.returncode == 2 and "invalid Redis URL" in bad.stdout
+    assert "redis://host:port/db" in bad.stdout  # what to write instead
+
+
+def test_status_says_lost_for_a_waiting_document_whose_job_is_gone(
+    dossier_dir, tmp_path, redis_url, redis_conn
+):
+    from rq.job import Job
+
+    out = str(tmp_path / "store")
+    args = ("--dossier", "HS-1", "--redis", redis_url, "--out", out)
+    submitted = cli("submit", str(dossier_dir / "khai_sinh.jpg"), *args)
+    assert submitted.returncode == 0, submitted.stderr
+    (job_id,) = submitted.stdout.split()
+    # The job's data expires (or Redis loses it): the document still waits, but nothing will
+    # ever read it. Status says so, and what to do (tests/test_workers.py does it).
+    redis_conn.delete(Job.key_for(job_id))
+    status = cli("status", "HS-1", "--redis", redis_url, "--out", out)
+    assert status.returncode == 0, status.stderr
+    assert status.stdout.split()[-2:] == ["lost", job_id.split("_")[1]], status.stdout
+    assert "queued" not in status.stdout
+    assert "submit them again" in status.stderr and "--dossier HS-1" in status.stderr
+    as_json = cli("status", "HS-1", "--redis", redis_url, "--out", out, "--json")
+    assert [q["state"] for q in json.loads(as_json.stdout)["in_queue"]] == ["lost"]
+    assert "submit them again" in as_json.stderr
+
+
 def test_check_names_a_missing_language(tmp_path):
     tessdata = tmp_path / "tessdata"
     tessdata.mkdir()

@@ -29,7 +29,7 @@ from storage import Store, layout, open_store, read_manifest
 from tests.fixtures_redis import _free_port
 from tests.fixtures_s3 import s3_env
 from tests.pages import LINES, draw_page, encode
-from workers import jobs, submit_document, webhook
+from workers import jobs, submit_document, tracking, webhook
 from workers.queues import BACKLOG, DESK, job_id_for
 from workers.worker import build_worker
 
@@ -212,6 +212,29 @@ def test_desk_jobs_are_taken_before_backlog_jobs(env, local_store, redis_conn):
         s.job_id: Job.fetch(s.job_id, connection=redis_conn).started_at for s in backlog + desk
     }
     assert max(started[s.job_id] for s in desk) < min(started[s.job_id] for s in backlog)
+
+
+def test_a_waiting_document_whose_job_is_gone_is_lost_not_queued(env, local_store, redis_conn):
+    subs = [submit(scan(20 + i), local_store, redis_conn, f"s{i}.png") for i in range(2)]
+    states = {q["doc_id"]: q["state"] for q in tracking.queue_states(redis_conn, DOSSIER)}
+    assert states == {s.doc_id: "queued" for s in subs}
+    # The first job's data expires in Redis (as a job's TTL ends it): nothing will read it.
+    redis_conn.delete(Job.key_for(subs[0].job_id))
+    by_id = {q["doc_id"]: q for q in tracking.queue_states(redis_conn, DOSSIER)}
+    assert by_id[subs[0].doc_id]["state"] == tracking.LOST == "lost"
+    assert by_id[subs[1].doc_id] == {
+        "doc_id": subs[1].doc_id,
+        "source_name": "s1.png",
+        "state": "queued",
+    }
+    work(redis_conn)
+    assert records(local_store)[0]["doc_id"] == subs[1].doc_id
+    assert [q["state"] for q in tracking.queue_states(redis_conn, DOSSIER)] == ["lost"]
+    # Submitted again, as `digitize status` says: queued, then read.
+    assert submit(scan(20), local_store, redis_conn, "s0.png").state == "queued"
+    work(redis_conn)
+    assert tracking.queue_states(redis_conn, DOSSIER) == []
+    assert len(records(local_store)) == 2
 
 
 def test_a_bad_file_ends_as_a_failed_record_without_retries(env, local_store, redis_conn):

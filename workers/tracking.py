@@ -87,19 +87,28 @@ QUEUE_STATES = {
 }
 """What ``digitize status`` says of a waiting document, by its job's RQ status."""
 
+LOST = "lost"
+"""What ``digitize status`` says of a waiting document whose job is no longer in Redis
+(deleted, expired, or gone with a Redis restarted without persistence): no worker will read
+it, so it must be submitted again (its original is still in the store)."""
+
 
 def queue_states(conn: redis.Redis, dossier_code: str) -> list[dict[str, str]]:
     """The dossier's documents still in the queue: ``doc_id``, ``source_name`` and ``state``.
 
     ``state`` is ``queued``, ``running`` or ``retrying`` (waiting for a retry after a passing
-    error); ``finishing`` for a job that ended while its document is not marked finished yet.
+    error); ``finishing`` for a job that ended while its document is not marked finished yet;
+    :data:`LOST` for a document still waiting whose job Redis no longer has.
     """
     ids = sorted(pending_documents(conn, dossier_code))
     found = Job.fetch_many([job_id_for(dossier_code, d) for d in ids], connection=conn)
     out = []
     for doc_id, job in zip(ids, found, strict=True):
-        status = job.get_status(refresh=False) if job is not None else None
-        name = str(job.args[3]) if job is not None and len(job.args) == 5 else ""
+        if job is None:
+            out.append({"doc_id": doc_id, "source_name": "", "state": LOST})
+            continue
+        status = job.get_status(refresh=False)
+        name = str(job.args[3]) if len(job.args) == 5 else ""
         state = QUEUE_STATES.get(status, "finishing") if status else "queued"
         out.append({"doc_id": doc_id, "source_name": name, "state": state})
     return out

@@ -81,26 +81,25 @@ def _libraries() -> list[Check]:
 
 
 def _redis(settings: Settings) -> Check:
-    import redis
+    """Redis reached as every queue command reaches it (:func:`workers.connect`): the same URL
+    handling and timeouts, so `check` cannot pass where `submit` or `worker` then fails."""
+    from workers import connect
 
     try:
-        client = redis.Redis.from_url(
-            settings.redis_url, socket_connect_timeout=2, socket_timeout=2
-        )
-        client.ping()
+        connect(settings.redis_url).close()
         return Check(
             "redis (queues)", True, f"answers at {_safe_url(settings.redis_url)}", required=False
         )
-    except Exception as exc:  # any failure means "not reachable" here
-        return Check(
-            "redis (queues)",
-            False,
-            f"no answer at {_safe_url(settings.redis_url)} ({type(exc).__name__})",
-            "only `submit`, `worker` and queued `backlog` need it: sudo apt-get install "
-            "redis-server, or set DIGITIZE_REDIS_URL",
-            required=False,
-            misconfigured=isinstance(exc, ValueError),  # not a Redis URL at all
-        )
+    except DigitizeError as exc:
+        bad = isinstance(exc, ConfigError)  # not a Redis URL at all
+        fix = exc.hint if bad else _REDIS_FIX
+        return Check("redis (queues)", False, exc.message, fix, required=False, misconfigured=bad)
+
+
+_REDIS_FIX = (
+    "only `submit`, `worker` and queued `backlog` need it: sudo apt-get install redis-server, "
+    "or set DIGITIZE_REDIS_URL"
+)
 
 
 def _store(settings: Settings) -> Check:

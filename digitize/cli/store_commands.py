@@ -34,7 +34,8 @@ def status(
     """Show a dossier's documents and their state: stored ones, and those still in the queue.
 
     The queue is asked too (Redis): documents queued, running or waiting for a retry are listed
-    beside the stored ones. Redis not answering is said, not fatal: the store still answers.
+    beside the stored ones, and a waiting document whose job Redis no longer has as ``lost``,
+    with what to do. Redis not answering is said, not fatal: the store still answers.
     """
     from storage import layout, open_store
 
@@ -54,12 +55,16 @@ def status(
         fail(exc)
     manifest = manifest or {"dossier_code": code, "documents": []}
     stored = {d["doc_id"] for d in manifest.get("documents", [])}
+    done = {d["doc_id"] for d in manifest.get("documents", []) if d.get("status") == "done"}
+    lost_note = _lost_note(code, [q for q in queue if q["doc_id"] not in done])
     if as_json:
         # Documents still in the queue are an extra key; the manifest's own keys are as stored.
         body = {**manifest, "in_queue": queue} if queue_note is None else manifest
         click.echo(json.dumps(body, ensure_ascii=False, indent=2))
         if queue_note:
             click.echo(queue_note, err=True)
+        if lost_note:
+            click.echo(lost_note, err=True)
         return
     docs = manifest.get("documents", [])
     waiting = [q for q in queue if q["doc_id"] not in stored]
@@ -70,7 +75,7 @@ def status(
     by_id = {q["doc_id"]: q["state"] for q in queue}
     for d in docs:
         # A stored document being processed again shows its queue state beside the stored one.
-        again = f"  ({by_id[d['doc_id']]} again)" if d["doc_id"] in by_id else ""
+        again = _again(by_id[d["doc_id"]]) if d["doc_id"] in by_id else ""
         click.echo(
             f"  {d['status']:<8} {d['doc_id']}  {d.get('document_type', ''):<22} "
             f"{d.get('pages', 0):>3} p.  {d['source_name']}{again}"
@@ -79,6 +84,29 @@ def status(
         click.echo(f"  {q['state']:<8} {q['doc_id']}  {'':<22}        {q['source_name']}")
     if queue_note:
         click.echo(queue_note, err=True)
+    if lost_note:
+        click.echo(lost_note, err=True)
+
+
+def _again(state: str) -> str:
+    """A stored document's queue state: being read again, or its new reading's job lost."""
+    from workers.tracking import LOST
+
+    return "  (job lost)" if state == LOST else f"  ({state} again)"
+
+
+def _lost_note(code: str, queue: list[dict[str, str]]) -> str | None:
+    """What to do about documents not done whose job is gone: no worker will read them."""
+    from workers.tracking import LOST
+
+    n = sum(q["state"] == LOST for q in queue)
+    if not n:
+        return None
+    return (
+        f"note: {n} document(s) {LOST}: waiting, but their job is gone from Redis, so no worker "
+        f"will read them; submit them again (digitize submit FILE... --dossier {code}); "
+        "their originals are kept in the store."
+    )
 
 
 def _queue_states(url: str, code: str) -> tuple[list[dict[str, str]], str | None]:
