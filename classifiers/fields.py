@@ -232,6 +232,20 @@ def _typical_height(lines: list[Line], page: int) -> float:
     return hs[len(hs) // 2] if hs else 1.0
 
 
+def _bilingual_start(line: Line, hit: Hit, spec: FieldSpec) -> int:
+    """Where a label starts whose English half alone was found ("vị tường trú / PIace of
+    residerice:" for "Nơi thường trú / Place of residence"): as many words before the slash
+    as its Vietnamese half has. A card's wrapped value starts back under the label's start."""
+    slash = hit.start - 1
+    if slash < 1 or line.words[slash].text != "/":
+        return hit.start
+    for label in spec.labels:
+        vi, sep, en = label.partition(" / ")
+        if sep and tuple(fold(en).split()) == hit.spec.tokens:
+            return max(0, slash - len(vi.split()))
+    return hit.start
+
+
 def _value_for(
     lines: list[Line], hits: dict[int, list[Hit]], hit: Hit, spec: FieldSpec
 ) -> tuple[list[Word], list[Flag]] | None:
@@ -260,7 +274,8 @@ def _value_for(
         from_below = True
         first, anchors = idx, (lines[idx].left,)
     else:
-        first, anchors = hit.line, (line.words[max(0, hit.start)].left, words[0].left)
+        start = _bilingual_start(line, hit, spec)
+        first, anchors = hit.line, (line.words[max(0, start)].left, words[0].left)
     flags = [Flag("words_after_dots")] if dropped and not from_below else []
     if spec.kind in WRAPPING_KINDS and (from_below or not cut):
         upper = " ".join(w.text for w in words).isupper()

@@ -151,7 +151,7 @@ def line_hits(line: Line, index: int, specs: list[LabelSpec]) -> list[Hit]:
             continue
         s, start, end = best_window(tokens, list(spec.tokens))
         at_start = start <= first
-        if s < _threshold(len(spec.joined), at_start):
+        if s < min(_threshold(len(spec.joined), at_start), _threshold(len(spec.joined), True)):
             continue
         # Trailing words that are only punctuation (":") belong to the label.
         while (
@@ -161,8 +161,14 @@ def line_hits(line: Line, index: int, specs: list[LabelSpec]) -> list[Hit]:
         ):
             end += 1
         end = _to_colon(line, end)
-        if not at_start and not _colon_after(line, end):
+        colon = _colon_after(line, end)
+        if not at_start and not colon:
             continue  # mid-line, only "Label: value" counts (not the same words in prose)
+        if s < _threshold(len(spec.joined), at_start or colon):
+            # Mid-line, a label needs fewer errors, unless its own colon follows it straight
+            # away ("Không thời hạn vị tường trú / PIace of residerice: Thôn 4"): prose that
+            # happens to resemble a label does not end with a colon.
+            continue
         found.append(Hit(index, start, end, spec, s, at_start))
     chosen: list[Hit] = []
     for hit in sorted(found, key=lambda h: -h.weight):
@@ -186,9 +192,13 @@ def starts_with_label(hits: list[Hit] | None) -> bool:
     return bool(hits) and hits[0].at_start
 
 
-_LABEL_LIKE = re.compile(r"^\W{0,3}[^\W\d][^:]{0,40}:")
+_LABEL_LIKE = re.compile(r"^\W{0,3}[^\W\d][^:;]{0,40}:")
 
 
 def looks_like_label_line(line: Line) -> bool:
-    """A line that starts "Words:" introduces its own value, whatever the catalogue knows."""
-    return bool(_LABEL_LIKE.match(line.text)) and len(line.text.split(":")[0].split()) <= 7
+    """A line that starts "Words:" introduces its own value, whatever the catalogue knows.
+    A label starts with a capital: "phố Nam Định; Tỉnh Nam:Định" is the wrapped end of an
+    address whose commas OCR read as semicolons and a speck as a colon."""
+    m = _LABEL_LIKE.match(line.text)
+    first = next((c for c in line.text if c.isalpha()), "")
+    return bool(m) and first.isupper() and len(line.text.split(":")[0].split()) <= 7

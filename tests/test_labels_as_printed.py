@@ -112,3 +112,43 @@ def test_a_licence_class_read_with_look_alikes_is_put_right_and_flagged(printed,
     found, flags = validate("licence_class", printed)
     assert found == value
     assert "licence_class_lookalike" in {f.code for f in flags}
+
+
+def _card_residence(first: str, wrap_left: int) -> str | None:
+    from classifiers import classify
+    from tests.pages import word_page
+
+    rows = [
+        ("CĂN CƯỚC CÔNG DÂN", 800, 200),
+        ("Số / No.: 038054242554", 900, 300),
+        ("Họ và tên / Full name:", 900, 360),
+        ("TRẦN THÀNH AN", 900, 420),
+        (first, 80, 600),
+        ("Nghi Lộc, Nghệ An", wrap_left, 660),
+    ]
+    return classify([word_page(rows)]).fields.get("place_of_residence", {}).get("value")
+
+
+def test_a_card_value_found_by_the_english_half_of_its_label_still_wraps():
+    """The Vietnamese half garbled ("vị tường trú"), the English half a little too
+    ("PIace of residerice:"), the expiry's value read into the same line on its left: the
+    label still counts (its colon follows it), and the value's second line, which starts back
+    under the label's start, is part of it."""
+    line = "Không thời hạn vị tường trú / PIace of residerice: Thôn 4, Nghi Phong,"
+    # word_page draws 22 px a letter and 14 px between words: "vị" starts at x = 386.
+    assert _card_residence(line, 386) == "Thôn 4, Nghi Phong, Nghi Lộc, Nghệ An"
+
+
+def test_a_wrapped_address_line_is_no_label_for_a_speck_read_as_a_colon():
+    from classifiers import classify
+    from tests.pages import word_page
+
+    rows = [
+        ("CÔNG AN PHƯỜNG TRẦN HƯNG ĐẠO", 200, 200),
+        ("GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ", 600, 400),
+        ("5. Nơi thường trú: Số 75 đường Hùng Vương, Phường Trần Hưng Đạo; Thành", 200, 600),
+        ("phố Nam Định; Tỉnh Nam:Định", 200, 660),
+        ("6. Nơi tạm trú: Không", 200, 720),
+    ]
+    found = classify([word_page(rows)]).fields["place_of_residence"]["value"]
+    assert found.endswith("Tỉnh Nam Định")
