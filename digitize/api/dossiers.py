@@ -30,7 +30,7 @@ from workers.submit import submit_document
 from .app_state import backends
 from .auth import CallerDep, DossierNotFound
 from .models import ERRORS, CorrectionIn, FieldAnswer, Pending, UploadAnswer
-from .pages import page_layout, render_thumbnail
+from .pages import page_layout, thumbnail
 from .uploads import (
     MAX_FILES,
     UploadTooLarge,
@@ -224,7 +224,7 @@ def page_png(request: Request, n: PageNumber, ident: DocRef) -> Response:
     store = backends(request).store
     key = layout.searchable_pdf_key(*ident)
     try:
-        png = render_thumbnail(store.get_bytes(key), n)
+        png = thumbnail(store, key, n)
     except NotFound:
         png = None
     if png is None:

@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from typing import Any
+
+from storage import Store
 
 THUMB_HEIGHT = 1000
 """Height of a page thumbnail, in pixels."""
@@ -40,6 +44,69 @@ def render_thumbnail(pdf_bytes: bytes, n: int) -> bytes | None:
         return out.getvalue()
     finally:
         pdf.close()
+
+
+THUMB_CACHE_BYTES = 64 * 1024 * 1024
+"""Thumbnails kept in memory per server process. A clerk pages through a document: each
+thumbnail was drawn by downloading and opening the whole searchable PDF (a 200-page archive
+scan, tens of megabytes, per page viewed); now the PDF is fetched once per version and each
+page drawn once."""
+
+
+class _Thumbnails:
+    """Drawn thumbnails and the PDFs they come from, least recently used out first, each keyed
+    by the stored object's version (ETag, size, time) so a document read again is drawn anew."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._items: OrderedDict[tuple, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> bytes | None:
+        with self._lock:
+            data = self._items.get(key)
+            if data is not None:
+                self._items.move_to_end(key)
+            return data
+
+    def put(self, key: tuple, data: bytes) -> None:
+        if len(data) > self.budget // 2:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            self._size -= len(old) if old is not None else 0
+            self._items[key] = data
+            self._size += len(data)
+            while self._size > self.budget:
+                _, dropped = self._items.popitem(last=False)
+                self._size -= len(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._size = 0
+
+
+_cache = _Thumbnails(THUMB_CACHE_BYTES)
+
+
+def thumbnail(store: Store, key: str, n: int) -> bytes | None:
+    """Page ``n`` of the stored PDF ``key`` as a PNG thumbnail (see :func:`render_thumbnail`),
+    drawn once per version of the PDF. Raises the store's ``NotFound`` when it is not stored."""
+    info = store.stat(key)
+    version = (store.describe(), key, info.etag, info.size, info.modified)
+    png = _cache.get((*version, n))
+    if png is not None:
+        return png
+    pdf = _cache.get(version)
+    if pdf is None:
+        pdf = store.get_bytes(key)
+        _cache.put(version, pdf)
+    png = render_thumbnail(pdf, n)
+    if png is not None:
+        _cache.put((*version, n), png)
+    return png
 
 
 def _norm(text: str) -> str:
