@@ -237,3 +237,26 @@ def test_limits_answer_413_with_the_limit(api: Api):
     assert "3.tif has 3 pages" in message and "limit is 2 pages" in message
     # Nothing of the refused upload was stored or queued, not even its good file.
     assert not list(api.store.list(layout.dossier_prefix(CODE)))
+
+
+def test_a_document_whose_job_redis_lost_is_said_lost_and_read_when_sent_again(api: Api):
+    """A job gone from Redis (expired, deleted, a restart without persistence) leaves its
+    document waiting for no worker: the API says so, with what to do, and no longer answers
+    "queued" for ever; uploading the file again gets it read."""
+    from rq.job import Job
+
+    up = api.upload(CODE, [("giay_khai_sinh.png", scan(7))])
+    (doc,) = up.json()["documents"]
+    Job.fetch(doc["job_id"], connection=api.client.app.state.backends.conn).delete()
+    base = f"/v1/dossiers/{CODE}/documents/{doc['doc_id']}"
+
+    waiting = api.client.get(base, headers=api.h())
+    assert waiting.status_code == 202
+    assert waiting.json()["status"] == "lost" and "Upload the file again" in waiting.json()["hint"]
+    job = api.client.get(f"/v1/jobs/{doc['job_id']}", headers=api.h())
+    assert job.status_code == 200 and job.json()["status"] == "lost"
+
+    again = api.upload(CODE, [("giay_khai_sinh.png", scan(7))])
+    assert again.json()["documents"][0]["doc_id"] == doc["doc_id"]
+    api.work()
+    assert api.client.get(base, headers=api.h()).json()["status"] == "done"

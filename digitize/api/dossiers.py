@@ -29,7 +29,7 @@ from workers.submit import submit_document
 
 from .app_state import backends
 from .auth import CallerDep, DossierNotFound
-from .models import ERRORS, CorrectionIn, FieldAnswer, Pending, UploadAnswer
+from .models import ERRORS, LOST_HINT, CorrectionIn, FieldAnswer, Pending, UploadAnswer
 from .pages import page_layout, thumbnail
 from .uploads import (
     MAX_FILES,
@@ -151,14 +151,15 @@ def manifest(request: Request, code: Dossier) -> dict[str, Any]:
 
 
 def _job_state(request: Request, code: str, doc_id: str) -> str | None:
-    """``queued`` or ``started`` while the document waits or is read, else ``None``."""
+    """``queued`` or ``started`` while the document waits or is read, ``lost`` when it waits
+    for a job Redis no longer has (see ``workers.tracking.LOST``), else ``None``."""
     conn = backends(request).conn
     if not tracking.is_pending(conn, code, doc_id):
         return None
     try:
         status = Job.fetch(job_id_for(code, doc_id), connection=conn).get_status(refresh=False)
     except NoSuchJobError:
-        return "queued"
+        return tracking.LOST
     return "started" if status == JobStatus.STARTED else "queued"
 
 
@@ -173,6 +174,8 @@ def record(request: Request, ident: DocRef) -> Any:
     if found is not None and found.get("status") == "done":
         return found
     state = _job_state(request, code, doc_id)
+    if state == tracking.LOST:
+        return JSONResponse({"status": state, "hint": LOST_HINT}, status_code=202)
     if state is not None:
         return JSONResponse({"status": state}, status_code=202)
     if found is not None:

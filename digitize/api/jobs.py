@@ -17,6 +17,7 @@ from rq.job import Job, JobStatus
 
 from digitize.errors import InvalidName, NotFound
 from storage import Store, layout
+from workers import tracking
 from workers.queues import parse_job_id
 
 from .app_state import backends
@@ -63,6 +64,8 @@ def job(request: Request, job_id: str, who: CallerDep) -> dict[str, Any]:
         return {**answer, "status": "started"}
     outcome = _record_outcome(b.store, code, doc_id)
     if outcome is None:
+        if status is None and tracking.is_pending(b.conn, code, doc_id):
+            return {**answer, "status": tracking.LOST}
         if status is None:
             raise DossierNotFound(f"job {job_id!r} not found.")
         # Finished or failed in RQ but no record yet: the record is written just before.

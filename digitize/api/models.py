@@ -58,13 +58,22 @@ class UploadAnswer(BaseModel):
     documents: list[Uploaded]
 
 
+LOST_HINT = (
+    "The document's job is no longer in the queue (expired, deleted, or gone with a restart of "
+    "Redis without persistence): no worker will read it. Upload the file again; its original "
+    "is kept."
+)
+
+
 class Pending(BaseModel):
-    status: Literal["queued", "started"]
+    status: Literal["queued", "started", "lost"]
+    hint: str | None = None
+    """Set when ``lost``: what to do."""
 
 
 class JobAnswer(BaseModel):
     id: str
-    status: Literal["queued", "started", "done", "failed"]
+    status: Literal["queued", "started", "done", "failed", "lost"]
     dossier_code: str
     doc_id: str
     error_code: str | None = None
