@@ -60,6 +60,7 @@ class Desk:
     store: Store
     settings: Settings
     files: Path
+    redis_url: str = ""
 
     def call(self, path: str, *, data: bytes | None = None, headers: dict | None = None):
         """A plain HTTP call with the unit's key: ``(status, body bytes)``."""
@@ -143,7 +144,7 @@ def desk(redis_server_url, s3_endpoint, tmp_path_factory) -> Iterator[Desk]:
         page = draw_page(LINES, dpi=150)
         page.save(files / "hai_trang.tif", save_all=True, append_images=[page], dpi=(150, 150))
         store = open_store(settings)
-        yield Desk(url, key, store, settings, files)
+        yield Desk(url, key, store, settings, files, redis_server_url)
     finally:
         _stop(server, 10)
         _stop(worker, 3)
@@ -268,6 +269,28 @@ def test_wrong_key_and_no_network_are_told_in_vietnamese(browser, desk: Desk):
     page.press("#dossier-input", "Enter")
     expect(page.locator("#alert")).to_contain_text("Mất kết nối tới máy chủ")
     context.close()
+
+
+def test_a_document_whose_job_was_lost_says_so_and_what_to_do(browser, desk: Desk):
+    """A document waits for a job Redis no longer has (expired, or gone with a restart):
+    its card says it will not be read and to send the file again, instead of waiting."""
+    from workers import tracking
+
+    code = f"{UNIT}-261130-0099"
+    conn = redis.Redis.from_url(desk.redis_url)
+    try:
+        conn.sadd(tracking.pending_key(code), "0123456789abcdef")
+        context, page = _page_with_key(browser, desk)
+        page.goto(desk.url + "/")
+        page.fill("#dossier-input", code)
+        page.press("#dossier-input", "Enter")
+        card = page.locator('[data-doc="0123456789abcdef"]')
+        expect(card.locator(".state")).to_have_text("Mất khỏi hàng đợi")
+        expect(card.locator(".error")).to_contain_text("hãy gửi lại tệp")
+        context.close()
+    finally:
+        conn.delete(tracking.pending_key(code))
+        conn.close()
 
 
 def _unit_counts(store: Store) -> dict[str, int]:

@@ -5,8 +5,9 @@
 
 const STATES = {
   uploading: "Đang gửi", queued: "Đang chờ", started: "Đang xử lý",
-  done: "Xong", failed: "Lỗi",
+  done: "Xong", failed: "Lỗi", lost: "Mất khỏi hàng đợi",
 };
+const LOST_TEXT = "Tài liệu không còn trong hàng đợi, sẽ không được đọc: hãy gửi lại tệp.";
 let cardIds = 0;
 
 function addDoc(name, docId) {

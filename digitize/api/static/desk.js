@@ -136,6 +136,7 @@ async function pollJob(doc) {
     const { body } = await api(`/v1/jobs/${encodeURIComponent(doc.jobId)}`, { what: "công việc" });
     doc.delay = POLL_MS;
     if (body.status === "done" || body.status === "failed") { loadRecord(doc); return; }
+    if (body.status === "lost") { showLost(doc); return; }
     setState(doc, body.status === "started" ? "started" : "queued");
   } catch (e) {
     if (e.status === 404) { loadRecord(doc); return; }
@@ -144,6 +145,12 @@ async function pollJob(doc) {
     doc.delay = Math.min(doc.delay * 2, POLL_MAX_MS);
   }
   later(doc, pollJob);
+}
+
+function showLost(doc) {
+  // No worker will read it: say so and what to do, instead of waiting for ever.
+  setState(doc, "lost");
+  doc.els.error.textContent = LOST_TEXT;
 }
 
 async function loadRecord(doc) {
@@ -157,6 +164,10 @@ async function loadRecord(doc) {
     if (e.status === 0 || e.status >= 500) { say(e.message); later(doc, loadRecord); return; }
     setState(doc, "failed");
     doc.els.error.textContent = e.message;
+    return;
+  }
+  if (answer.status === 202 && answer.body && answer.body.status === "lost") {
+    showLost(doc);
     return;
   }
   if (answer.status === 202) {
