@@ -161,13 +161,16 @@ def _run(args: list[str], image: np.ndarray, *, timeout: float, what: str) -> st
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
-    _log_stderr(proc.stderr)
     if proc.returncode != 0:
+        # The error raised carries Tesseract's last line, and its caller decides how bad it is
+        # (orientation detection refusing a page with few letters is an answer, not a fault).
+        log.debug("tesseract failed on %s: %s", what, proc.stderr.decode("utf-8", "replace"))
         detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         last = detail[-1] if detail else f"exit status {proc.returncode}"
         if proc.returncode < 0:
             last = f"killed by signal {-proc.returncode}"
         raise OCRError(f"Tesseract failed on {what}: {last}")
+    _log_stderr(proc.stderr)
     return proc.stdout.decode("utf-8", "replace")
 
 
