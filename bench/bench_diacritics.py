@@ -10,11 +10,14 @@
 Real documents: the pipeline's cached page readings of ``vie-real`` (``bench/out/real/pages``,
 tag ``--ocr-tag``) are corrected by :func:`digitize.diacritics.correct`; the truth's printed
 lines are scored before and after (character error rate and exact lines, as ``bench_real``
-does). Each changed word is checked against the truth where its letters and its neighbours'
-letters (marks off) occur there: *fixed* when the truth spells it as changed, *broken* when as
-read, *other* when neither, *unseen* when the truth has no such place. Text-layer pages are
-correct text: their words are run with every confidence set to 0, so each change counts as a
-word broken (what the model alone would do to right text). Generated pages (the classifier
+does). Each changed word is checked against the truth (its printed lines and its issuer,
+subject and signer) where its letters and its neighbours' letters (marks off, đ as d; an
+abbreviation in capitals matches any) occur there: *fixed* when the truth spells it as
+changed, *broken* when as read, *other* when neither, *unseen* when the truth has no such
+place. The truth's lines and text fields themselves are run at confidence 0 (right text: a
+change there is a word broken). Text-layer pages are correct text: their words are run with
+every confidence set to 0, so each change counts as a word broken (what the model alone would
+do to right text). Generated pages (the classifier
 benchmark's cache, ``bench/out/cache``, read under a tag with the correction off: ``--read
 SEED``, two pages of each kind with prose and each damaging profile, one process) have their
 full truth regenerated and are scored the same way on the whole page. ``--fields`` classifies
@@ -75,12 +78,26 @@ def _core(text: str) -> str:
     return diacritics._split(text)[1]
 
 
+def _key(token: str) -> str:
+    """What a word is matched on: its letters with marks off and đ as d (a change of marks or
+    of d and đ keeps it), or ``*`` for a word in capitals that is no syllable (an
+    abbreviation, whose letters a change may alter)."""
+    if token.isupper() and _split_form(token) is None:
+        return "*"
+    return letters(token).replace("đ", "d")
+
+
+def _split_form(token: str) -> str | None:
+    return diacritics._split(token)[3]
+
+
 def _truth_index(lines: list[str]) -> dict[tuple[str, ...], set[str]]:
-    """Letter n-grams (1 to 3 words, marks off) of the truth -> forms of their middle word."""
+    """Word n-grams (1 to 3 words, matched on :func:`_key`) of the truth -> forms of their
+    middle word."""
     index: dict[tuple[str, ...], set[str]] = {}
     for line in lines:
         toks = [_core(t) for t in line.split()]
-        keys = [letters(t) for t in toks]
+        keys = [_key(t) for t in toks]
         for i, tok in enumerate(toks):
             for a, b in ((i - 1, i + 2), (i - 1, i + 1), (i, i + 2)):
                 if a >= 0 and b <= len(toks):
@@ -89,7 +106,7 @@ def _truth_index(lines: list[str]) -> dict[tuple[str, ...], set[str]]:
 
 
 def _judge(index: dict[tuple[str, ...], set[str]], words: list[Word], i: int, new: str) -> str:
-    keys = [letters(_core(w.text)) for w in words]
+    keys = [_key(_core(w.text)) for w in words]
     old = form(_core(words[i].text))
     for a, b in ((i - 1, i + 2), (i - 1, i + 1), (i, i + 2)):
         if a < 0 or b > len(words):
@@ -125,6 +142,16 @@ def run_words(
     return out
 
 
+TEXT_FIELDS = ("issuer", "subject", "signer")
+"""Truth fields that are printed text (names, organs, subjects), not numbers or dates."""
+
+
+def _text_fields(entry: dict[str, Any]) -> list[str]:
+    """The truth's printed-text field values: right text, like its lines."""
+    fields = entry.get("fields") or {}
+    return [v for k in TEXT_FIELDS if isinstance(v := fields.get(k), str) and v]
+
+
 @dataclass
 class Real:
     ocr: Tally = field(default_factory=Tally)
@@ -137,8 +164,9 @@ class Real:
 
 
 def real(args: argparse.Namespace) -> Real:
-    """Lines before and after on vie-real; the changes on OCR pages, on text layers and on the
-    truth's own lines (right text, run at confidence 0); with ``args.fields``, the records'
+    """Lines before and after on vie-real; the changes on OCR pages (judged by the truth's lines
+    and text fields), on text layers and on the truth's own lines and text fields (right text,
+    run at confidence 0); with ``args.fields``, the records'
     types and fields before and after (the classifiers run on both readings)."""
     from bench.bench_real import CACHE, DEFAULT_DATA, _sha, record_for, select
     from bench.realscore import LineScore, Totals, score_file, searchable
@@ -156,7 +184,8 @@ def real(args: argparse.Namespace) -> Real:
             print(f"not read yet (run bench_real first): {e['file']}", file=sys.stderr)
             continue
         pages = json.loads(cache.read_text(encoding="utf-8"))["pages"]
-        index = _truth_index(e.get("lines") or [])
+        right_text = (e.get("lines") or []) + _text_fields(e)
+        index = _truth_index(right_text)
         corrected = []
         for p in pages:
             words = [Word(**w) for w in p["words"]]
@@ -167,7 +196,7 @@ def real(args: argparse.Namespace) -> Real:
             else:
                 run_words([replace(w, conf=0.0) for w in words], r.layer, None, e["file"])
                 corrected.append(p)
-        for n, line in enumerate(e.get("lines") or []):
+        for n, line in enumerate(right_text):
             words = [Word(t, 10 * k, 0, 10, 10, 0.0, 0, 0, n) for k, t in enumerate(line.split())]
             run_words(words, r.truth_lines, None, e["file"])
         tb = searchable(document_text(p["text"] for p in pages))
@@ -276,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{args.data.name} [{args.split}] max conf {max_conf}, margin {margin}")
         print(f"  OCR pages:  {r.ocr.row()}")
         print(f"  text layer (conf 0): {r.layer.row()}")
-        print(f"  truth lines (conf 0): {r.truth_lines.row()}")
+        print(f"  truth lines and fields (conf 0): {r.truth_lines.row()}")
         print(
             f"  lines {r.before.lines}: CER {r.before.cer:.4f} -> {r.after.cer:.4f}, "
             f"exact {r.before.exact} -> {r.after.exact}"
