@@ -8,7 +8,8 @@ Sources, all openly licensed and all local (nothing is downloaded):
   ``vie.traineddata`` with ``combine_tessdata -u`` and ``dawg2wordlist`` (package
   ``tesseract-ocr``): which syllables exist.
 - ``corpus.txt`` beside this script, administrative phrases written for this project: which
-  syllables follow which (bigram counts) and how often each is used in official text.
+  syllables follow which (bigram counts) and how often each is used in official text, and the
+  abbreviations it writes in capitals (UBND, TNDN).
 
 Two sources are read when the model loads instead (:func:`digitize.lm.model.load`), so they are
 never stale: the classifiers' phrase and name lists (``vocabulary.yaml``, ``names.yaml``), which
@@ -28,7 +29,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from digitize.lm.syllables import count_phrases, form, is_syllable, nfc
+from digitize.lm.syllables import acronyms, count_phrases, form, is_syllable, nfc
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus.txt"
@@ -81,7 +82,8 @@ def _sha256(path: Path) -> str:
 
 
 def build() -> dict[str, object]:
-    uni, big, caps, spelled = count_phrases(corpus_lines())
+    lines = corpus_lines()
+    uni, big, caps, spelled = count_phrases(lines)
     spelling = dict(spelled)
     for word in tesseract_words():
         if is_syllable(word):
@@ -89,13 +91,14 @@ def build() -> dict[str, object]:
     traineddata = tessdata_file()
     return {
         "about": "Syllables of Tesseract's vie word list (Apache-2.0) and of corpus.txt, with "
-        "the unigram and bigram counts of corpus.txt (administrative phrases written for "
-        "digitize). Built by python -m digitize.lm.build.",
+        "the unigram and bigram counts and the abbreviations of corpus.txt (administrative "
+        "phrases written for digitize). Built by python -m digitize.lm.build.",
         "tessdata": {"file": traineddata.name, "sha256": _sha256(traineddata)},
         "spelling": dict(sorted(spelling.items())),
         "unigrams": dict(sorted(uni.items())),
         "bigrams": dict(sorted(big.items())),
         "capitalised": dict(sorted(caps.items())),
+        "acronyms": sorted(acronyms(lines)),
     }
 
 

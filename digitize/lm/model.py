@@ -72,6 +72,10 @@ class Model:
     """Form -> how far the likeliest other spelling of its letters is above it in the prior
     (log units; negative when it is the likeliest): a word whose rivals cannot win on their
     prior, and that no phrase can pair, is left at the cost of two look-ups."""
+    acronyms: frozenset[str] = frozenset()
+    """Abbreviations written in capitals (UBND, TNDN, GTGT) in ``corpus.txt``: what an unsure
+    word in capitals that is no syllable may be a misreading of. Not taken from the classifiers'
+    lists, whose capitals include the English of identity cards (CARD, CITIZEN)."""
 
     def logp(self, f: str) -> float:
         return self.prior.get(f, math.log(FLOOR))
@@ -201,4 +205,5 @@ def load(path: Path | None = None) -> Model:
         names=frozenset(names),
         surnames=frozenset(form(n) for n in surnames if is_syllable(n)),
         headroom=headroom,
+        acronyms=frozenset(data.get("acronyms", ())),
     )

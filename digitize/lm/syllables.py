@@ -59,6 +59,24 @@ def is_syllable(word: str) -> bool:
     return not (final in _STOP_FINALS and tone not in ("1", "5"))
 
 
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+ACRONYM_MIN = 2
+"""Fewest letters of an abbreviation: a single capital is an initial or a list letter."""
+
+
+def acronyms(lines: list[str]) -> set[str]:
+    """The abbreviations of ``lines``: runs of two or more capital letters, none with a mark,
+    that are no syllable (UBND, HĐND, TNDN; not BAN, TỈNH or ĐẮK, which are words), in NFC."""
+    found = set()
+    for line in lines:
+        for run in _LETTER_RUN.findall(nfc(line)):
+            plain = letters(run) == run.lower()
+            if run.isupper() and len(run) >= ACRONYM_MIN and plain and not is_syllable(run):
+                found.add(run)
+    return found
+
+
 def recase(spelling: str, like: str) -> str:
     """``spelling`` in the case ``like`` was read in: capitals, a capital first, or lower."""
     if like.isupper() and len(like) > 1:
