@@ -133,3 +133,11 @@ def test_orientation_of_a_blank_page_is_unknown(caplog):
     # Tesseract refuses the page ("Error during processing."): an answer, not an error to log.
     assert any("Too few characters" in r.getMessage() for r in caplog.records)
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_leptonica_complaints_in_a_run_that_succeeded_are_not_errors(caplog):
+    noise = b"Error in boxClipToRectangle: box outside rectangle\nError in pixScanForForeground\n"
+    with caplog.at_level(logging.DEBUG, logger="digitize.tesseract"):
+        tesseract._log_stderr(noise)
+    levels = [r.levelno for r in caplog.records]
+    assert levels == [logging.DEBUG, logging.ERROR]  # the second is not Leptonica's form
