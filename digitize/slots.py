@@ -21,6 +21,7 @@ per page, and only on pages that have such a row.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import statistics
@@ -71,6 +72,10 @@ GLYPH_CONF = 0.5
 
 COVER = 0.75
 """Share of the slot's ink, across, that the digits read there must cover."""
+
+LETTERS = 1.15
+"""A printed word beside a slot is taken to be at most this many times as wide as its letters
+at the row's median width per letter; the rest of its box is the pen's."""
 
 BAND_ABOVE = 0.5
 BAND_BELOW = 0.3
@@ -217,24 +222,34 @@ def _read_row(
         if found is not None and ok:
             value, spans = found
             votes.setdefault(value, []).append((sum(w.conf for w in read), read, spans, model))
-    # Where no two model readings agree on digits, the glyph reader (made for handwriting) is
-    # asked; its reading, checked the same way, stands alone. Where the models agree, they
+    # Where no two model readings agree on digits, the glyph reader (made for handwriting)
+    # decides; its reading, checked the same way, stands alone. Where the models agree, they
     # decide: on held-out pages the glyph reader, let decide, replaced more right model
-    # readings than it put right.
-    by_glyph = None if _decided(votes) else _glyph_reading(crop, words, row, f, ox, oy)
+    # readings than it put right. But the models also agree on a wrong value ("46" for a
+    # handwritten "16"), so where the glyph reader reads other digits, the agreed value keeps
+    # no more than a glyph reading's confidence.
+    decided = _decided(votes)
+    by_glyph = _glyph_reading(crop, words, row, f, ox, oy)
+    by_glyph_value = None
     if by_glyph is not None:
         found = agrees(row, by_glyph)
         ok = found is not None and _covers(by_glyph, found[1], ink)
         log.debug("%s: %s row read glyph by glyph: %s", what, row.kind, ok)
         if found is not None and ok:
-            value, spans = found
-            conf = sum(w.conf for w in by_glyph)
-            votes.setdefault(value, []).extend([(conf, by_glyph, spans, "glyphs")] * MIN_VOTES)
+            by_glyph_value, spans = found
+            if not decided:
+                conf = sum(w.conf for w in by_glyph)
+                votes.setdefault(by_glyph_value, []).extend(
+                    [(conf, by_glyph, spans, "glyphs")] * MIN_VOTES
+                )
     if not _decided(votes):
         return None
     ranked = sorted(votes, key=lambda v: len(votes[v]), reverse=True)
     _conf, read, spans, _model = max(votes[ranked[0]], key=lambda r: r[0])
     new = [d for span in spans if (d := _inside(read, span)) is not None]
+    if by_glyph_value is not None and by_glyph_value != ranked[0]:
+        log.debug("%s: %s row: the glyph reading differs from the models'", what, row.kind)
+        new = [dataclasses.replace(d, conf=min(d.conf, GLYPH_CONF)) for d in new]
     # The printed words around the digits: the text model's reading of the crop where it
     # found the row's words (it reads them better than the page's reading, which the pen's
     # strokes disturbed), else the page's own reading of them.
@@ -282,6 +297,10 @@ def _glyph_reading(
         spans = spans[:1] if month_printed else spans
     if not spans:
         return None
+    # The page's reading often puts the pen's digits into the box of the printed word beside
+    # them ("ngày" reaching over the "04" after it): a word's box is kept to what its letters
+    # take at the row's own width per letter.
+    unit = statistics.median(w.width / len(w.text) for w in placed)
     gaps = []
     for a, b in spans:
         before = [p for w, sp in zip(placed, word_spans, strict=True) if (p := _piece(w, sp, 0, a))]
@@ -292,7 +311,9 @@ def _glyph_reading(
         ]
         if not before or not after:
             return None
-        gaps.append((float(max(p.right for p in before)), float(min(p.left for p in after))))
+        x0 = max(min(p.right, p.left + LETTERS * unit * len(p.text)) for p in before)
+        x1 = min(max(p.left, p.right - LETTERS * unit * len(p.text)) for p in after)
+        gaps.append((float(x0), float(x1)))
     grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     h = printed_height(words, row.ids) * f
     band = (
