@@ -70,6 +70,10 @@ def _title_score(line: Line, folded_title: str) -> float:
     return s if _upper(line.text) else s * 0.8
 
 
+ORGAN_BLOCK_X = 0.4
+"""Lines centred left of this share of the page width, above the number row, are the Decree
+30 organ block (a title is centred, at 0.5)."""
+
 SPLIT_TITLE = 0.95
 """Weight of a title read across two lines ("CĂN" / "CƯỚC CÔNG DÂN"): OCR breaks a title's
 line where a seal or a stain cuts it, and a card prints its title in two lines."""
@@ -79,6 +83,11 @@ def _title_lines(lines: list[Line], ignore: frozenset[str]) -> list[tuple[Line, 
     """First-page lines that may be a title, each with its weight; a line joined with the one
     just under it is a candidate too."""
     first = [ln for ln in lines if ln.page == lines[0].page and ln.key not in ignore]
+    row = number_row(first)
+    if row is not None:
+        # The organ block above the number, on the left, names the issuer, never the kind:
+        # "PHƯỜNG AN PHÚ" folds to the letters of the title "PHƯƠNG ÁN".
+        first = [ln for ln in first if not (ln.x < ORGAN_BLOCK_X and ln.top < row.line.top)]
     out = [(ln, 1.0) for ln in first]
     for a, b in zip(first, first[1:], strict=False):
         pitch = b.top - a.top
@@ -107,11 +116,11 @@ def _keyword_hits(text_key: str, t: DocType) -> int:
 
 
 def _prefix_pattern(prefix: str) -> re.Pattern[str]:
-    """ "V/v" as a pattern on folded lines: punctuation kept, letters after the first optional
-    (OCR often loses the small second "v")."""
+    """ "V/v" as a pattern on folded lines: punctuation kept, each letter after the first
+    optional and any one letter (OCR often loses the small second "v", or reads it "ở")."""
     key = fold(prefix).replace(" ", "")
     parts = [re.escape(key[0])] + [
-        rf"\s*{re.escape(c)}?" if c.isalnum() else rf"\s*{re.escape(c)}" for c in key[1:]
+        r"\s*[a-z]?" if c.isalpha() else rf"\s*{re.escape(c)}" for c in key[1:]
     ]
     return re.compile("^" + "".join(parts) + r"(\s|$)")
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from classifiers.lines import Line
 from classifiers.policy import rated, reread
 from classifiers.review import FieldValue, Flag
-from classifiers.vntext import fold
+from classifiers.vntext import eth_as_d, fold
 from digitize.models import SLOT_BLOCK
 
 HEADER_BOTTOM = 0.35
@@ -84,7 +84,7 @@ def number_row(first: list[Line]) -> NumberRow | None:
         m = _NOTATION.search(body)
         if m is None or len(body[: m.start()].strip()) > MAX_NUMBER_SLOT:
             continue  # an organ's line starting "Sở ...", not the number row
-        notation = re.sub(r"\s+", "", m.group(1)).replace("Ð", "Đ").replace("ð", "đ")
+        notation = eth_as_d(re.sub(r"\s+", "", m.group(1)))
         return NumberRow(body[: m.start()].strip(), notation, words, ln)
     return None
 

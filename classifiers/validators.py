@@ -19,7 +19,7 @@ from typing import NamedTuple
 from classifiers.names import respell_name
 from classifiers.review import Flag, Reading
 from classifiers.rules import PROVINCE_CODES, SPACING_MARKS, organ_kind, real_date, run_checks
-from classifiers.vntext import fold, similarity, tone_key
+from classifiers.vntext import eth_as_d, fold, similarity, tone_key
 from classifiers.wordlists import NUMBERED_ADDRESS_WORDS
 from digitize.models import Word
 from digitize.text import clean_line
@@ -166,7 +166,7 @@ _DOC_NUMBER = re.compile(rf"(\d{{1,5}})\s*/\s*((?:\d{{4}}\s*/\s*)?{_NOTATION})")
 
 def _document_number(text: str) -> Normalized:
     """``Số: 123/QĐ-UBND`` as ``123/QĐ-UBND`` (spaces removed, as the contract wants)."""
-    fixed = text.replace("Ð", "Đ").replace("ð", "đ")
+    fixed = eth_as_d(text)
     m = _DOC_NUMBER.search(fixed)
     if not m:
         return Normalized(None)

@@ -77,3 +77,13 @@ def is_upper_line(text: str) -> bool:
     """Mostly capitals: how titles are printed."""
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) / len(letters) >= 0.7
+
+
+_ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})
+_ETH_TWICE = re.compile("ĐÐ|ÐĐ|đð|ðđ")
+
+
+def eth_as_d(text: str) -> str:
+    """ "Ð"/"ð" (eth) as "Đ"/"đ": OCR's look-alike of the Vietnamese letter. "ĐÐ" is one "Đ"
+    read twice, once as each ("460/QĐÐ-UBND"); no notation writes the letter twice that way."""
+    return _ETH_TWICE.sub(lambda m: m.group(0)[0].translate(_ETH), text).translate(_ETH)

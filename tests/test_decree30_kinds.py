@@ -102,6 +102,40 @@ def test_a_notice_with_a_vv_subject_is_a_notice_not_an_official_letter():
     assert found["subject"]["value"] == "V/v hoán đổi ngày nghỉ, ngày đi làm bù"
 
 
+def test_an_official_letter_whose_small_v_was_misread_keeps_its_type_and_subject():
+    rows = [
+        ("ỦY BAN NHÂN DÂN", 330, 200),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1200, 200),
+        ("THÀNH PHỐ NAM ĐỊNH", 310, 270),
+        ("Số: 2598/UBND-TNMT", 330, 340),
+        ("Nam Định, ngày 16 tháng 12 năm 2024", 1250, 340),
+        ("V/ở trả lời đơn của ông (bà)", 260, 410),
+        ("Kính gửi: Các sở, ban, ngành thuộc tỉnh", 800, 700),
+    ]
+    got, found = fields(rows)
+    assert got == "official_letter"
+    assert found["subject"]["value"] == "V/v trả lời đơn của ông (bà)"
+
+
+def test_an_organ_line_is_never_the_title_and_an_eth_read_twice_is_one_letter():
+    """ "PHƯỜNG AN PHÚ" folds to the letters of "PHƯƠNG ÁN" (a scheme's title), but it stands
+    in the organ block above the number; "QĐÐ" is "QĐ" with its Đ read twice."""
+    rows = [
+        ("ỦY BAN NHÂN DÂN", 330, 200),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1200, 200),
+        ("PHƯỜNG AN PHÚ", 350, 270),
+        ("Độc lập - Tự do - Hạnh phúc", 1350, 270),
+        ("Số: 460 / QĐÐ-UBND", 330, 380),
+        ("An Phú, ngày 23 tháng 02 năm 2019", 1250, 380),
+        ("QUYẾT ĐỊNH", 1040, 560),
+        ("Về việc giao nhiệm vụ tiếp nhận hồ sơ", 820, 630),
+        *SIGNATURE,
+    ]
+    got, found = fields(rows)
+    assert got == "decision"
+    assert found["document_number"]["value"] == "460/QĐ-UBND"
+
+
 def test_official_letters_have_no_kind_in_their_notation():
     # "CT" here is the organ's initials (CỤC THUẾ), not a directive's abbreviation.
     rows = [
