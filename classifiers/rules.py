@@ -44,8 +44,9 @@ def dot_inside_word(value: str, reading: Reading) -> Flag | None:
 
 
 def punctuation_glued_to_word(value: str, reading: Reading) -> Flag | None:
-    """Punctuation glued to the front of a word (".146", "'cửa"): a speck read as a mark."""
-    found = re.search(r"(?<!\S)[.,;:'`‘’]+\w", _printed(reading, value))
+    """Punctuation glued to the front of a word (".146", "'cửa", "Thành phố -Huế"): a speck
+    read as a mark (a dash between two places has a space on both sides, or none)."""
+    found = re.search(r"(?<!\S)(?:[.,;:'`‘’]+|-(?=[^\W\d_]))\w", _printed(reading, value))
     return Flag("punctuation_glued_to_word") if found else None
 
 

@@ -991,3 +991,16 @@ def test_a_card_whose_title_was_lost_is_known_by_its_labels_never_surely():
     few = [*HEADER, ("Họ và tên / Full name: NGUYỄN HOÀNG LONG", 900, 600)]
     few.append(("Ngày sinh / Date of birth: 21/03/1961", 900, 720))
     assert classify([page(few)]).document_type["code"] == "unknown"
+
+
+def test_a_hyphen_glued_to_the_front_of_a_place_is_a_speck_to_check():
+    from classifiers.validators import validate
+
+    def codes(text: str) -> set[str]:
+        return {f.code for f in validate("address", text)[1]}
+
+    assert "punctuation_glued_to_word" in codes(
+        "Phường Thuận Hòa, Thành phố -Huế, Tỉnh Thừa Thiên Huế"
+    )
+    assert "punctuation_glued_to_word" not in codes("Thành phố Bà Rịa, Tỉnh Bà Rịa - Vũng Tàu")
+    assert "punctuation_glued_to_word" not in codes("Tổ 5 -12, Phường 3, Quận 3, TP. Hồ Chí Minh")
