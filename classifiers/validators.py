@@ -55,6 +55,13 @@ _DATE_WORDS = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})"
 PLACE_DATE = re.compile(r"ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}")
 """A "ngày .. tháng .. năm ...." date on a folded line (place-and-date lines)."""
 
+_DATE_SLASH_LOST = re.compile(
+    r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])[/.\-]((?:19|20)\d{2})(?!\d)"
+    r"|(?<!\d)(0[1-9]|[12]\d|3[01])[/.\-](0[1-9]|1[0-2])((?:19|20)\d{2})(?!\d)"
+)
+"""dd/mm/yyyy with one of its two slashes lost ("0401/1953", "04/011953"): the day and the
+month each read as a real one, the year as a year of this or the last century."""
+
 Result = tuple[str | None, bool]
 
 
@@ -80,11 +87,13 @@ def _date(text: str) -> Normalized:
             repairs.append(Flag("date_not_zero_padded"))
         if not m:
             m = _DATE_SLASH_AS_ONE.search(text.replace(" ", ""))
-            # A slash read as a digit: plausible, but a clerk should look.
+            if not m:
+                m = _DATE_SLASH_LOST.search(text.replace(" ", ""))
+            # A slash read as a digit, or lost: plausible, but a clerk should look.
             repairs.append(Flag("date_slash_misread"))
     if not m:
         return Normalized(None)
-    day, month, year = (int(g) for g in m.groups())
+    day, month, year = (int(g) for g in m.groups() if g is not None)
     return Normalized(f"{year:04d}-{month:02d}-{day:02d}", tuple(repairs))
 
 

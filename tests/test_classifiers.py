@@ -1004,3 +1004,15 @@ def test_a_hyphen_glued_to_the_front_of_a_place_is_a_speck_to_check():
     )
     assert "punctuation_glued_to_word" not in codes("Thành phố Bà Rịa, Tỉnh Bà Rịa - Vũng Tàu")
     assert "punctuation_glued_to_word" not in codes("Tổ 5 -12, Phường 3, Quận 3, TP. Hồ Chí Minh")
+
+
+@pytest.mark.parametrize(
+    ("printed", "iso"), [("0401/1953", "1953-01-04"), ("04/011953", "1953-01-04")]
+)
+def test_a_date_with_a_slash_lost_is_read_and_flagged(printed, iso):
+    from classifiers.validators import validate
+
+    value, flags = validate("date", printed)
+    assert value == iso
+    assert [f.code for f in flags] == ["date_slash_misread"]
+    assert validate("date", "3113/2020")[0] is None  # no day 31 of month 13
