@@ -13,6 +13,7 @@ reading for callers that rate a value themselves: ``ok`` is "no flag".
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -150,6 +151,10 @@ def _sex(text: str) -> Normalized:
         return Normalized("Nữ")
     if similarity(first, "nam") >= 0.66 and len(first) == 3:
         return Normalized("Nam", (Flag("sex_guessed"),))
+    raw = unicodedata.normalize("NFD", text.split()[0].lower())
+    if len(first) == 2 and first[1] == "u" and "\u031b" in raw:
+        # "Mữ", "Hữ": the horned "ữ" is only ever Nữ's; its first letter was misread.
+        return Normalized("Nữ", (Flag("sex_guessed"),))
     return Normalized(None)
 
 

@@ -1016,3 +1016,11 @@ def test_a_date_with_a_slash_lost_is_read_and_flagged(printed, iso):
     assert value == iso
     assert [f.code for f in flags] == ["date_slash_misread"]
     assert validate("date", "3113/2020")[0] is None  # no day 31 of month 13
+
+
+def test_a_horned_u_is_only_ever_nu():
+    from classifiers.validators import validate
+
+    value, flags = validate("sex", "Mữ")
+    assert (value, [f.code for f in flags]) == ("Nữ", ["sex_guessed"])
+    assert validate("sex", "Mu")[0] is None

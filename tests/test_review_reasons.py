@@ -270,7 +270,7 @@ CASES: dict[str, Case] = {
         lambda: lone_id("$ đụh đanh cá nhân _ Porsonaf"),
         lambda: lone_id("Số định danh cá nhân:"),
     ),
-    "sex_guessed": (lambda: v("sex", "Nem"), lambda: v("sex", "Nam")),
+    "sex_guessed": (lambda: v("sex", "Nem") | v("sex", "Mữ"), lambda: v("sex", "Nam")),
     "phone_invalid": (lambda: v("phone", "0123"), lambda: v("phone", "0354298778")),
     "enterprise_code_wrong_length": (
         lambda: v("enterprise_code", "01012345678"),
