@@ -262,6 +262,11 @@ def prepare_page(page: PageImage, *, lang: str, timeout: float, name: str) -> Pr
         words, added = add_unlayered_print(
             page.text_layer, page.image, lang=lang, dpi=dpi, timeout=timeout, what=what
         )
+        # The number and the day written in by hand are in neither.
+        words, reread = slots.reread_slots(
+            page.image, words, width=w, height=h, scale=1.0, lang=lang, dpi=dpi,
+            timeout=timeout, what=what,
+        )  # fmt: skip
         result = PageResult(
             page.index,
             w,
@@ -277,6 +282,7 @@ def prepare_page(page: PageImage, *, lang: str, timeout: float, name: str) -> Pr
                 "source": "text_layer",
                 **(page.layer_check or {}),
                 **({"print_outside_layer": added} if added else {}),
+                **({"slots_reread": reread} if reread else {}),
             },
         )
         return PreparedPage(page, what, done=ReadPage(result, page.image))

@@ -211,6 +211,7 @@ def date_row(words: list[Word], width: int, height: int) -> Row | None:
         printed = printed_height(words, row)
         if (
             clean(day)
+            and 1 <= int(clean(day) or 0) <= 31  # "ngày 0": the pen's "08" read in part
             and clean(month)
             and day_span[0] > 0
             and not fold(_text(words, row))[day_span[0] - 1].isalpha()  # "ngày11": by hand

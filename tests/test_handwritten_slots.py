@@ -144,3 +144,21 @@ def test_rows_whose_slots_read_clean_are_left_alone():
     blank = [printed[0], w("/QĐ-UBND", 260), *printed[2:5], *printed[6:]]
     assert slotrows.number_row(blank, 1654, 2339) is not None
     assert slotrows.date_row(blank, 1654, 2339) is not None
+    # A day of 0 is the pen's "08" read in part: the row is read again.
+    zero = [*printed[:5], w("0", 1160), *printed[6:]]
+    assert slotrows.date_row(zero, 1654, 2339) is not None
+
+
+def test_a_day_written_by_hand_on_a_page_with_a_text_layer_is_read():
+    """A born-digital page signed and filled in by hand, then saved with its text layer: the
+    layer has the printed words with the blanks; the pen's digits are only in the image."""
+    blank = as_array(_page(None, None))[:1000]
+    layer = [w for w in tesseract.recognize(blank, lang="vie", dpi=DPI) if w.text.strip()]
+    filled = as_array(_page(None, "23"))[:1000]
+    page = PageImage(0, filled, float(DPI), text_layer=layer, source="pdf")
+    result = read_page(page, lang="vie", timeout=120, name="plan.pdf").result
+    assert result.source == "text_layer"
+    assert result.quality.get("slots_reread") == 1
+    date = read_issue_date(page_lines([result]))
+    assert date is not None and date.value == "2025-01-23"
+    assert date.needs_review and "date_handwritten" in date.reasons
