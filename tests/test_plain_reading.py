@@ -74,6 +74,7 @@ def test_a_good_scan_is_read_once(tmp_path):
     image = np.asarray(draw_page(LINES, dpi=300))[:, :, ::-1].copy()
     read = read_page(PageImage(0, image, 300.0), lang="vie", timeout=120, name="scan.png")
     assert "ocr_image" not in read.result.quality  # no second reading for a clean scan
+    assert "plain_lines_read" not in read.result.quality  # every line reads as Vietnamese
     assert _errors(read.result.text) <= 2
 
 

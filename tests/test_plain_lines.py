@@ -1,0 +1,109 @@
+"""Lines that do not read as Vietnamese get a second opinion from the plain page.
+
+The judge of a line and the choice between two readings are checked on words; the strip
+reading runs real Tesseract on a drawn page whose cleaned reading is made to look broken the
+way a seal's erased ring breaks a signer's name; a real black-and-white scan whose signer line
+cleanup broke is read through the whole page flow.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from digitize import plainlines, tesseract
+from digitize.cleanup.zones import Zone
+from digitize.intake import open_document
+from digitize.models import Word
+from digitize.reading import read_page
+from digitize.text import lines_of
+from tests.pages import as_array, draw_page
+
+
+def _w(text: str, left: int = 0, conf: float = 0.95, line: int = 1) -> Word:
+    return Word(text, left, 100 * line, 40, 30, conf, 1, 1, line)
+
+
+def test_what_reads_as_vietnamese_and_what_does_not():
+    kinds = plainlines.word_kinds
+    assert kinds("Ngọc,") == ["syllable"]
+    assert kinds("nNgọc") == ["mixed"]  # a capital inside a word
+    assert kinds("r") == ["stray"] and kinds("a)") == ["syllable"] and kinds("b.") == ["plain"]
+    assert kinds("~") == ["symbol"] and kinds("#riệu") == ["symbol"]
+    assert kinds("fiêu") == ["foreign"] and kinds("Krông") == ["plain"]
+    assert kinds("UBND") == ["plain"] and kinds("V/v") == ["plain", "plain"]
+    assert kinds("3|") == ["plain"]  # a handwritten day is the slot reader's: never odd
+    assert kinds("21/2024/QĐ-TTg") == ["number"] and kinds("H4") == ["plain"]
+    assert kinds("-") == [] and kinds("(b/cáo);") == ["plain", "syllable"]
+
+
+def test_a_line_is_doubtful_only_when_it_reads_otherwise_and_has_something_to_save():
+    assert not plainlines.doubtful([_w("Trần"), _w("Ngọc"), _w("Căng")])
+    assert not plainlines.doubtful([_w("-"), _w("UBND"), _w("tỉnh;")])
+    assert plainlines.doubtful([_w("r"), _w("nNgọc"), _w("Căng")])
+    assert plainlines.doubtful([_w("~"), _w("Thường"), _w("trực")])
+    assert not plainlines.doubtful([_w("`")])  # a speck's reading: nothing to save
+
+
+def test_the_plain_reading_mends_only_the_pieces_it_reads_better():
+    broken = [_w("r", 0, 0.92), _w("nNgọc", 50, 0.88), _w("Căng", 220)]
+    mended = plainlines.merged(broken, [_w("Trần", 0), _w("Ngọc", 80), _w("Căng", 220)])
+    assert mended is not None and [w.text for w in mended] == ["Trần", "Ngọc", "Căng"]
+    assert mended[-1] is broken[-1]  # the word read alike is the cleaned page's own
+
+    # Well-formed words are never traded for others that merely differ in marks or read
+    # less surely, and a stray letter is never let in.
+    good = [_w("đọc"), _w("đầy", conf=0.9), _w("Quảng"), _w("Ngãi")]
+    assert plainlines.merged(good, [_w("đọc"), _w("đây"), _w("Quảng"), _w("R"), _w("Ngãi")]) is None
+    assert plainlines.merged([_w("đầy")], [_w("đầy", conf=0.3)]) is None
+
+    # A number is never changed, however the rest reads.
+    day = [_w("ngày"), _w("3|"), _w("tháng"), _w("~")]
+    assert plainlines.merged(day, [_w("ngày"), _w("34"), _w("tháng")]) in (None, day[:3])
+    assert all(w.text != "34" for w in plainlines.merged(day, [_w("ngày"), _w("34")]) or day)
+
+
+def test_lines_under_a_signature_zone_are_left_to_the_zones_reading():
+    words = [_w("r", 100), _w("nNgọc", 150), _w("Căng", 200)]
+    assert plainlines.doubtful_lines(words, 1000, 1000)
+    zone = Zone(80, 60, np.full((100, 400), 255, np.uint8))
+    assert plainlines.doubtful_lines(words, 1000, 1000, [zone]) == []
+
+
+def test_a_broken_signer_line_is_read_again_from_the_plain_page():
+    lines = ("CHỦ TỊCH", "Trần Ngọc Căng", "Nơi nhận: như trên")
+    plain = as_array(draw_page(lines, dpi=300))[:, :, 0]
+    h, w = plain.shape
+    read = tesseract.recognize(plain, lang="vie", dpi=300, timeout=60)
+    name = next(line for line in lines_of(read) if line[-1].text == "Căng")
+    assert [x.text for x in name] == ["Trần", "Ngọc", "Căng"]
+    # The cleaned reading as a ring through the name leaves it: a lone "r", a glued "nNgọc".
+    broken = {id(name[0]): "r", id(name[1]): "nNgọc"}
+    cleaned = [dataclasses.replace(x, text=broken.get(id(x), x.text)) for x in read]
+
+    boxes = plainlines.doubtful_lines(cleaned, w, h)
+    assert len(boxes) == 1  # the other lines read as Vietnamese: not read again
+    readings = plainlines.read_strips(plain, boxes, lang="vie", dpi=300, timeout=60, what="t")
+    out, mended = plainlines.settle(cleaned, boxes, readings, "t")
+    assert mended == 1
+    texts = [" ".join(x.text for x in line) for line in lines_of(out)]
+    assert "Trần Ngọc Căng" in texts and texts[0] == " ".join(x.text for x in lines_of(read)[0])
+
+
+def test_a_black_seals_erased_ring_no_longer_costs_the_signers_name(evaldata):
+    path = evaldata / "vie-real" / "directive_quangngai_08-2018.pdf"
+    if not path.exists():
+        pytest.skip("directive_quangngai_08-2018.pdf not present")
+    doc = open_document(path, max_pixels=120_000_000, pdf_dpi=300)
+    page = list(doc.pages())[2]
+    read = read_page(page, lang="vie", timeout=300, name=path.name)
+    q = read.result.quality
+    assert "seal_removed" not in q  # a black seal: no zone, the ring went with cleanup
+    assert q["plain_lines_kept"] >= 1 and q["plain_lines_read"] <= 12
+    assert "Ngọc Căng" in read.result.text and "nNgọc" not in read.result.text
+    assert any(
+        "Trần Ngọc Căng" in line or "Trân Ngọc Căng" in line
+        for line in read.result.text.splitlines()
+    )
