@@ -192,6 +192,10 @@ def respell_name(value: str) -> tuple[str, tuple[Flag, ...]]:
     repairs: list[Flag] = []
     if words:
         spellings = surnames.get(fold(words[0]))
+        if spellings and len(spellings) > 1 and tone_key(words[0]).startswith("đ"):
+            # "Đoàn" and "Doãn" share their letters but for the stroke of the Đ. OCR may lose
+            # a stroke but does not draw one: a surname read with it is one spelled with it.
+            spellings = {s for s in spellings if s.startswith("đ")}
         if spellings and tone_key(words[0]) not in spellings and len(spellings) == 1:
             words[0] = _recase(_spelling()[next(iter(spellings))], words[0])
     for i, w in enumerate(words[1:], 1):

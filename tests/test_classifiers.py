@@ -1024,3 +1024,12 @@ def test_a_horned_u_is_only_ever_nu():
     value, flags = validate("sex", "Mữ")
     assert (value, [f.code for f in flags]) == ("Nữ", ["sex_guessed"])
     assert validate("sex", "Mu")[0] is None
+
+
+def test_a_surname_read_with_the_stroke_of_its_d_is_one_spelled_with_it():
+    """ "Đoàn" and "Doãn" share their letters; OCR loses a stroke but never draws one."""
+    from classifiers.names import respell_name
+
+    assert respell_name("Đoần Trọng Quang Tùng")[0] == "Đoàn Trọng Quang Tùng"
+    assert respell_name("ĐOẦN VĂN AN")[0] == "ĐOÀN VĂN AN"
+    assert respell_name("Doàn Văn An")[0] == "Doàn Văn An"  # Đoàn or Doãn: a clerk decides
