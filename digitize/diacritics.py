@@ -306,6 +306,49 @@ def _left_alone(m: lm.Model, parts: list[Part], lines: list[tuple[int, int, int]
     return keep
 
 
+FIXED_LINES = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+"""The national title and motto that every Decree 30 document prints in its header (Decree
+30/2020, Appendix I). A run of words on one line with exactly their letters (d and đ alike)
+is them, whatever marks OCR gave it ("CÔNG HÒA XÃ HỘI", "Độc lập - Tự đo"): the column beside
+them, read into the same line, leaves no doubt about what a run of eight such words is."""
+
+
+def _plain(core: str) -> str:
+    return letters(core).replace("đ", "d")
+
+
+@lru_cache(maxsize=1)
+def _fixed_runs() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    out = []
+    for line in FIXED_LINES:
+        spelled = tuple(w for w in line.split() if w.isalpha())
+        out.append((tuple(_plain(w) for w in spelled), spelled))
+    return tuple(out)
+
+
+def _fixed_lines(out: list[Word], changes: list[Change]) -> None:
+    """The national title and motto respelled as printed where their letters were read (see
+    :data:`FIXED_LINES`); punctuation between their words (the motto's dashes) is left as read."""
+    by_line: dict[tuple[int, int, int], list[int]] = {}
+    for i, w in enumerate(out):
+        core = _split(w.text)[1]
+        if core.isalpha():
+            by_line.setdefault((w.block, w.par, w.line), []).append(i)
+    for ids in by_line.values():
+        keys = [_plain(_split(out[i].text)[1]) for i in ids]
+        for plain, spelled in _fixed_runs():
+            n = len(plain)
+            for start in range(len(ids) - n + 1):
+                if tuple(keys[start : start + n]) != plain:
+                    continue
+                for i, spelling in zip(ids[start : start + n], spelled, strict=True):
+                    lead, core, trail = _split(out[i].text)[:3]
+                    new = recase(spelling, core)
+                    if new != core and form(new) != form(core):
+                        changes.append(Change(i, out[i].text, lead + new + trail))
+                        out[i] = replace(out[i], text=lead + new + trail)
+
+
 def correct(words: list[Word], *, m: lm.Model | None = None) -> tuple[list[Word], list[Change]]:
     """The words with misread marks put right (all in NFC), and what was changed.
 
@@ -325,6 +368,7 @@ def correct(words: list[Word], *, m: lm.Model | None = None) -> tuple[list[Word]
     lines = [(w.block, w.par, w.line) for w in words]
     todo = [i for i, w in enumerate(words) if w.conf < MAX_CONF and parts[i][1].isalpha()]
     if not todo:
+        _fixed_lines(out, changes)
         return out, changes
     m = m or model()
     alone = _left_alone(m, parts, lines)
@@ -346,6 +390,7 @@ def correct(words: list[Word], *, m: lm.Model | None = None) -> tuple[list[Word]
         if len(changed) == before:
             break
         todo = [i for i in todo if i - 1 in changed or i + 1 in changed]
+    _fixed_lines(out, changes)
     changes.sort(key=lambda c: c.index)
     return out, changes
 

@@ -304,3 +304,23 @@ def test_generated_texts_with_their_names_come_through_unchanged() -> None:
         for text in page.text.splitlines():
             changed += diacritics.correct(line(text, conf=0.6))[1]
     assert changed == []
+
+
+@pytest.mark.parametrize(
+    ("read", "right"),
+    [
+        (
+            "ỦY BAN NHÂN DÂN CÔNG HÒA XÃ HỌI CHỦ NGHĨA VIỆT NAM",
+            "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        ),
+        ("Độc lập - Tự đo - Hạnh phúc", "Độc lập - Tự do - Hạnh phúc"),
+    ],
+)
+def test_the_national_title_and_motto_are_spelled_as_printed_even_when_read_surely(read, right):
+    assert corrected(read, conf=0.99) == right
+
+
+def test_a_run_with_other_letters_is_not_the_national_title():
+    assert corrected("CÔNG HÒA XÃ HỘI", conf=0.99) == "CÔNG HÒA XÃ HỘI"
+    # The printed tone placement stays ("HOÀ" and "HÒA" are one spelling).
+    assert corrected("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", conf=0.99).split()[1] == "HOÀ"
