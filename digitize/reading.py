@@ -265,7 +265,7 @@ def prepare_page(page: PageImage, *, lang: str, timeout: float, name: str) -> Pr
         # The number and the day written in by hand are in neither.
         words, reread = slots.reread_slots(
             page.image, words, width=w, height=h, scale=1.0, lang=lang, dpi=dpi,
-            timeout=timeout, what=what,
+            timeout=timeout, what=what, ink_only=True,
         )  # fmt: skip
         result = PageResult(
             page.index,

@@ -185,6 +185,25 @@ def _crop(
     return crop, x0 / scale - border / f, y0 / scale - border / f, f
 
 
+LOOSE_INK = 0.05
+"""Dark pixels outside a row's word boxes, as a share of the row's height squared, that tell
+a pen's digits (a handwritten digit inks some 0.1-0.3 of it; anti-aliased edges of printed
+letters spill well under 0.01)."""
+
+
+def _loose_ink(image: np.ndarray, words: list[Word], row: Row, scale: float) -> bool:
+    """Whether the row has ink outside its words' boxes (digits written in by hand)."""
+    crop, ox, oy, f = _crop(image, words, row, scale)
+    dark = crop < 128
+    for i in row.ids:
+        w = words[i]
+        x0, y0 = int((w.left - ox) * f) - 1, int((w.top - oy) * f) - 1
+        x1, y1 = int((w.right - ox) * f) + 2, int((w.bottom - oy) * f) + 2
+        dark[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)] = False
+    h = printed_height(words, row.ids) * f
+    return int(dark.sum()) >= LOOSE_INK * h * h
+
+
 def _read_row(
     image: np.ndarray,
     words: list[Word],
@@ -375,12 +394,17 @@ def reread_slots(
     dpi: float,
     timeout: float,
     what: str,
+    ink_only: bool = False,
 ) -> tuple[list[Word], int]:
     """``words`` (a page's reading, page pixels, the page ``width`` x ``height``) with its number
     and date rows read again from ``image`` (the OCR image, ``scale`` OCR pixels per page
     pixel, at ``dpi``) where their slots hold no clean digits; and how many rows were
-    replaced. A page without such a row costs nothing."""
+    replaced. A page without such a row costs nothing. With ``ink_only`` (words from a text
+    layer, whose boxes are exact), a row is read again only when it has ink outside its
+    words' boxes: a blank left blank costs nothing either."""
     rows = [r for r in (number_row(words, width, height), date_row(words, width, height)) if r]
+    if ink_only:
+        rows = [r for r in rows if _loose_ink(image, words, r, scale)]
     replaced: dict[int, list[Word]] = {}
     gone: set[int] = set()
     for row in rows:
