@@ -48,7 +48,7 @@ from digitize import tesseract
 from digitize.cleanup.zones import Zone
 from digitize.lm.syllables import is_syllable, letters
 from digitize.models import Word
-from digitize.text import lines_of, on_line, split_line
+from digitize.text import lines_of, on_line, spliced, split_line
 
 log = logging.getLogger(__name__)
 
@@ -337,12 +337,7 @@ def settle(
         log.debug("%s: a line mended from the plain page (%d words)", what, len(mended))
     if not replace:
         return words, 0
-    out: list[Word] = []
-    for i, w in enumerate(words):
-        out.extend(replace.get(i, []))
-        if i not in gone:
-            out.append(w)
-    return out, len(replace)
+    return spliced(words, replace, gone), len(replace)
 
 
 def _well_formed(w: Word) -> bool:

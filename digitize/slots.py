@@ -45,6 +45,7 @@ from digitize.slotrows import (
     printed_height,
     printed_spans,
 )
+from digitize.text import spliced
 
 log = logging.getLogger(__name__)
 
@@ -423,9 +424,4 @@ def reread_slots(
         gone.update(row.ids)
     if not replaced:
         return words, 0
-    out: list[Word] = []
-    for i, w in enumerate(words):
-        out.extend(replaced.get(i, []))
-        if i not in gone:
-            out.append(w)
-    return out, len(replaced)
+    return spliced(words, replaced, gone), len(replaced)

@@ -186,3 +186,14 @@ def page_text(words: Sequence[Word], page_width: int | None = None) -> str:
 def document_text(pages: Iterable[str]) -> str:
     """Pages joined by form feed, the usual page separator of plain-text OCR output."""
     return "\f".join(pages)
+
+
+def spliced(words: Sequence[Word], new: dict[int, list[Word]], gone: set[int]) -> list[Word]:
+    """``words`` with the words of ``gone`` taken out and each list of ``new`` put in before
+    the word at its index (a line or a row read again, in the page's reading order)."""
+    out: list[Word] = []
+    for i, w in enumerate(words):
+        out.extend(new.get(i, []))
+        if i not in gone:
+            out.append(w)
+    return out
