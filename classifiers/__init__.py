@@ -13,6 +13,7 @@ from typing import Any
 from classifiers.catalogue import load
 from classifiers.checks import (
     check_letter_notation,
+    check_validity,
     confirm_with_mrz,
     cross_check,
     fill_implied,
@@ -67,6 +68,7 @@ def classify(pages: list[PageResult]) -> Classification:
         confirm_with_mrz(found, read_mrz(lines), labelled)
     cross_check(found)
     complete_card(found, pages, lines, doc_type)
+    check_validity(found, doc_type.code)
     if doc_type.titleless:
         check_letter_notation(found.get("document_number"))
     for name, value in doc_type.implied:

@@ -126,3 +126,36 @@ def check_letter_notation(number: FieldValue | None) -> None:
     ("2617/BNV-TCBC", Decree 30); one without the unit lost it."""
     if number is not None and number.value and "-" not in number.value.split("/", 1)[-1]:
         flag(number, "notation_without_unit")
+
+
+VALIDITY_YEARS = {
+    # A chip ID card expires on the holder's 25th, 40th or 60th birthday (Law on
+    # Identification 2023, as the Law on Citizen Identification 2014 before it).
+    "citizen_id": ("date_of_birth", (25, 40, 60)),
+    # A driving licence of a class that expires runs 5 or 10 years from its issue, to the day
+    # (Law on Road Traffic 2008; Law on Road Traffic Order and Safety 2024).
+    "driving_license": ("issue_date", (5, 10)),
+}
+"""Per document type: the date its expiry is counted from, and the spans the law allows."""
+
+
+def check_validity(found: dict[str, FieldValue], doc_type: str) -> None:
+    """Flags an expiry date on the day and month of the date it is counted from but some
+    other number of years after it: a digit of one of the two was misread ("2032-09-26" for a
+    licence issued on 2023-09-26)."""
+    rule = VALIDITY_YEARS.get(doc_type)
+    expiry = found.get("expiry_date")
+    if rule is None or expiry is None or not expiry.value:
+        return
+    start = found.get(rule[0])
+    if start is None or not start.value:
+        return
+    try:
+        (y0, m0, d0), (y1, m1, d1) = (
+            tuple(map(int, v.split("-"))) for v in (start.value, expiry.value)
+        )
+    except ValueError:
+        return
+    if (m0, d0) == (m1, d1) and y1 - y0 not in rule[1]:
+        for fv in (start, expiry):
+            flag(fv, "expiry_years_odd")

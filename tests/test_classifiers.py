@@ -1033,3 +1033,21 @@ def test_a_surname_read_with_the_stroke_of_its_d_is_one_spelled_with_it():
     assert respell_name("Đoần Trọng Quang Tùng")[0] == "Đoàn Trọng Quang Tùng"
     assert respell_name("ĐOẦN VĂN AN")[0] == "ĐOÀN VĂN AN"
     assert respell_name("Doàn Văn An")[0] == "Doàn Văn An"  # Đoàn or Doãn: a clerk decides
+
+
+def test_a_chip_card_expiring_off_its_holder_s_birthday_years_is_flagged():
+    """A chip card runs to its holder's 25th, 40th or 60th birthday: "2036" read for "2035"
+    on a card of someone born in 1995 is a misread digit of one of the two dates."""
+
+    def expiry(value: str) -> dict:
+        rows = [
+            ("CĂN CƯỚC CÔNG DÂN", 800, 400),
+            ("Số / No.: 001095012345", 900, 500),
+            ("Ngày sinh / Date of birth: 15/03/1995", 900, 580),
+            (f"Có giá trị đến / Date of expiry: {value}", 200, 900),
+        ]
+        found = classify([page(rows)]).fields
+        return {k: found[k]["review_reasons"] for k in ("date_of_birth", "expiry_date")}
+
+    assert all("expiry_years_odd" in r for r in expiry("15/03/2036").values())
+    assert not any("expiry_years_odd" in r for r in expiry("15/03/2035").values())

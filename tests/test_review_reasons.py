@@ -53,6 +53,19 @@ def person(*rows: tuple[str, int, int], conf: float = 0.95) -> PageResult:
     return page([*HEADER, ("ĐƠN ĐỀ NGHỊ CẤP BẢN SAO", 700, 420), *rows], conf)
 
 
+def licence(expiry: str) -> PageResult:
+    """A driving licence of class B2 issued on 26/09/2023, with ``expiry`` printed."""
+    return page(
+        [
+            ("GIẤY PHÉP LÁI XE / DRIVER'S LICENSE", 300, 200),
+            ("Số/No: 923193966869", 300, 300),
+            ("Hạng/Class: B2", 300, 480),
+            ("Hà Nội, ngày 26 tháng 09 năm 2023", 300, 540),
+            (f"Có giá trị đến/Expires: {expiry}", 300, 600),
+        ]
+    )
+
+
 def card(*rows: tuple[str, int, int]) -> list[PageResult]:
     front = [("CĂN CƯỚC CÔNG DÂN", 800, 400), *rows]
     return [page(front, conf=0.5)]
@@ -275,6 +288,10 @@ CASES: dict[str, Case] = {
     "enterprise_code_wrong_length": (
         lambda: v("enterprise_code", "01012345678"),
         lambda: v("enterprise_code", "0101234567"),
+    ),
+    "expiry_years_odd": (
+        lambda: codes([licence("26/09/2032")], "expiry_date"),
+        lambda: codes([licence("26/09/2033")], "expiry_date"),
     ),
     "licence_class_lookalike": (
         lambda: v("licence_class", "Ai GIÁMĐỐC SỞ GIAO THÔNG VẬN TẢI"),
