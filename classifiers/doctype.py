@@ -79,6 +79,22 @@ SPLIT_TITLE = 0.95
 line where a seal or a stain cuts it, and a card prints its title in two lines."""
 
 
+def _upper_word(text: str) -> bool:
+    return text.isalpha() and text.isupper()
+
+
+def _without_leading_specks(line: Line) -> Line | None:
+    """A capital line with the one or two words before it that are no capital word taken
+    off ("Gò) GIẤY PHÉP LÁFXE": an emblem's edge read as letters), else ``None``."""
+    words = line.words
+    for k in (1, 2):
+        if len(words) > k + 1 and not any(_upper_word(w.text) for w in words[:k]):
+            rest = words[k:]
+            if all(c.isupper() for w in rest for c in w.text if c.isalpha()):
+                return Line(line.page, rest, line.page_width, line.page_height)
+    return None
+
+
 def _title_lines(lines: list[Line], ignore: frozenset[str]) -> list[tuple[Line, float]]:
     """First-page lines that may be a title, each with its weight; a line joined with the one
     just under it is a candidate too."""
@@ -89,6 +105,10 @@ def _title_lines(lines: list[Line], ignore: frozenset[str]) -> list[tuple[Line, 
         # "PHƯỜNG AN PHÚ" folds to the letters of the title "PHƯƠNG ÁN".
         first = [ln for ln in first if not (ln.x < ORGAN_BLOCK_X and ln.top < row.line.top)]
     out = [(ln, 1.0) for ln in first]
+    for ln in first:
+        rest = _without_leading_specks(ln)
+        if rest is not None:
+            out.append((rest, 1.0))
     for a, b in zip(first, first[1:], strict=False):
         pitch = b.top - a.top
         overlap = min(a.right, b.right) - max(a.left, b.left)

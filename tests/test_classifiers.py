@@ -1051,3 +1051,15 @@ def test_a_chip_card_expiring_off_its_holder_s_birthday_years_is_flagged():
 
     assert all("expiry_years_odd" in r for r in expiry("15/03/2036").values())
     assert not any("expiry_years_odd" in r for r in expiry("15/03/2035").values())
+
+
+def test_a_title_after_specks_of_an_emblem_is_still_the_title():
+    rows = [
+        ("Gò) GIẤY PHÉP LÁFXE", 300, 200),
+        ("Số/No: 421793107280", 300, 300),
+        ("Họ tên/Full name: HOÀNG MINH TRANG", 300, 360),
+        ("Hạng/Class: A1", 300, 480),
+    ]
+    out = classify([page(rows)])
+    assert out.document_type["code"] == "driving_license"
+    assert out.fields["full_name"]["value"] == "HOÀNG MINH TRANG"
