@@ -133,6 +133,26 @@ def _to_colon(line: Line, end: int) -> int:
     return end
 
 
+GLUED_BILINGUAL = 0.9
+"""Similarity given to a glued bilingual label whose English half was misread ("Số/NGo:")."""
+
+
+def _glued_bilingual(line: Line, spec: LabelSpec) -> tuple[int, int] | None:
+    """A label printed as one word, its halves glued by a slash ("Số/No:" on a driving
+    licence), starting its line, read with its Vietnamese half right, its English half a
+    letter or two off and its colon: too short for fuzzy matching, still the label."""
+    if len(spec.tokens) != 1 or "/" not in spec.joined:
+        return None
+    vi, _, en = spec.joined.partition("/")
+    start = content_start(line)
+    if not vi or start >= len(line.tokens):
+        return None
+    head, slash, tail = line.tokens[start].partition("/")
+    if head != vi or not slash or tail == en or not 0 < len(tail) <= len(en) + 1:
+        return None
+    return (start, start + 1) if _colon_after(line, start + 1) else None
+
+
 def line_hits(line: Line, index: int, specs: list[LabelSpec]) -> list[Hit]:
     """Non-overlapping label matches on one line, left to right."""
     tokens = line.tokens
@@ -146,6 +166,10 @@ def line_hits(line: Line, index: int, specs: list[LabelSpec]) -> list[Hit]:
             span = _short_hit(line, spec)
             if span:
                 found.append(Hit(index, span[0], span[1], spec, 1.0))
+            continue
+        glued = _glued_bilingual(line, spec)
+        if glued is not None:
+            found.append(Hit(index, glued[0], glued[1], spec, GLUED_BILINGUAL))
             continue
         if fuzz.partial_ratio(spec.joined, joined) < 100 * LABEL_MIN_SIMILARITY - 5:
             continue

@@ -152,3 +152,17 @@ def test_a_wrapped_address_line_is_no_label_for_a_speck_read_as_a_colon():
     ]
     found = classify([word_page(rows)]).fields["place_of_residence"]["value"]
     assert found.endswith("Tỉnh Nam Định")
+
+
+@pytest.mark.parametrize("label", ["Số/N0:", "Số/NGo:", "Số/No:"])
+def test_a_glued_bilingual_label_with_its_english_half_misread_is_still_the_label(label):
+    """A driving licence prints "Số/No:" as one word; OCR misreads the small "No"."""
+    from classifiers import classify
+    from tests.pages import word_page
+
+    rows = [
+        ("GIẤY PHÉP LÁI XE / DRIVER'S LICENSE", 300, 200),
+        (f"{label} 923193966869", 300, 300),
+        ("Họ tên/Full name: MAI VĂN VIỆT", 300, 360),
+    ]
+    assert classify([word_page(rows)]).fields["document_number"]["value"] == "923193966869"
