@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from classifiers.lines import Line
-from classifiers.vntext import best_window, fold
+from classifiers.vntext import best_window, fold, similarity
 
 LABEL_MIN_SIMILARITY = 0.8
 SHORT_LABEL = 4
@@ -201,11 +201,37 @@ def line_hits(line: Line, index: int, specs: list[LabelSpec]) -> list[Hit]:
     return sorted(chosen, key=lambda h: h.start)
 
 
+FRAGMENT_SIMILARITY = 0.85
+"""How alike a line must be to the first words of a longer label to be that label's start."""
+
+
+def _label_start(line: Line, index: int, specs: list[LabelSpec]) -> Hit | None:
+    """A line that is the first two or more words of a longer label and nothing else
+    ("Ngày, thắng, năm" above "đăng ký: 19/08/2011", where OCR cut the label's line in two):
+    a label, not the continuation of the value above it. It introduces no value itself."""
+    first = content_start(line)
+    tokens = [t for t in line.tokens[first:] if t]
+    if len(tokens) < 2 or any(c.isdigit() for t in tokens for c in t):
+        return None
+    key = "".join(tokens)
+    for spec in specs:
+        if spec.field is None or len(spec.tokens) <= len(tokens):
+            continue
+        head = "".join(spec.tokens[: len(tokens)])
+        if similarity(key, head) >= FRAGMENT_SIMILARITY:
+            return Hit(index, first, len(line.tokens), LabelSpec(None, spec.tokens), 0.0)
+    return None
+
+
 def find_hits(lines: list[Line], specs: list[LabelSpec]) -> dict[int, list[Hit]]:
-    """Label matches per line index (lines without any are left out)."""
+    """Label matches per line index (lines without any are left out); a line that is only
+    the start of a label gets a hit that introduces no field."""
     out: dict[int, list[Hit]] = {}
     for i, line in enumerate(lines):
         hits = line_hits(line, i, specs)
+        if not hits:
+            start = _label_start(line, i, specs)
+            hits = [start] if start is not None else []
         if hits:
             out[i] = hits
     return out

@@ -166,3 +166,20 @@ def test_a_glued_bilingual_label_with_its_english_half_misread_is_still_the_labe
         ("Họ tên/Full name: MAI VĂN VIỆT", 300, 360),
     ]
     assert classify([word_page(rows)]).fields["document_number"]["value"] == "923193966869"
+
+
+def test_a_label_cut_in_two_by_ocr_ends_the_value_above_it():
+    """ "Ngày, tháng, năm đăng ký:" read as two lines, its first words misread: they are the
+    start of a label, not the end of the place of registration above them."""
+    from classifiers import classify
+    from tests.pages import word_page
+
+    rows = [
+        ("GIẤY CHỨNG NHẬN KẾT HÔN", 600, 200),
+        ("Nơi đăng ký kết hôn: Ủy ban nhân dân phường Phú Hội, thành", 200, 800),
+        ("phố Huế, tỉnh Thừa Thiên Huế", 200, 860),
+        ("Ngày, thắng, năm", 200, 920),
+        ("đăng ký: 19/08/2011", 200, 980),
+    ]
+    issuer = classify([word_page(rows)]).fields["issuer"]["value"]
+    assert issuer == "Ủy ban nhân dân phường Phú Hội, thành phố Huế, tỉnh Thừa Thiên Huế"
