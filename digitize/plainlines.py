@@ -32,7 +32,6 @@ seal) no longer does. A drawn clean scan has no doubtful line and costs nothing.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import logging
 import re
@@ -78,8 +77,6 @@ PAD_X = 1.2
 """... and this many line heights left and right of them: the letters cleanup erased at the
 line's ends ("T" of "Trần" under a seal's ring) lie there."""
 
-GAP = 0.8
-"""Paper between stacked strips, in strip heights."""
 
 ON_LINE = 0.5
 """A word of the strip's reading belongs to the line when it shares this share of its height
@@ -233,26 +230,11 @@ def read_strips(
     """Every box's strip of ``plain``, stacked into one sheet and read in one call: one word
     list per box, in OCR-image pixels."""
     strips = [plain[b.y0 : b.y1, b.x0 : b.x1] for b in boxes]
-    gap = max(8, int(GAP * max(s.shape[0] for s in strips)))
-    starts = []
-    y = gap
-    for s in strips:
-        starts.append(y)
-        y += s.shape[0] + gap
-    sheet = np.full((y, max(s.shape[1] for s in strips) + 2 * gap), 255, np.uint8)
-    for s, sy in zip(strips, starts, strict=True):
-        sheet[sy : sy + s.shape[0], gap : gap + s.shape[1]] = s
-    read = tesseract.recognize(sheet, lang=lang, psm=6, dpi=dpi, timeout=timeout, what=what)
-    found: list[list[Word]] = [[] for _ in boxes]
-    for w in read:
-        n = bisect.bisect_right(starts, w.top + w.height / 2 + gap / 2) - 1
-        if n < 0:
-            continue
-        b = boxes[n]
-        found[n].append(
-            dataclasses.replace(w, left=w.left - gap + b.x0, top=w.top - starts[n] + b.y0)
-        )
-    return found
+    read = tesseract.recognize_strips(strips, lang=lang, dpi=dpi, timeout=timeout, what=what)
+    return [
+        [dataclasses.replace(w, left=w.left + b.x0, top=w.top + b.y0) for w in on_strip]
+        for b, on_strip in zip(boxes, read, strict=True)
+    ]
 
 
 def words_on(other: list[Word], box: LineBox) -> list[Word]:

@@ -14,7 +14,6 @@ well is never made worse.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import logging
 import statistics
@@ -50,9 +49,6 @@ NEW_LINE_WORDS = 2
 read as scraps."""
 
 SURE = 0.8
-
-GAP = 0.8
-"""Paper between stacked strips, in line heights."""
 
 
 def letter_score(words: list[Word]) -> float:
@@ -126,28 +122,17 @@ def _read_strips(
         for k, (top, bottom, _ids) in enumerate(bands)
         for image in zone.band(top - zone.y, bottom - zone.y)
     ]
-    if not strips:
-        return {}
-    gap = max(8, int(GAP * max(image.shape[0] for _k, _top, image in strips)))
-    starts = []  # where each strip lies on the sheet
-    y = gap
-    for _k, _top, image in strips:
-        starts.append(y)
-        y += image.shape[0] + gap
-    sheet = np.full((y, zone.image.shape[1]), 255, np.uint8)
-    for (_k, _top, image), sy in zip(strips, starts, strict=True):
-        sheet[sy : sy + image.shape[0]] = image
-    words = tesseract.recognize(sheet, lang=lang, psm=6, dpi=dpi, timeout=timeout, what=what)
-    found: list[list[Word]] = [[] for _ in strips]
-    for w in words:
-        n = bisect.bisect_right(starts, w.top + w.height / 2 + gap / 2) - 1
-        if w.text.strip() and n >= 0:
-            found[n].append(w)
+    found = tesseract.recognize_strips(
+        [image for _k, _top, image in strips],
+        lang=lang,
+        dpi=dpi,
+        timeout=timeout,
+        what=what,
+        sides=False,  # a zone's bands run its whole width: the seal's edge, not paper, is there
+    )
     read: dict[int, list[list[Word]]] = {}
-    for (k, top, _image), sy, on_strip in zip(strips, starts, found, strict=True):
-        moved = [
-            dataclasses.replace(w, left=w.left + zone.x, top=w.top - sy + top) for w in on_strip
-        ]
+    for (k, top, _image), on_strip in zip(strips, found, strict=True):
+        moved = [dataclasses.replace(w, left=w.left + zone.x, top=w.top + top) for w in on_strip]
         read.setdefault(k, []).append(moved)
     return read
 
