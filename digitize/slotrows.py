@@ -6,8 +6,10 @@ number and the day were written in by hand, the page's reading has specks, look-
 or nothing in their slots, glued to ``Số:`` or ``ngày`` as often as not. These helpers find the
 rows whose slots need a second look (see :mod:`digitize.slots`), and judge whether a reading
 of a row's crop has clean digits in the slot with the printed words around them agreeing with
-the page's (the notation, the month, the year). Text is matched folded (no tone or vowel
-marks); folding keeps a text's length, so spans found in it are spans of the text.
+the page's (the notation, the month, the year). A card's number row is none of these: its
+bilingual label (``Số/No: 792104365018`` on a driving licence) has an English half where a
+notation would stand, and its value is a card's 9 to 12 digits. Text is matched folded (no
+tone or vowel marks); folding keeps a text's length, so spans found in it are spans of the text.
 """
 
 from __future__ import annotations
@@ -46,6 +48,15 @@ CROP_HEAD = re.compile(r"^\W{0,2}(?:\S{1,3}?[:;]|\S{1,3}(?:\s|$))\s*")
 _NOTATION = re.compile(
     r"[/,|]\s*((?:\d{4}\s*/\s*)?[A-Za-z][A-Za-z0-9]*(?:\s*-\s*[A-Za-z0-9]+)*)\W*$"
 )
+
+_LABEL_HALF = re.compile(r"^n(?:[^\W\d_]?[o0])?$", re.I)
+"""The English half of a card's bilingual number label (``Số/No:``, ``Số / No.:``), also as
+OCR misreads it (``Số/N0:``, ``Số/NGo:``, ``N°`` read ``N``): after the slash like a notation,
+but no Decree 30 document's."""
+
+_ID_NUMBER = re.compile(r"^\d{9,12}$")
+"""A card's number (an identity card's 9 or 12 digits, a driving licence's 12), printed after
+its label: never the few digits of a document's number written in by hand."""
 
 _DATE = re.compile(
     r"\bn[a-z]{1,2}y\s*(?P<day>.*?)\s*\bt[a-z]{1,3}ng\s*(?P<month>.*?)\s*\bn[a-z]{1,3}m\s*"
@@ -126,11 +137,31 @@ def parse_number(text: str, head: re.Pattern[str] = _NUMBER_HEAD) -> tuple[str, 
     m = _NOTATION.search(folded, found.end())
     if m is None or len(folded[found.end() : m.start()].strip()) > 12:
         return None
+    notation = re.sub(r"\s+", "", m.group(1))
+    if _label(notation, folded[m.end(1) :]):
+        return None
     a, b = found.end(), m.start()
     slot = folded[a:b]
+    if _ID_NUMBER.match(clean(slot) or ""):
+        return None
     a += len(slot) - len(slot.lstrip())
     b -= len(slot) - len(slot.rstrip())
-    return folded[a:b], re.sub(r"\s+", "", m.group(1)), (a, max(a, b))
+    return folded[a:b], notation, (a, max(a, b))
+
+
+def _label(notation: str, after: str) -> bool:
+    """Whether what :func:`parse_number` took for a notation is the English half of a card's
+    bilingual label (``Số/No:``): ``No`` as read, or a short word without groups that a colon
+    follows (a label's colon; a notation ends its row)."""
+    if _LABEL_HALF.match(notation):
+        return True
+    return ":" in after and len(notation) <= 3 and not re.search(r"[-/]", notation)
+
+
+def _id_number(words: list[Word], ids: list[int]) -> bool:
+    """Whether ``words[ids]`` hold a card's number: a run of 9 to 12 clean digits."""
+    texts = [fold(words[i].text) for i in ids]
+    return any(_ID_NUMBER.match(clean(t) or "") for t in [" ".join(texts), *texts])
 
 
 def parse_date(text: str) -> tuple[str, str, str, Span, Span] | None:
@@ -183,8 +214,8 @@ def number_row(words: list[Word], width: int, height: int) -> Row | None:
         ]
         # The row ends with its notation: the place and date may follow on the same row.
         ends = [k for k in range(1, len(ids) + 1) if parse_number(_text(words, ids[:k]))]
-        if not ends:
-            continue
+        if not ends or _id_number(words, ids[ends[-1] :]):
+            continue  # a card's number after its label, whatever the label was read as
         ids = ids[: ends[-1]]
         slot, notation, _span = parse_number(_text(words, ids)) or ("", "", (0, 0))
         head = _NUMBER_HEAD.match(fold(w.text))
