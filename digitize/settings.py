@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     link_expiry_s: int = Field(7 * 24 * 3600, description="presigned link lifetime, seconds")
 
     redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_timeout_s: float = Field(
+        5.0,
+        gt=0,
+        description="longest wait for Redis to accept a connection or answer a command, "
+        "seconds (a worker's waits for jobs are allowed on top of it)",
+    )
 
     lang: str = Field("vie", description="Tesseract languages, joined by '+'")
     ocr_timeout_s: float = Field(120.0, description="Tesseract time limit per page, seconds")

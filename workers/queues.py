@@ -29,19 +29,41 @@ KEY_PREFIX = "digitize"
 """Prefix of the project's own Redis keys (RQ keeps its ``rq:`` keys)."""
 
 CONNECT_TIMEOUT_S = 5.0
-"""How long to wait for Redis to accept a connection, in seconds."""
+"""How long to wait for Redis to accept a connection or answer a command, in seconds, when the
+caller gives no ``timeout_s`` and no settings can be read (``DIGITIZE_REDIS_TIMEOUT_S``)."""
+
+
+class RedisNotAnswering(QueueUnavailable):
+    """Something accepts connections at the Redis address but does not answer in time."""
+
+    hint = (
+        "Check that the address is a Redis server and not another service on that port, and "
+        "that it is not stuck (redis-cli -u URL ping); on a slow link raise "
+        "DIGITIZE_REDIS_TIMEOUT_S."
+    )
+
 
 _JOB_ID_RE = re.compile(r"dz_([0-9a-f]+)_([A-Za-z0-9_-]+)")
 
 
-def connect(url: str) -> redis.Redis:
+def connect(url: str, *, timeout_s: float | None = None) -> redis.Redis:
     """A Redis connection checked with a ping, or :class:`QueueUnavailable` saying what to do.
+
+    ``timeout_s`` (default ``DIGITIZE_REDIS_TIMEOUT_S``) bounds both the wait for the server to
+    accept the connection and the wait for each answer, so a server that accepts and never
+    answers is an error, not a hang. A worker, whose reads block on the queues for longer, makes
+    room for them with :func:`allow_blocking_reads`.
 
     The URL is shown without its password: it may appear in a desk's terminal.
     """
+    if timeout_s is None:
+        timeout_s = _default_timeout()
     try:
         conn = redis.Redis.from_url(
-            url, socket_connect_timeout=CONNECT_TIMEOUT_S, health_check_interval=30
+            url,
+            socket_connect_timeout=timeout_s,
+            socket_timeout=timeout_s,
+            health_check_interval=30,
         )
     except ValueError as exc:
         raise ConfigError(
@@ -51,11 +73,45 @@ def connect(url: str) -> redis.Redis:
         ) from None
     try:
         conn.ping()
+    except redis.exceptions.TimeoutError:
+        raise RedisNotAnswering(
+            f"Redis at {_safe(url)} accepted the connection but did not answer within "
+            f"{timeout_s:g} s."
+        ) from None
     except redis.exceptions.RedisError as exc:
         raise QueueUnavailable(
             f"Redis at {_safe(url)} did not answer ({type(exc).__name__})."
         ) from None
     return conn
+
+
+def allow_blocking_reads(conn: redis.Redis, longest_wait_s: float, timeout_s: float) -> None:
+    """Let ``conn`` wait ``longest_wait_s`` for an answer, plus ``timeout_s`` to spare.
+
+    A worker blocks on its queues (BLMOVE) for up to its reap interval; a read timeout shorter
+    than that would cut every wait short. A connection keeps the timeout it was opened with, so
+    the ones already open (the ping of :func:`connect`) are closed, to be reopened with the new
+    one. Never shortens a timeout (RQ's worker sets a longer one of its own).
+    """
+    kwargs = conn.connection_pool.connection_kwargs
+    current = kwargs.get("socket_timeout")
+    wanted = longest_wait_s + timeout_s
+    if current is None or current >= wanted:
+        return
+    kwargs["socket_timeout"] = wanted
+    conn.connection_pool.disconnect()
+    conn.connection_pool.reset()
+
+
+def _default_timeout() -> float:
+    from pydantic import ValidationError
+
+    from digitize.settings import get_settings
+
+    try:
+        return get_settings().redis_timeout_s
+    except ValidationError:
+        return CONNECT_TIMEOUT_S  # the command that reads the settings reports the bad value
 
 
 def _safe(url: str) -> str:

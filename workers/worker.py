@@ -25,7 +25,7 @@ from digitize.signing import unit_key
 from storage import open_store
 
 from . import jobs, recovery
-from .queues import QUEUE_NAMES, queue
+from .queues import QUEUE_NAMES, allow_blocking_reads, queue
 from .submit import check_timeouts
 
 log = logging.getLogger(__name__)
@@ -70,10 +70,14 @@ def build_worker(
     settings: Settings | None = None,
 ) -> Worker:
     """A worker listening on ``queues`` in priority order, taking up dead workers' jobs."""
+    settings = settings or get_settings()
+    # The worker blocks on its queues for up to the reap interval: the connection's read
+    # timeout (DIGITIZE_REDIS_TIMEOUT_S) must not cut that wait short.
+    allow_blocking_reads(conn, settings.worker_reap_interval_s, settings.redis_timeout_s)
     cls = recovery.DigitizeSimpleWorker if simple else recovery.DigitizeWorker
     # By name: the worker builds the queues of its own class (see workers.dequeue).
     worker = cls([queue(q, conn).name for q in queues], connection=conn)
-    worker.configure(settings or get_settings())
+    worker.configure(settings)
     return worker
 
 

@@ -84,15 +84,18 @@ def _redis(settings: Settings) -> Check:
     """Redis reached as every queue command reaches it (:func:`workers.connect`): the same URL
     handling and timeouts, so `check` cannot pass where `submit` or `worker` then fails."""
     from workers import connect
+    from workers.queues import RedisNotAnswering
 
     try:
-        connect(settings.redis_url).close()
+        connect(settings.redis_url, timeout_s=settings.redis_timeout_s).close()
         return Check(
             "redis (queues)", True, f"answers at {_safe_url(settings.redis_url)}", required=False
         )
     except DigitizeError as exc:
         bad = isinstance(exc, ConfigError)  # not a Redis URL at all
         fix = exc.hint if bad else _REDIS_FIX
+        if isinstance(exc, RedisNotAnswering):
+            fix = exc.hint  # something is there: installing Redis is not the answer
         return Check("redis (queues)", False, exc.message, fix, required=False, misconfigured=bad)
 
 
