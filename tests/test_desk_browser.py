@@ -201,6 +201,7 @@ def test_clerk_scans_a_code_uploads_sees_type_and_fields_and_corrects_one(browse
     expect(refused).to_have_attribute("data-state", "failed")
     expect(refused.locator(".error")).to_contain_text("vượt giới hạn")
     expect(refused.locator(".error")).to_contain_text("1")  # the limit itself is said
+    expect(refused.locator(".picture")).to_be_hidden()  # no page to show: no empty column
 
     card = page.locator("li.doc", has_text="giay_khai_sinh.png")
     expect(card).to_have_attribute("data-state", "done", timeout=READ_TIMEOUT_MS)
@@ -287,6 +288,16 @@ def test_a_document_whose_job_was_lost_says_so_and_what_to_do(browser, desk: Des
         card = page.locator('[data-doc="0123456789abcdef"]')
         expect(card.locator(".state")).to_have_text("Mất khỏi hàng đợi")
         expect(card.locator(".error")).to_contain_text("hãy gửi lại tệp")
+        # No picture will come: the message spans the card instead of standing beside an
+        # empty picture column.
+        picture = card.locator(".picture")
+        expect(picture).to_have_count(1)
+        expect(picture).to_be_hidden()
+        inner = card.evaluate(
+            "c => c.clientWidth - parseFloat(getComputedStyle(c).paddingLeft)"
+            " - parseFloat(getComputedStyle(c).paddingRight)"
+        )
+        assert card.locator(".error").bounding_box()["width"] >= 0.95 * inner
         context.close()
     finally:
         conn.delete(tracking.pending_key(code))

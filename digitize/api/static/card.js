@@ -22,7 +22,8 @@ function addDoc(name, docId) {
   const fields = el("div", { class: "fields-box" });
   const actions = el("div", { class: "actions" });
   const card = el("li", { class: "card doc", "aria-labelledby": `doc-h-${n}`, "data-doc": key },
-    heading, el("div", {}, thumb, pager), el("div", {}, type, error, fields, actions));
+    heading, el("div", { class: "picture" }, thumb, pager),
+    el("div", {}, type, error, fields, actions));
   document.getElementById("documents").prepend(card);
   const doc = { key, docId, name, jobId: null, record: null, page: 1, timer: null, delay: POLL_MS,
     els: { card, state, type, error, thumb, pager, fields, actions } };
