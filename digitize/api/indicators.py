@@ -124,16 +124,61 @@ def periods(
     return out
 
 
-def _reuses(doc: Doc, earlier: Iterable[Doc]) -> bool:
-    for e in earlier:
-        if e.dossier_code == doc.dossier_code or not e.done or e.created_at >= doc.created_at:
-            continue
-        if doc.sha256 and e.sha256 == doc.sha256:
-            return True
-        same_type = doc.doc_type != "unknown" and e.doc_type == doc.doc_type
-        if same_type and doc.id_number and e.id_number == doc.id_number:
-            return True
-    return False
+class _Earliest:
+    """The earliest time something was digitized, and the earliest in another dossier than
+    that first one's: enough to tell whether any dossier but a given one had it before."""
+
+    __slots__ = ("at", "dossier", "other_at")
+
+    def __init__(self) -> None:
+        self.at: datetime | None = None
+        self.dossier: str | None = None
+        self.other_at: datetime | None = None
+
+    def add(self, at: datetime, dossier: str) -> None:
+        if self.at is None:
+            self.at, self.dossier = at, dossier
+        elif dossier == self.dossier:
+            self.at = min(self.at, at)
+        elif at < self.at:
+            # The old first becomes the earliest of another dossier than the new first's.
+            self.other_at, self.at, self.dossier = self.at, at, dossier
+        elif self.other_at is None or at < self.other_at:
+            self.other_at = at
+
+    def before_outside(self, at: datetime, dossier: str) -> bool:
+        """Whether a dossier other than ``dossier`` had it strictly before ``at``."""
+        first = self.other_at if dossier == self.dossier else self.at
+        return first is not None and first < at
+
+
+class ReuseIndex:
+    """Earlier digitized documents by original bytes and by (type, ID number), built once so
+    that each question is a look-up, not a pass over every document."""
+
+    def __init__(self, docs: Iterable[Doc]) -> None:
+        self._by_sha: dict[str, _Earliest] = defaultdict(_Earliest)
+        self._by_id: dict[tuple[str, str], _Earliest] = defaultdict(_Earliest)
+        for e in docs:
+            if not e.done:
+                continue
+            if e.sha256:
+                self._by_sha[e.sha256].add(e.created_at, e.dossier_code)
+            if e.id_number and e.doc_type != "unknown":
+                self._by_id[(e.doc_type, e.id_number)].add(e.created_at, e.dossier_code)
+
+    def reuses(self, doc: Doc) -> bool:
+        """Whether ``doc``'s original bytes, or its type and ID number, were digitized earlier
+        (a record created before it) in another dossier."""
+        if doc.sha256:
+            seen = self._by_sha.get(doc.sha256)
+            if seen is not None and seen.before_outside(doc.created_at, doc.dossier_code):
+                return True
+        if doc.doc_type != "unknown" and doc.id_number:
+            seen = self._by_id.get((doc.doc_type, doc.id_number))
+            if seen is not None and seen.before_outside(doc.created_at, doc.dossier_code):
+                return True
+        return False
 
 
 def _share(n: int, of: int) -> float | None:
@@ -153,6 +198,7 @@ def digitization_row(
         if (start is None or d.received >= start) and (end is None or d.received <= end):
             by_dossier[d.dossier_code].append(d)
     received = len(by_dossier)
+    index = ReuseIndex(docs)
     comps = results = both = reusing = read = corrected = 0
     for dossier_docs in by_dossier.values():
         components = [d for d in dossier_docs if d.role == "component"]
@@ -161,7 +207,7 @@ def digitization_row(
         comps += comp_ok
         results += result_ok
         both += comp_ok and result_ok
-        reusing += any(_reuses(d, docs) for d in components)
+        reusing += any(index.reuses(d) for d in components)
         read += sum(d.fields_read for d in dossier_docs)
         corrected += sum(len(d.fields_corrected) for d in dossier_docs)
     share = _share(both, received)
