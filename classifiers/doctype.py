@@ -145,12 +145,26 @@ def _prefix_pattern(prefix: str) -> re.Pattern[str]:
     return re.compile("^" + "".join(parts) + r"(\s|$)")
 
 
+_ADDRESSEE = re.compile(r"^k[il1|!]nh\s*g[uo]i\b")
+"""``Kính gửi`` (also ``Kính gởi``) opening a line, folded, as OCR also reads it (``Klnh``)."""
+
+ADDRESSEE_ALONE = 0.5
+"""Evidence of a type without a title from its addressee line alone (``Kính gửi:`` in the top
+part of the first page) when neither its subject prefix nor a number line was read: a phone
+photo of a letter whose header came out garbled still reads ``Kính gửi``. As sure as a guess
+can be: the answer, never more (``UNKNOWN_BELOW``), so the type is flagged for review. Other
+kinds that address someone print their title above it, which then outweighs this."""
+
+
 def _subject_type_evidence(lines: list[Line], prefix: str) -> float:
-    """A type without a title (official letter): its subject prefix under a number line."""
+    """A type without a title (official letter): its subject prefix under a number line, or,
+    with neither read, a line addressing someone."""
     first = [ln for ln in lines if ln.page == lines[0].page and ln.y <= TITLE_REGION]
     pattern = _prefix_pattern(prefix)
     subject = any(pattern.match(ln.key) for ln in first)
     number = any(_NUMBER_LINE.match(ln.key) for ln in first)
+    if not subject and not number:
+        return ADDRESSEE_ALONE * any(_ADDRESSEE.match(ln.key) for ln in first)
     return 0.6 * subject + 0.3 * number
 
 

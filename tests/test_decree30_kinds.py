@@ -117,6 +117,31 @@ def test_an_official_letter_whose_small_v_was_misread_keeps_its_type_and_subject
     assert found["subject"]["value"] == "V/v trả lời đơn của ông (bà)"
 
 
+GARBLED_HEADER = [
+    ("LAN ,", 330, 200),
+    ("HUY V TÂN ĐH,", 330, 270),
+    ("CỘNG ĐA XÃ HỘI €1: NHA VI NAM", 1200, 200),
+    ("Độc lập - Eự do - Hạnh phú", 1350, 270),
+    ("lĩnh tia, nưây { thâm 4 năm 2020", 1250, 380),
+]
+"""A phone photo's header as OCR read it: no number, no "V/v", no title."""
+
+
+@pytest.mark.parametrize("addressee", ["Kính gửi: Chủ tịch UBND các xã", "Klnh gởi: Chủ tịch"])
+def test_a_letter_whose_header_is_garbled_is_known_by_its_addressee_and_flagged(addressee):
+    rows = [*GARBLED_HEADER, (addressee, 800, 700), ("Căn cứ tình hình thực tế", 300, 800)]
+    out = classify([page(rows)])
+    assert out.document_type["code"] == "official_letter"
+    assert 0.5 <= out.document_type["confidence"] < 0.6  # a guess, said to be one
+
+
+def test_an_addressee_line_outweighs_no_title_and_counts_only_near_the_top():
+    rows = [*GARBLED_HEADER, ("TỜ TRÌNH", 1040, 560), ("Kính gửi: Hội đồng nhân dân tỉnh", 800, 700)]
+    assert fields(rows)[0] == "submission"
+    rows = [*GARBLED_HEADER, ("Kính gửi: Hội đồng nhân dân tỉnh", 800, 2600)]  # low on the page
+    assert fields(rows)[0] != "official_letter"
+
+
 def test_an_organ_line_is_never_the_title_and_an_eth_read_twice_is_one_letter():
     """ "PHƯỜNG AN PHÚ" folds to the letters of "PHƯƠNG ÁN" (a scheme's title), but it stands
     in the organ block above the number; "QĐÐ" is "QĐ" with its Đ read twice."""
