@@ -13,9 +13,15 @@ below :data:`MAX_CONF` and another spelling wins by a margin that grows with tha
 alone, and never when the word as read makes a phrase itself. A capitalised word may be a name,
 where a rare spelling is right, so it changes only for a phrase, and one that writes the new
 spelling with a capital too when either spelling is a personal-name syllable; only a word in
-capitals that is no known syllable at all ("THUẺ") may change on frequency alone. Digits and words
+capitals that is no known syllable at all ("THUẺ") may change on frequency alone. A word in
+capitals that is no name syllable, nor the word naming a unit ("PHƯỜNG"), pairs with its unsure
+neighbours as lower case does, so two misread words of a heading put each other right
+("I.KÉT QUÁ" is "I.KẾT QUẢ"; a list marker glued to a word is not part of it). Digits and words
 with inner punctuation are never touched; case and the punctuation around a word are kept; the
 output is NFC.
+
+The colon of "Kính gửi:" and "Nơi nhận:" at the start of a line, read as another mark, is put
+back (:data:`COLON_FORMULAS`).
 
 Two misreadings that are not of marks are put right the same way. The stroke of đ is a letter
 that Tesseract now and then adds or loses ("bù địp nghỉ" for "bù dịp nghỉ"): spellings with the
@@ -70,7 +76,9 @@ ACRONYM_LEN = 4
 """Fewest letters of an abbreviation a misread one is matched to, and of the word read: among
 shorter ones one letter makes another real abbreviation too often (BCH, BGH, BTC, BCT)."""
 
-_SPLIT = re.compile(r"^(\W*)(.*?)(\W*)$")
+_SPLIT = re.compile(r"^(\W*(?:(?:[IVX]{1,4}|\d{1,2})[.)](?=[^\W\d_]))?\W*)(.*?)(\W*)$")
+"""Leading punctuation (with a list marker glued to the word: "I.KÉT" is "I." and "KÉT"), the
+word, trailing punctuation."""
 
 
 class Side(NamedTuple):
@@ -206,7 +214,14 @@ def _candidate(
     read = read or ""
     title = capital and not (core.isupper() and len(core) > 1)
     # A capitalised real syllable may be a name: its neighbours count only as they were read.
-    strict = capital and known
+    # A word in capitals that is no name syllable ("KÉT QUÁ" in a heading) is no name: its
+    # unsure neighbours pair in any spelling of their letters, as in lower case.
+    # The word naming a unit before its name ("PHƯỜNG AN PHÚ") stays strict: the name after it
+    # would otherwise pair in another spelling ("PHƯƠNG ÁN").
+    plain_caps = (
+        core.isupper() and len(core) > 1 and read not in m.names and read not in _unit_words()
+    )
+    strict = capital and known and not plain_caps
     named = title and read in m.names
     read_ev = evidence(m, read, own, left, right, title=named, strict=strict) if known else 0.0
     if read_ev > 0:
@@ -248,6 +263,15 @@ def _candidate(
     if gain < needed + CONF_WEIGHT * math.log(sure / (1.0 - sure)):
         return None
     return recase(m.spelling[best], core)
+
+
+UNIT_WORDS = "tỉnh thành phố huyện quận thị xã phường trấn đặc khu"
+"""The words that name an administrative unit before its name (docs: the units of 2025)."""
+
+
+@lru_cache(maxsize=1)
+def _unit_words() -> frozenset[str]:
+    return frozenset(form(w) for w in UNIT_WORDS.split())
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -349,6 +373,43 @@ def _fixed_lines(out: list[Word], changes: list[Change]) -> None:
                         out[i] = replace(out[i], text=lead + new + trail)
 
 
+COLON_FORMULAS = ("kinh gui", "kinh goi", "noi nhan")
+"""Decree 30 formulas that open a line and end with a colon: the addressee ("Kính gửi:", also
+"Kính gởi:") and the recipients' list ("Nơi nhận:"). A colon read as a stop, comma or
+semicolon after them ("Kính gửi. Thuế tỉnh", "Kính gửi . Hội đồng") is a colon."""
+
+_MISREAD_COLON = frozenset(".,;·")
+
+
+def _formula_colons(out: list[Word], changes: list[Change]) -> None:
+    """The colon after a line-opening formula (:data:`COLON_FORMULAS`) put back where OCR read
+    another mark; the colon's spacing is kept as read."""
+    starts: dict[tuple[int, int, int], list[int]] = {}
+    for i, w in enumerate(out):
+        ids = starts.setdefault((w.block, w.par, w.line), [])
+        if len(ids) < 3:
+            ids.append(i)
+    for ids in starts.values():
+        if len(ids) < 2:
+            continue
+        first, second = (_split(out[i].text) for i in ids[:2])
+        if first[0] or first[2] or not first[1][:1].isupper():
+            continue
+        if f"{_plain(first[1])} {_plain(second[1])}" not in COLON_FORMULAS:
+            continue
+        at, trail = ids[1], second[2]
+        if not trail and len(ids) > 2 and out[ids[2]].text in _MISREAD_COLON:
+            at, trail = ids[2], out[ids[2]].text  # "Kính gửi . Hội đồng"
+            if trail in _MISREAD_COLON:
+                changes.append(Change(at, out[at].text, ":"))
+                out[at] = replace(out[at], text=":")
+            continue
+        if trail and trail in _MISREAD_COLON:
+            text = out[at].text[: -len(trail)] + ":"
+            changes.append(Change(at, out[at].text, text))
+            out[at] = replace(out[at], text=text)
+
+
 def correct(words: list[Word], *, m: lm.Model | None = None) -> tuple[list[Word], list[Change]]:
     """The words with misread marks put right (all in NFC), and what was changed.
 
@@ -369,6 +430,7 @@ def correct(words: list[Word], *, m: lm.Model | None = None) -> tuple[list[Word]
     todo = [i for i, w in enumerate(words) if w.conf < MAX_CONF and parts[i][1].isalpha()]
     if not todo:
         _fixed_lines(out, changes)
+        _formula_colons(out, changes)
         return out, changes
     m = m or model()
     alone = _left_alone(m, parts, lines)
@@ -391,6 +453,7 @@ def correct(words: list[Word], *, m: lm.Model | None = None) -> tuple[list[Word]
             break
         todo = [i for i in todo if i - 1 in changed or i + 1 in changed]
     _fixed_lines(out, changes)
+    _formula_colons(out, changes)
     changes.sort(key=lambda c: c.index)
     return out, changes
 

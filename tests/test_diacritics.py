@@ -157,6 +157,46 @@ def test_right_words_without_a_phrase_stay(text: str) -> None:
     assert corrected(text, conf=0.5) == text
 
 
+@pytest.mark.parametrize(
+    ("read", "right"),
+    [
+        ("I.KÉT QUÁ THỰC HIỆN", "I.KẾT QUẢ THỰC HIỆN"),
+        ("II. KÉT QUÁ", "II. KẾT QUẢ"),
+        ("UBND TĨNH TUYẾN QUANG", "UBND TỈNH TUYÊN QUANG"),
+    ],
+)
+def test_words_in_capitals_that_are_no_names_pair_like_lower_case(read: str, right: str) -> None:
+    """A heading in capitals with two misread words next to each other: each is weighed with
+    the other in any spelling of its letters, as in lower case, and a list marker glued to the
+    first ("I.") is no part of the word."""
+    assert corrected(read, conf=0.8) == right
+
+
+@pytest.mark.parametrize("name", ["PHƯỜNG AN PHÚ", "XÃ AN PHÚ", "PHƯỜNG AN HÒA", "NGUYỄN VĂN AN"])
+def test_a_unit_and_its_name_in_capitals_stay(name: str) -> None:
+    """ "PHƯỜNG AN" is no "PHƯƠNG ÁN": the word naming a unit keeps its neighbours as read."""
+    assert corrected(name, conf=0.8) == name
+
+
+@pytest.mark.parametrize(
+    ("read", "right"),
+    [
+        ("Kính gửi. Thuế tỉnh Ninh Bình.", "Kính gửi: Thuế tỉnh Ninh Bình."),
+        ("Kính gửi . Hội đồng nhân dân tỉnh", "Kính gửi : Hội đồng nhân dân tỉnh"),
+        ("Kính gởi, CÔNG TY CP", "Kính gởi: CÔNG TY CP"),
+        ("Nơi nhận;", "Nơi nhận:"),
+        ("Kính gửi: Sở Tư pháp", "Kính gửi: Sở Tư pháp"),
+        ("Kính gửi Sở Tư pháp", "Kính gửi Sở Tư pháp"),
+        ("kính gửi. Tiếp theo", "kính gửi. Tiếp theo"),
+        ("và nơi nhận, ghi rõ", "và nơi nhận, ghi rõ"),
+    ],
+)
+def test_the_colon_of_a_line_opening_formula_is_put_back(read: str, right: str) -> None:
+    """ "Kính gửi:" and "Nơi nhận:" open their lines with a colon: a stop, comma or semicolon
+    read there is the colon, even on a line read surely; elsewhere nothing changes."""
+    assert corrected(read, conf=0.98) == right
+
+
 def test_case_punctuation_and_digits_are_kept() -> None:
     words = line("(QUYÉT ĐỊNH số 12/QĐ-UBND) xăng dâu, 2023", conf=0.4)
     out, changes = diacritics.correct(words)
