@@ -49,7 +49,11 @@ def _left_of_national_title(ln: Line) -> Line:
     return ln
 
 
-_ORGAN_SPECK = re.compile(r"(?<=[^\W\d_a-zà-ỹđ])(?:\s*[:;.]\s*|-)(?=[^\W\d_a-zà-ỹđ])")
+_ORGAN_SPECK = re.compile(
+    r"(?<=[^\W\d_a-zà-ỹđ])(?:\s*[:;.]\s*|-|\s+[_~'`\"•·,|]+\s+)(?=[^\W\d_a-zà-ỹđ])"
+)
+"""Punctuation between two words in capitals of an organ's name: a colon, a glued hyphen, or a
+mark standing alone ("NHÂN DÂN _ TỐI CAO")."""
 _NOTATION_TAIL = re.compile(r"\s*/\s*[A-ZĐ].*$")
 """A notation ("/UBND-KGVX") the organ's line ran into where the number was left blank."""
 

@@ -28,8 +28,9 @@ HEADER_BOTTOM = 0.35
 
 MAX_NUMBER_SLOT = 12
 """Characters between "Số:" and the notation: a number, a blank for the pen, specks."""
-_NUMBER_HEAD = re.compile(r"^\W{0,2}(?:luat\s+)?s[o0](?=[\W\d_]|$)")
-"""``Số`` (folded) at the start of a line, also glued to what follows (``Số:11``)."""
+_NUMBER_HEAD = re.compile(r"^\W{0,2}(?:luat\s+)?s[o0](?:[a-z](?=\s?\d|[^\w\s]))?(?=[\W\d_]|$)")
+"""``Số`` (folded) at the start of a line, also glued to what follows (``Số:11``), its colon
+also read as a letter before a mark or a digit (``Sốz-68/QĐ-VKSTC``)."""
 _GAZETTE = re.compile(r"^\W{0,2}cong bao\b")
 """The Official Gazette's running header (``CÔNG BÁO/Số 677 + 678/Ngày 24-4-2023``)."""
 _NOTATION = re.compile(
@@ -207,9 +208,15 @@ def read_issue_date(first: list[Line]) -> FieldValue | None:
     text, words = found
     m = _DATE_SLOTS.search(text)
     assert m is not None
+    month_slot, year_slot = m.group("month"), m.group("year")
+    floated = not month_slot.strip() and re.match(r"(\d{1,2})\s+(\d{4})\b", text[m.start("year") :])
+    if floated:
+        # The month written in by hand stood lower than the print: OCR put it after "năm"
+        # ("tháng năm 7 2019").
+        month_slot, year_slot = floated.group(1), floated.group(2)
     day, day_guess = _digits(m.group("day"))
-    month, month_guess = _digits(m.group("month"))
-    year, year_guess = _digits(m.group("year"))
+    month, month_guess = _digits(month_slot)
+    year, year_guess = _digits(year_slot)
     if year is not None and len(year) > 4:
         year = year[:4]
     digit_words = [w for w in words if re.search(r"\d", w.text)] or list(words)
@@ -222,7 +229,7 @@ def read_issue_date(first: list[Line]) -> FieldValue | None:
     tall = _taller(list(words), m.group("day"), year_height) or _taller(
         list(words), m.group("month"), year_height
     )
-    if day_guess or month_guess or year_guess or glued or tall or _reread(words):
+    if day_guess or month_guess or year_guess or glued or tall or floated or _reread(words):
         flags.append(Flag("date_handwritten"))
     d, mo, y = int(day), int(month), int(year)
     if len(day) < 2 or (len(month) < 2 and mo <= 2):

@@ -142,6 +142,31 @@ def test_an_addressee_line_outweighs_no_title_and_counts_only_near_the_top():
     assert fields(rows)[0] != "official_letter"
 
 
+def test_a_header_with_a_pen_month_below_the_print_a_glued_colon_and_a_lone_speck():
+    """A real decision's header as read: the handwritten month stood lower than the print and
+    came after "năm", the colon after "Số" was read as a letter glued to the pen's number, and
+    a mark stands alone between the organ's words."""
+    rows = [
+        ("VIỆN KIỂM SÁT NHÂN DÂN _", 330, 200),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1200, 200),
+        ("TỐI CAO", 420, 270),
+        ("Độc lập - Tự do - Hạnh phúc", 1350, 270),
+        ("Sốz-68/QĐ-VKSTC", 330, 380),
+        ("Hà Nội, ngày 08 tháng năm 7 2019", 1250, 380),
+        ("QUYẾT ĐỊNH", 1040, 560),
+        ("Ban hành Quy định về quy trình kiểm sát", 820, 630),
+        *SIGNATURE,
+    ]
+    got, found = fields(rows)
+    assert got == "decision"
+    assert found["issue_date"]["value"] == "2019-07-08"
+    assert "date_handwritten" in found["issue_date"]["review_reasons"]
+    assert found["issuer"]["value"] == "VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO"
+    assert found["issuer"]["needs_review"]
+    number = found["document_number"]
+    assert number["value"] is None and "number_unreadable" in number["review_reasons"]
+
+
 def test_an_organ_line_is_never_the_title_and_an_eth_read_twice_is_one_letter():
     """ "PHƯỜNG AN PHÚ" folds to the letters of "PHƯƠNG ÁN" (a scheme's title), but it stands
     in the organ block above the number; "QĐÐ" is "QĐ" with its Đ read twice."""
