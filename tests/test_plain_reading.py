@@ -119,3 +119,33 @@ def test_real_low_resolution_images_read_no_worse_than_raw(evaldata, tmp_path, n
     ours, theirs = _line_edits(entry["lines"], read.result.text), _line_edits(entry["lines"], raw)
     assert ours <= theirs, (ours, theirs)
     assert read.result.quality["ocr_image"] in ("plain", "cleaned")
+
+
+def _line(texts: list[str], conf: float, top: int = 100) -> list:
+    from digitize.models import Word
+
+    return [Word(t, 60 * i, top, 50, 30, conf, 1, 1, 1) for i, t in enumerate(texts)]
+
+
+def test_noise_read_from_dotted_lines_does_not_win_the_page_for_its_confidence_mass():
+    """The plain page of a form photo keeps the dotted lines cleanup took away; read as letters
+    and digits at middling confidence they add mass, not well-formed words."""
+    from digitize.models import confidence_mass
+    from digitize.plainreading import reading_score
+
+    right = _line("Ngày, tháng, năm sinh: 04/12/2017".split(), 0.93)
+    right += _line("Họ và tên người mẹ: NGUYỄN MAI KHÁNH THẢO".split(), 0.92, top=160)
+    noisy = _line("Ngày, tháng, năm sinh: 04/12/2017".split(), 0.93)
+    noisy += _line("Họ và tên người mẹ: NGUYÊN MAI KHÁNH THẢO".split(), 0.92, top=160)
+    # Dotted lines read as noise, at the middling confidence Tesseract gives it.
+    noisy += _line("5151511115111 nu nu n2 eo 6 —¬e .......... 20c có TH ng".split(), 0.5, 220)
+    assert confidence_mass(noisy) > confidence_mass(right)  # what used to decide
+    assert reading_score(right) > reading_score(noisy)
+
+
+def test_a_reading_with_more_well_formed_words_wins():
+    from digitize.plainreading import reading_score
+
+    broken = _line(["Ủy", "ban", "nhân", "dân", "xã", "Cẩm", "B#nh", "huyện", "Cẩm", "XuyềN"], 0.7)
+    whole = _line(["Ủy", "ban", "nhân", "dân", "xã", "Cẩm", "Bình", "huyện", "Cẩm", "Xuyên"], 0.9)
+    assert reading_score(whole) > reading_score(broken)
