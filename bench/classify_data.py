@@ -77,6 +77,7 @@ def read_spec(spec: PageSpec) -> dict[str, Any]:
                 "source": result.source,
                 "quality": result.quality,
                 "words": [w.to_dict() for w in result.words],
+                "codes": list(result.codes),
             }
         )
     return {
@@ -115,6 +116,7 @@ def page_results(entry: dict[str, Any]) -> list[Any]:
             p["text"],
             p["source"],
             p["quality"],
+            list(p.get("codes", [])),
         )
         for p in entry["pages"]
     ]
