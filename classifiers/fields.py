@@ -329,19 +329,26 @@ def _unlabelled(lines: list[Line], spec: FieldSpec) -> FieldValue | None:
     return None
 
 
+_OLD_CARD = "chung minh nhan dan"
+"""The old identity card's title, folded."""
+
+
 def _lone_id(lines: list[Line]) -> FieldValue | None:
     """The one personal ID printed on the page when its label was not read.
 
     On a small or damaged card the label is often garbled while the big ID digits read well. A
     12-digit word with a valid province code and century digit is taken when it is the only
     one on the page (so it cannot be a parent's or a spouse's ID); without its label it always
-    goes to a clerk.
+    goes to a clerk. On the old card (CHỨNG MINH NHÂN DÂN) the ID has 9 digits, printed in red
+    after "Số", where a reading of the red print can leave it on a line of its own.
     """
+    old_card = any(_OLD_CARD in fold(line.text) for line in lines)
+    wanted = re.compile(r"\d{12}|\d{9}" if old_card else r"\d{12}")
     seen: dict[str, Word] = {}
     for line in lines:
         for w in line.words:
             digits = re.sub(r"\W", "", w.text)
-            if re.fullmatch(r"\d{12}", digits):
+            if wanted.fullmatch(digits):
                 value, flags = validate("id_number", digits)
                 if value and not flags:
                     seen.setdefault(value, w)

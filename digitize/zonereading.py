@@ -50,6 +50,11 @@ read as scraps."""
 
 SURE = 0.8
 
+EDGE_CUT = 0.3
+"""A word reaching this many text heights past a side of the zone is cut by it: the line is
+left to the page's reading, whose word is whole (a card's red number beside the portrait's
+seal read "Số 32114" from its strip)."""
+
 
 def letter_score(words: list[Word]) -> float:
     """Letters read, each weighted by its word's confidence."""
@@ -100,7 +105,11 @@ def _bands(words: list[Word], zone: Zone, text_h: float) -> list[tuple[int, int,
         else:
             bands.append([top, bottom])
     out = []
+    edge = EDGE_CUT * text_h
     for top, bottom in bands:
+        on_band = [w for w in words if on_line(w, top, bottom, BAND_OVERLAP)]
+        if any(w.left < x - edge and w.right > x + edge for w in on_band for x in (x0, x1)):
+            continue  # the zone's side cuts a word of this line: its strip would read a piece
         ids = [i for i in inside if on_line(words[i], top, bottom, BAND_OVERLAP)]
         out.append((top, bottom, ids))
     return out

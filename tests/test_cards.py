@@ -190,6 +190,16 @@ def test_mrz_row_with_a_speck_or_without_its_first_row():
     assert parse_td1(["O9805183M3805182VNM<<<<<<<<<<<G"]) is None  # a broken check digit
 
 
+def test_mrz_second_row_that_lost_its_first_digit_at_the_edge():
+    """ "ö307266F4..." for "8307266F4...": the sex stands where the birth date's check digit
+    should; the one digit that makes that check verify (with the expiry's) is put back."""
+    rows = ["IDWVNM186350855090092163086509<<<", "307266F4307268VNM<<<<<<<<<<<09"]
+    data = parse_td1(rows)
+    assert data is not None and data.id_number is None  # the first row reads no valid number
+    assert (data.date_of_birth, data.sex, data.expiry_date) == ("1983-07-26", "Nữ", "2043-07-26")
+    assert parse_td1(["307266F4307269VNM<<<<<<<<<<<09"]) is None  # the expiry's check fails
+
+
 def test_generated_mrz_carries_valid_check_digits():
     person = random_person(random.Random(3))
     expiry = person.date_of_birth.replace(year=person.date_of_birth.year + 40)
@@ -282,6 +292,16 @@ def test_old_laminated_card_photo_is_a_citizen_id():
     assert out.document_type["code"] == "citizen_id"
     for name in ("id_number", "full_name", "date_of_birth", "place_of_residence"):
         assert out.fields[name]["value"] == card.fields[name], name
+
+
+@pytest.mark.parametrize("seed", [26, 27, 31])
+def test_old_card_print_beside_the_portraits_seal_is_read_whole(seed):
+    """The old card's red number and its name run past the small seal on the portrait: the
+    seal zone's strips would cut them ("Số 32114"), so those lines keep the page's reading."""
+    card, _data, pages, out = _read("old_front", seed)
+    for name in ("id_number", "full_name", "date_of_birth"):
+        assert out.fields[name]["value"] == card.fields[name], name
+    assert pages[0].text.count(card.fields["id_number"]) == 1
 
 
 def test_driving_licence_photo_with_bilingual_labels():
