@@ -21,6 +21,7 @@ from classifiers.names import (
     check_name,
     doubtful_marks,
     is_surname,
+    name_starts_with_middle_name,
     one_letter_off,
     surname_respelled,
 )
@@ -325,6 +326,8 @@ def _signer_line(first: list[Line], ln: Line, repaired: bool = False) -> FieldVa
         flags.append(Flag("name_marks_doubtful"))
     if repaired:
         flags.append(Flag("signer_line_repaired"))
+    if cut := name_starts_with_middle_name(value, None):
+        flags.append(cut)
     centre = _title_centre(first, ln)
     mid = (min(w.left for w in words) + max(w.right for w in words)) / 2
     # No authority's lines read above it: nothing vouches that this is the whole name.

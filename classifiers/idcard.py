@@ -15,7 +15,7 @@ import re
 
 from classifiers.catalogue import DocType
 from classifiers.lines import Line
-from classifiers.names import is_surname, one_letter_off
+from classifiers.names import is_surname, name_starts_with_middle_name, one_letter_off
 from classifiers.policy import rated
 from classifiers.qr import confirm_with_code
 from classifiers.review import FieldValue, Flag
@@ -106,7 +106,10 @@ def read_officer(lines: list[Line]) -> FieldValue | None:
                 names[0] = fixed
                 flags.append(Flag("signer_line_repaired"))
         if _is_name(names):
-            return rated(" ".join(names), "name", words, flags=flags)
+            value = " ".join(names)
+            if cut := name_starts_with_middle_name(value, None):
+                flags.append(cut)
+            return rated(value, "name", words, flags=flags)
     return None
 
 

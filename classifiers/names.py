@@ -283,6 +283,15 @@ def name_ends_with_middle_name(value: str, reading: Reading) -> Flag | None:
     return None
 
 
+def name_starts_with_middle_name(value: str, reading: Reading | None) -> Flag | None:
+    """ "Văn Khánh" for "Trần Văn Khánh": a name opening with a middle name (Văn, Thị...) lost
+    its surname to a signature or a seal. Văn is a surname too, now and then: a clerk looks."""
+    words = value.split()
+    if len(words) >= 2 and tone_key(words[0]) in _MIDDLE_ONLY:
+        return Flag("name_starts_with_middle_name")
+    return None
+
+
 def name_marks_doubtful(value: str, reading: Reading) -> Flag | None:
     """An ambiguous syllable read unsure (see :func:`doubtful_marks`)."""
     words = [(w.text, w.conf) for w in reading.words]
@@ -301,6 +310,7 @@ NAME_CHECKS: tuple[Check, ...] = (
     name_marks_unknown,
     name_not_a_syllable,
     name_ends_with_middle_name,
+    name_starts_with_middle_name,
     name_marks_doubtful,
 )
 """The checks of a personal name (registered in ``classifiers.rules.CHECKS``)."""
@@ -313,7 +323,8 @@ def check_name(value: str) -> tuple[str, bool]:
         return value, False
     fixed, repairs = respell_name(value)
     reading = Reading(value, printed=value)
-    failed = any(check(fixed, reading) for check in NAME_CHECKS[:-1])
+    checks = (c for c in NAME_CHECKS[:-1] if c is not name_starts_with_middle_name)
+    failed = any(check(fixed, reading) for check in checks)
     return fixed, not repairs and not failed
 
 

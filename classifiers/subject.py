@@ -48,13 +48,17 @@ title's: a stamp or a seal hides its start (real lines sit within 0.02)."""
 
 
 def _text_flags(value: str) -> list[Flag]:
-    """What a printed subject never holds: specks read as a dot or a glued mark, a line read
-    twice, a torn-off mark."""
+    """What a printed subject never holds: specks read as a dot, a glued mark or a hyphen
+    between two words in lower case, a line read twice, a torn-off mark."""
     flags = []
     if re.search(r"\w\.\w|[a-zà-ỹđ]\.\s", value):
         flags.append(Flag("dot_inside_word"))
     if re.search(r"(?<!\S)[.,;:'`‘’]+\w", value):
         flags.append(Flag("punctuation_glued_to_word"))
+    if re.search(r"[a-zà-ỹđ]-[a-zà-ỹđ]", value):
+        # "công bố-danh mục": a speck between two words in lower case ("Bà Rịa-Vũng Tàu"
+        # joins names, in capitals).
+        flags.append(Flag("hyphen_between_letters"))
     if re.search(r"(?<!\w)(\w+)\s+\1(?!\w)", value, re.IGNORECASE):
         flags.append(Flag("word_said_twice"))
     if re.search(r"[\u02b0-\u02ff]", value):

@@ -343,6 +343,19 @@ def test_a_subject_line_a_stamp_pushed_off_centre_is_flagged():
     assert "subject_line_hidden" in subject["review_reasons"]
 
 
+@pytest.mark.parametrize(
+    ("line", "flagged"),
+    [
+        ("Về việc công bố-danh mục thủ tục hành chính", True),  # a speck read as a hyphen
+        ("Về việc sáp nhập tỉnh Bà Rịa-Vũng Tàu", False),  # a hyphen joining names
+    ],
+)
+def test_a_hyphen_between_two_lower_case_words_of_a_subject_is_flagged(line, flagged):
+    rows = [*header("Số: 46/QĐ-UBND"), ("QUYẾT ĐỊNH", 1040, 560), (line, 700, 630)]
+    subject = fields(rows)[1]["subject"]
+    assert ("hyphen_between_letters" in subject["review_reasons"]) is flagged
+
+
 def test_a_subject_whose_first_line_was_lost_is_flagged():
     rows = [*header("Số: 23/BC-UBND"), ("BÁO CÁO", 1080, 560)]
     rows += [("cải cách thủ tục hành chính tháng 01/2025", 800, 630)]

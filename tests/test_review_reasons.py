@@ -263,6 +263,10 @@ CASES: dict[str, Case] = {
     ),
     "name_not_a_syllable": (lambda: v("name", "Lê Văn Jinh"), lambda: v("name", "Lê Văn Minh")),
     "name_ends_with_middle_name": (lambda: v("name", "LÊ ĐÌNH"), lambda: v("name", "LÊ ĐÌNH HẢI")),
+    "name_starts_with_middle_name": (
+        lambda: v("name", "Văn Khánh"),
+        lambda: v("name", "Trần Văn Khánh"),
+    ),
     "name_marks_doubtful": (lambda: unsure_name(0.84), lambda: unsure_name(0.95)),
     "date_not_zero_padded": (lambda: v("date", "12/1/1961"), lambda: v("date", "12/01/1961")),
     "date_slash_misread": (lambda: v("date", "29I12I1994"), lambda: v("date", "29/12/1994")),
