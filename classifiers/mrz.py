@@ -108,10 +108,10 @@ def _dates_verify(row: str) -> bool:
 
 def _aligned(row: str) -> str:
     """A row longer than 30 characters (a speck of the card's edge read as a character) cut
-    to the 30 whose check digits verify, when some do; a second row one character short, its
-    first digit lost at the card's edge ("ö307266F4..." read for "8307266F4...": the sex
-    stands where the check digit should), with the one digit that makes the birth date's check digit verify (its weight, 7, is prime to 10:
-    exactly one does), when the expiry's verifies too."""
+    to the 30 whose check digits verify, when some do. A second row whose first digit was
+    lost at the card's edge ("ö307266F4..." read for "8307266F4...": the sex stands where the
+    check digit should) gets back the one digit that makes the birth date's check verify (its
+    weight, 7, is prime to 10: exactly one does), when the expiry's verifies too."""
     if 28 <= len(row) <= 30 and row[6:7] in ("M", "F") and row[7:8].isdigit():
         found = [d + row for d in "0123456789" if _dates_verify(d + row)]
         if len(found) == 1:

@@ -40,7 +40,6 @@ nothing from a second reading but its time (tuning pages: the same recall, 1.6 t
 seconds), while a page that cleanup broke reads far lower (a phone photo: 0.37)."""
 
 
-
 LOW_RES_SCALE = 2.0
 """Enlargement from which a page counts as a low-resolution picture (under about 150 dpi: web
 images, small renders): its cleaned reading is kept only when its confidence mass beats the

@@ -136,7 +136,8 @@ def test_a_letter_whose_header_is_garbled_is_known_by_its_addressee_and_flagged(
 
 
 def test_an_addressee_line_outweighs_no_title_and_counts_only_near_the_top():
-    rows = [*GARBLED_HEADER, ("TỜ TRÌNH", 1040, 560), ("Kính gửi: Hội đồng nhân dân tỉnh", 800, 700)]
+    addressee = ("Kính gửi: Hội đồng nhân dân tỉnh", 800, 700)
+    rows = [*GARBLED_HEADER, ("TỜ TRÌNH", 1040, 560), addressee]
     assert fields(rows)[0] == "submission"
     rows = [*GARBLED_HEADER, ("Kính gửi: Hội đồng nhân dân tỉnh", 800, 2600)]  # low on the page
     assert fields(rows)[0] != "official_letter"

@@ -121,10 +121,11 @@ def test_real_low_resolution_images_read_no_worse_than_raw(evaldata, tmp_path, n
     assert read.result.quality["ocr_image"] in ("plain", "cleaned")
 
 
-def _line(texts: list[str], conf: float, top: int = 100) -> list:
+def _line(texts: str | list[str], conf: float, top: int = 100) -> list:
     from digitize.models import Word
 
-    return [Word(t, 60 * i, top, 50, 30, conf, 1, 1, 1) for i, t in enumerate(texts)]
+    words = texts.split() if isinstance(texts, str) else texts
+    return [Word(t, 60 * i, top, 50, 30, conf, 1, 1, 1) for i, t in enumerate(words)]
 
 
 def test_noise_read_from_dotted_lines_does_not_win_the_page_for_its_confidence_mass():
@@ -133,12 +134,12 @@ def test_noise_read_from_dotted_lines_does_not_win_the_page_for_its_confidence_m
     from digitize.models import confidence_mass
     from digitize.plainreading import reading_score
 
-    right = _line("Ngày, tháng, năm sinh: 04/12/2017".split(), 0.93)
-    right += _line("Họ và tên người mẹ: NGUYỄN MAI KHÁNH THẢO".split(), 0.92, top=160)
-    noisy = _line("Ngày, tháng, năm sinh: 04/12/2017".split(), 0.93)
-    noisy += _line("Họ và tên người mẹ: NGUYÊN MAI KHÁNH THẢO".split(), 0.92, top=160)
+    right = _line("Ngày, tháng, năm sinh: 04/12/2017", 0.93)
+    right += _line("Họ và tên người mẹ: NGUYỄN MAI KHÁNH THẢO", 0.92, top=160)
+    noisy = _line("Ngày, tháng, năm sinh: 04/12/2017", 0.93)
+    noisy += _line("Họ và tên người mẹ: NGUYÊN MAI KHÁNH THẢO", 0.92, top=160)
     # Dotted lines read as noise, at the middling confidence Tesseract gives it.
-    noisy += _line("5151511115111 nu nu n2 eo 6 —¬e .......... 20c có TH ng".split(), 0.5, 220)
+    noisy += _line("5151511115111 nu nu n2 eo 6 —¬e .......... 20c có TH ng", 0.5, 220)
     assert confidence_mass(noisy) > confidence_mass(right)  # what used to decide
     assert reading_score(right) > reading_score(noisy)
 
