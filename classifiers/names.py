@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from classifiers.review import Check, Flag, Reading
+from classifiers.review import Check, Effect, Flag, Reading
 from classifiers.vntext import fold, tone_key
 from classifiers.wordlists import MIDDLE_NAMES
 
@@ -317,14 +317,14 @@ NAME_CHECKS: tuple[Check, ...] = (
 
 
 def check_name(value: str) -> tuple[str, bool]:
-    """The respelled name and whether it needed no repair and passes every name check that
-    needs no OCR words (for readers that rate the name themselves)."""
+    """The respelled name and whether it needed no repair and fails no name check (for readers
+    that rate the name themselves; a doubt, such as marks read unsure, is theirs to flag)."""
     if not value.split():
         return value, False
     fixed, repairs = respell_name(value)
     reading = Reading(value, printed=value)
-    checks = (c for c in NAME_CHECKS[:-1] if c is not name_starts_with_middle_name)
-    failed = any(check(fixed, reading) for check in checks)
+    found = (check(fixed, reading) for check in NAME_CHECKS)
+    failed = any(f is not None and f.effect is Effect.FAILED for f in found)
     return fixed, not repairs and not failed
 
 

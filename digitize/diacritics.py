@@ -350,15 +350,19 @@ def _fixed_runs() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     return tuple(out)
 
 
-def _fixed_lines(out: list[Word], changes: list[Change]) -> None:
+def _line_words(lines: list[tuple[int, int, int]]) -> list[list[int]]:
+    """The indexes of each line's words (``lines``: each word's line), in reading order."""
+    by_line: dict[tuple[int, int, int], list[int]] = {}
+    for i, key in enumerate(lines):
+        by_line.setdefault(key, []).append(i)
+    return list(by_line.values())
+
+
+def _fixed_lines(out: list[Word], by_line: list[list[int]], changes: list[Change]) -> None:
     """The national title and motto respelled as printed where their letters were read (see
     :data:`FIXED_LINES`); punctuation between their words (the motto's dashes) is left as read."""
-    by_line: dict[tuple[int, int, int], list[int]] = {}
-    for i, w in enumerate(out):
-        core = _split(w.text)[1]
-        if core.isalpha():
-            by_line.setdefault((w.block, w.par, w.line), []).append(i)
-    for ids in by_line.values():
+    for line in by_line:
+        ids = [i for i in line if _split(out[i].text)[1].isalpha()]
         keys = [_plain(_split(out[i].text)[1]) for i in ids]
         for plain, spelled in _fixed_runs():
             n = len(plain)
@@ -381,15 +385,11 @@ semicolon after them ("Kính gửi. Thuế tỉnh", "Kính gửi . Hội đồng
 _MISREAD_COLON = frozenset(".,;·")
 
 
-def _formula_colons(out: list[Word], changes: list[Change]) -> None:
+def _formula_colons(out: list[Word], by_line: list[list[int]], changes: list[Change]) -> None:
     """The colon after a line-opening formula (:data:`COLON_FORMULAS`) put back where OCR read
-    another mark; the colon's spacing is kept as read."""
-    starts: dict[tuple[int, int, int], list[int]] = {}
-    for i, w in enumerate(out):
-        ids = starts.setdefault((w.block, w.par, w.line), [])
-        if len(ids) < 3:
-            ids.append(i)
-    for ids in starts.values():
+    another mark, glued to the formula ("Kính gửi.") or standing alone ("Kính gửi . Hội"); the
+    colon's spacing is kept as read."""
+    for ids in by_line:
         if len(ids) < 2:
             continue
         first, second = (_split(out[i].text) for i in ids[:2])
@@ -397,15 +397,11 @@ def _formula_colons(out: list[Word], changes: list[Change]) -> None:
             continue
         if f"{_plain(first[1])} {_plain(second[1])}" not in COLON_FORMULAS:
             continue
-        at, trail = ids[1], second[2]
-        if not trail and len(ids) > 2 and out[ids[2]].text in _MISREAD_COLON:
-            at, trail = ids[2], out[ids[2]].text  # "Kính gửi . Hội đồng"
-            if trail in _MISREAD_COLON:
-                changes.append(Change(at, out[at].text, ":"))
-                out[at] = replace(out[at], text=":")
-            continue
-        if trail and trail in _MISREAD_COLON:
-            text = out[at].text[: -len(trail)] + ":"
+        at, mark = ids[1], second[2]
+        if not mark and len(ids) > 2:
+            at, mark = ids[2], out[ids[2]].text
+        if mark in _MISREAD_COLON:
+            text = out[at].text[: -len(mark)] + ":"
             changes.append(Change(at, out[at].text, text))
             out[at] = replace(out[at], text=text)
 
@@ -424,15 +420,30 @@ def correct(words: list[Word], *, m: lm.Model | None = None) -> tuple[list[Word]
         for w in words
     ]
     changes: list[Change] = []
-    changed: set[int] = set()
     parts = [_split(w.text) for w in words]
     lines = [(w.block, w.par, w.line) for w in words]
     todo = [i for i, w in enumerate(words) if w.conf < MAX_CONF and parts[i][1].isalpha()]
-    if not todo:
-        _fixed_lines(out, changes)
-        _formula_colons(out, changes)
-        return out, changes
-    m = m or model()
+    if todo:
+        _weigh_all(words, out, parts, lines, todo, changes, m or model())
+    by_line = _line_words(lines)
+    _fixed_lines(out, by_line, changes)
+    _formula_colons(out, by_line, changes)
+    changes.sort(key=lambda c: c.index)
+    return out, changes
+
+
+def _weigh_all(
+    words: list[Word],
+    out: list[Word],
+    parts: list[Part],
+    lines: list[tuple[int, int, int]],
+    todo: list[int],
+    changes: list[Change],
+    m: lm.Model,
+) -> None:
+    """The unsure words ``todo`` weighed, ``out`` and ``parts`` updated in place, what changed
+    added to ``changes``."""
+    changed: set[int] = set()
     alone = _left_alone(m, parts, lines)
     # A second look at the words beside a change: "TĨNH TUYẾN QUANG" finds "TỈNH" only once
     # "TUYÊN QUANG" stands right.
@@ -452,10 +463,6 @@ def correct(words: list[Word], *, m: lm.Model | None = None) -> tuple[list[Word]
         if len(changed) == before:
             break
         todo = [i for i in todo if i - 1 in changed or i + 1 in changed]
-    _fixed_lines(out, changes)
-    _formula_colons(out, changes)
-    changes.sort(key=lambda c: c.index)
-    return out, changes
 
 
 def _weigh(

@@ -8,7 +8,7 @@ upright display page only lit evenly (:func:`~digitize.cleanup.ocrimage.plain_im
 OCR image's pixel grid, so readings of the two compare word for word.
 
 Pages cleanup can misjudge (a poor reading, a page enlarged from low resolution, a photo) are
-read plain as well, and the reading with the higher confidence mass is kept. Good scans are not
+read plain as well, and the better reading is kept (see :func:`better_page`). Good scans are not
 read twice: one-stop desks wait for each page, and re-reading their unsure lines from the plain
 page (tried: the lines with a word below 0.6 confidence, stacked into one strip sheet) cost a
 second Tesseract call on most pages and changed one edit in 3,000 characters of the development

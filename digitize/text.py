@@ -190,10 +190,12 @@ def document_text(pages: Iterable[str]) -> str:
 
 def spliced(words: Sequence[Word], new: dict[int, list[Word]], gone: set[int]) -> list[Word]:
     """``words`` with the words of ``gone`` taken out and each list of ``new`` put in before
-    the word at its index (a line or a row read again, in the page's reading order)."""
+    the word at its index, or after the last at ``len(words)`` (a line or a row read again,
+    in the page's reading order)."""
     out: list[Word] = []
     for i, w in enumerate(words):
         out.extend(new.get(i, []))
         if i not in gone:
             out.append(w)
+    out.extend(new.get(len(words), []))
     return out

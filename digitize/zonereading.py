@@ -23,7 +23,7 @@ import numpy as np
 from digitize import tesseract
 from digitize.cleanup.zones import Zone
 from digitize.models import Word
-from digitize.text import letters, lines_of, on_line
+from digitize.text import letters, lines_of, on_line, spliced
 
 log = logging.getLogger(__name__)
 
@@ -194,15 +194,8 @@ def reread_zones(
             gone.update(ids)
             block += 1
             lines += 1
-        if not insert:
-            continue
-        merged: list[Word] = []
-        for i, w in enumerate(out):
-            merged.extend(insert.get(i, []))
-            if i not in gone:
-                merged.append(w)
-        merged.extend(insert.get(len(out), []))
-        out = merged
+        if insert:
+            out = spliced(out, insert, gone)
     return out, lines
 
 
