@@ -18,12 +18,9 @@ from classifiers.fields import checked_text
 from classifiers.header import confirm_notation, initials, number_row, read_issue_date, read_number
 from classifiers.lines import Line
 from classifiers.names import (
-    check_name,
-    doubtful_marks,
+    checked_name,
     is_surname,
-    name_starts_with_middle_name,
     one_letter_off,
-    surname_respelled,
 )
 from classifiers.policy import rated
 from classifiers.review import FieldValue, Flag
@@ -314,20 +311,9 @@ def _signer_line(first: list[Line], ln: Line, repaired: bool = False) -> FieldVa
     # Decree 30 prints the signer's name in title case; capitals are titles and positions.
     if not all(w[:1].isupper() and not (w.isupper() and len(w) > 1) for w in names):
         return None
-    read = " ".join(names)
-    value, ok = check_name(read)
-    respelled = surname_respelled(read, value)
-    flags = []
-    if not ok:
-        flags.append(Flag("name_marks_unknown"))
-    elif value != read:
-        flags.append(Flag("name_syllable_respelled"))
-    if doubtful_marks([(w.text, w.conf) for w in words], respelled):
-        flags.append(Flag("name_marks_doubtful"))
+    value, flags = checked_name(" ".join(names), [(w.text, w.conf) for w in words])
     if repaired:
         flags.append(Flag("signer_line_repaired"))
-    if cut := name_starts_with_middle_name(value, None):
-        flags.append(cut)
     centre = _title_centre(first, ln)
     mid = (min(w.left for w in words) + max(w.right for w in words)) / 2
     # No authority's lines read above it: nothing vouches that this is the whole name.

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 
 from classifiers.catalogue import DocType
+from classifiers.decree30 import CENTRE_TOLERANCE
 from classifiers.lines import Line
-from classifiers.names import is_surname, name_starts_with_middle_name, one_letter_off
+from classifiers.names import checked_name, is_surname, one_letter_off
 from classifiers.policy import rated
 from classifiers.qr import confirm_with_code
 from classifiers.review import FieldValue, Flag
@@ -106,10 +107,13 @@ def read_officer(lines: list[Line]) -> FieldValue | None:
                 names[0] = fixed
                 flags.append(Flag("signer_line_repaired"))
         if _is_name(names):
-            value = " ".join(names)
-            if cut := name_starts_with_middle_name(value, None):
-                flags.append(cut)
-            return rated(value, "name", words, flags=flags)
+            value, checked = checked_name(" ".join(names), [(w.text, w.conf) for w in words])
+            mid = (min(w.left for w in words) + max(w.right for w in words)) / 2
+            # The name is centred under the title: one off centre lost a syllable to the
+            # signature or the seal ("Mai Hà" for "Trần Mai Hà").
+            if abs(mid - (left + right) / 2) > CENTRE_TOLERANCE * ln.height:
+                checked.append(Flag("signer_off_centre"))
+            return rated(value, "name", words, flags=flags + checked)
     return None
 
 

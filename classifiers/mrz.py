@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from classifiers.lines import Line
+from digitize import icao
+from digitize.icao import check_digit
 
-_WEIGHTS = (7, 3, 1)
-_TO_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2"})
-_TO_DIGIT.update(str.maketrans({"S": "5", "B": "8", "G": "6", "T": "7"}))
-_FILLER = re.compile(r"[<«‹(\[{]|[Kk](?=[<«K]{2})")
-"""What OCR makes of the filler '<' (guillemets, brackets, a run of K)."""
+_clean = icao.clean
+_digits = icao.digits
 
 
 @dataclass(frozen=True)
@@ -42,31 +41,6 @@ class MrzData:
     expiry_date: str | None
     folded_name: str | None
     """Surname and given names, upper-case ASCII, single spaces (no diacritics)."""
-
-
-def check_digit(text: str) -> str:
-    """ICAO 9303 check digit: digits count as themselves, A-Z as 10-35, '<' as 0."""
-    total = 0
-    for i, c in enumerate(text):
-        if c.isdigit():
-            v = int(c)
-        elif "A" <= c <= "Z":
-            v = ord(c) - 55
-        else:
-            v = 0
-        total += v * _WEIGHTS[i % 3]
-    return str(total % 10)
-
-
-def _clean(text: str) -> str:
-    """An OCR line as MRZ characters: spaces dropped, filler look-alikes read as '<'."""
-    s = re.sub(r"\s+", "", text).upper()
-    s = _FILLER.sub("<", s)
-    return re.sub(r"[^A-Z0-9<]", "", s)
-
-
-def _digits(text: str) -> str:
-    return text.translate(_TO_DIGIT)
 
 
 def candidate_lines(lines: list[Line]) -> list[str]:
@@ -95,14 +69,14 @@ def _birth_century(id_number: str | None, yy: str) -> int:
 
 
 def _dates_verify(row: str) -> bool:
-    """Whether ``row`` reads as a second TD1 row: birth date and expiry with their checks."""
-    born, expiry = _digits(row[0:6]), _digits(row[8:14])
+    """Whether ``row`` reads as a second TD1 row: birth date and expiry (or the filler of a
+    card without one) with their checks."""
+    born = _digits(row[0:6])
     return (
         len(row) >= 15
         and born.isdigit()
-        and check_digit(born) == _digits(row[6])
-        and expiry.isdigit()
-        and check_digit(expiry) == _digits(row[14])
+        and icao.date_verifies(born, row[6])
+        and icao.date_verifies(row[8:14], row[14])
     )
 
 
@@ -177,8 +151,9 @@ def parse_td1(rows: list[str]) -> MrzData | None:
             id_number = full.group(0)
         born_ok = born.isdigit() and check_digit(born) == born_check
         dob = _yymmdd(born, _birth_century(id_number, born[:2])) if born_ok else None
-        exp_ok = expiry.isdigit() and check_digit(expiry) == expiry_check
-        expiry_iso = _yymmdd(expiry, 2000) if exp_ok else None
+        # A card issued after its holder turned 60 has no expiry: filler, verified as empty.
+        exp_ok = icao.date_verifies(expiry, expiry_check)
+        expiry_iso = _yymmdd(expiry, 2000) if exp_ok and expiry.isdigit() else None
         sex = {"M": "Nam", "F": "Nữ"}.get(sex_char) if (born_ok and exp_ok) else None
         name = _name(rows, i + 2)
         if not (id_number or dob or expiry_iso):

@@ -328,5 +328,24 @@ def check_name(value: str) -> tuple[str, bool]:
     return fixed, not repairs and not failed
 
 
+def checked_name(read: str, words: list[tuple[str, float]]) -> tuple[str, list[Flag]]:
+    """A personal name printed without a label (a signer's, a card officer's) as its value
+    and what a clerk should know of it: respelled (``name_syllable_respelled``), marks no
+    spelling has (``name_marks_unknown``), marks read unsure (``name_marks_doubtful``), a
+    middle name first (``name_starts_with_middle_name``). ``words`` are the words read, with
+    their confidences."""
+    value, ok = check_name(read)
+    flags = []
+    if not ok:
+        flags.append(Flag("name_marks_unknown"))
+    elif value != read:
+        flags.append(Flag("name_syllable_respelled"))
+    if doubtful_marks(words, surname_respelled(read, value)):
+        flags.append(Flag("name_marks_doubtful"))
+    if cut := name_starts_with_middle_name(value, None):
+        flags.append(cut)
+    return value, flags
+
+
 _MIDDLE_ONLY = frozenset(tone_key(w) for w in MIDDLE_NAMES)
 """Middle names that a name does not end with: a name ending so lost its given name."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from digitize import barcodes, cleanup, plainreading, slots, tesseract
+from digitize import barcodes, cleanup, mrzzone, plainreading, slots, tesseract
 from digitize.cleanup.illumination import flatten_background, stretch
 from digitize.cleanup.orientation import text_strip
 from digitize.cleanup.resolution import ocr_scale
@@ -350,6 +350,11 @@ def complete_page(ready: PreparedPage, *, lang: str, timeout: float) -> ReadPage
         timeout=timeout,
         what=what,
     )
+    words, zone = mrzzone.reread_zone(
+        prep.display, words, scale=1.0, lang=lang, timeout=timeout, what=what
+    )
+    if zone:
+        prep.quality["mrz_reread"] = True
     quality = dict(prep.quality, orientation=how, source="ocr", **(ready.page.layer_check or {}))
     quality.update(second)
     if reread:

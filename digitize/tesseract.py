@@ -186,12 +186,16 @@ def recognize(
     dpi: float | None = None,
     timeout: float = 120.0,
     what: str = "a page",
+    config: dict[str, str] | None = None,
 ) -> list[Word]:
-    """Words with boxes and confidences, in Tesseract's reading order, from one pass."""
+    """Words with boxes and confidences, in Tesseract's reading order, from one pass;
+    ``config`` sets Tesseract variables (``tessedit_char_whitelist``...)."""
     require_languages(lang)
     args = ["-l", lang, "--psm", str(psm)]
     if dpi:
         args += ["--dpi", str(round(dpi))]
+    for key, value in (config or {}).items():
+        args += ["-c", f"{key}={value}"]
     args.append("tsv")
     return parse_tsv(_run(args, image, timeout=timeout, what=what))
 

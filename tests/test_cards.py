@@ -10,6 +10,7 @@ The first tests need no OCR: they build pages from words, as the OCR gives them.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import random
 import time
@@ -25,10 +26,11 @@ from bench.synth.names import random_person
 from classifiers import classify
 from classifiers.mrz import parse_td1
 from classifiers.qr import parse_payload
-from digitize import barcodes
+from digitize import barcodes, icao, mrzzone, tesseract
 from digitize.intake import open_document
 from digitize.models import PageResult, Word
 from digitize.reading import complete_page, prepared_pages
+from digitize.text import page_text
 
 W, H = 2000, 1260
 """A card photographed at about 600 dpi."""
@@ -209,6 +211,63 @@ def test_generated_mrz_carries_valid_check_digits():
     assert data.date_of_birth == person.date_of_birth.isoformat()
     assert data.sex == person.sex
     assert data.expiry_date == expiry.isoformat()
+
+
+def test_mrz_of_a_card_without_expiry_still_gives_the_id_and_sex():
+    """A card issued after its holder turned 60 has no expiry: the zone prints filler there,
+    with the check digit 0, and the other values still verify."""
+    person = random_person(random.Random(5))
+    rows = list(mrz_lines(person, None))
+    assert rows[1][8:15] == "<<<<<<0"
+    assert icao.checks_passed(rows) == 4
+    data = parse_td1(rows)
+    assert data is not None and data.expiry_date is None
+    assert (data.id_number, data.sex) == (person.id_number, person.sex)
+    assert icao.checks_passed([rows[0], rows[1].replace("<<<<<<0", "<<<<<<7")]) == 2
+
+
+def test_a_broken_zone_is_read_again_in_its_own_characters():
+    """The page's reading turned a digit of the zone into two ("3038" as "350358"): the
+    zone cut out and read with only A-Z, 0-9 and '<' allowed verifies again, and the ID comes
+    out of it; a zone that verifies is not read twice."""
+    card = render_card("chip_back", random.Random(7), 300)
+    image = cv2.cvtColor(np.asarray(card.image.convert("RGB")), cv2.COLOR_RGB2BGR)
+    words = tesseract.recognize(image, lang="vie", dpi=300)
+    rows = mrzzone.zone_rows(words)
+    assert len(rows) == 3 and rows[0][0].text.startswith("IDVNM")
+    whole, again = mrzzone.reread_zone(image, words, scale=1.0, lang="vie", timeout=60, what="t")
+    assert not again and whole is words
+    first = rows[0][0]
+    broken = [
+        dataclasses.replace(w, text=w.text[:18] + "5" + w.text[18:]) if w is first else w
+        for w in words
+    ]
+    h, w = image.shape[:2]
+    before = classify([PageResult(0, w, h, 300.0, broken, page_text(broken), "ocr", {})])
+    assert "id_number" not in before.fields or before.fields["id_number"]["value"] is None
+    mended, again = mrzzone.reread_zone(image, broken, scale=1.0, lang="vie", timeout=60, what="t")
+    assert again
+    after = classify([PageResult(0, w, h, 300.0, mended, page_text(mended), "ocr", {})])
+    assert after.fields["id_number"]["value"] == card.fields["id_number"]
+    assert after.fields["date_of_birth"]["value"] == card.fields["date_of_birth"]
+
+
+def test_card_officer_name_is_checked_like_a_signer():
+    """The officer's name under the title: a surname's marks misread are put right and
+    flagged; a name off the title's centre lost a syllable to the seal and is flagged."""
+    title = [
+        ("CỤC TRƯỞNG CỤC CẢNH SÁT", 200, 320),
+        ("QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", 120, 370),
+        ("Ngày, tháng, năm / Date, month, year: 10/08/2021", 60, 240),
+    ]
+    # The title block spans 120-720 (centre 420); each name below is centred on it or not.
+    out = classify([page([*title, ("Chữ Hữu Phúc", 420 - 117, 620)])]).fields["signer"]
+    assert out["value"] == "Chu Hữu Phúc" and out["needs_review"] is True
+    assert "name_syllable_respelled" in out["review_reasons"]
+    whole = classify([page([*title, ("Trần Mai Hà", 420 - 93, 620)])]).fields["signer"]
+    assert whole["value"] == "Trần Mai Hà" and whole["needs_review"] is False
+    cut = classify([page([*title, ("Mai Hà", 420 - 93 + 84, 620)])]).fields["signer"]
+    assert cut["value"] == "Mai Hà" and "signer_off_centre" in cut["review_reasons"]
 
 
 # --- photographed cards through the pipeline ---------------------------------------------------
