@@ -78,6 +78,10 @@ PAD_X = 1.2
 line's ends ("T" of "Trần" under a seal's ring) lie there."""
 
 
+TALL_WORD = 1.5
+"""A word this many times taller than its line's median word is debris, not print: its box does
+not bound the line (a card's expiry beside the photo read ">e@blbMe", twice a line high)."""
+
 ON_LINE = 0.5
 """A word of the strip's reading belongs to the line when it shares this share of its height
 with the line's words; the rest is the neighbouring lines' edges caught in the margin."""
@@ -164,9 +168,31 @@ def numbers(words: list[Word]) -> list[str]:
 def keeps_numbers(new: list[Word], old: list[Word]) -> bool:
     """Whether ``new`` reads every number ``old`` read, in the same order: a second reading
     never changes a number (a handwritten day read "3|" is the slot reader's to settle, and
-    the plain page read it "34")."""
+    the plain page read it "34"), unless it reads a printed date whole where ``old`` read its
+    digits broken (see :func:`mends_date`)."""
     it = iter(numbers(new))
-    return all(n in it for n in numbers(old))
+    return all(n in it for n in numbers(old)) or mends_date(new, old)
+
+
+_PRINTED_DATE = re.compile(r"(0[1-9]|[12]\d|3[01])/(0[1-9]|1[0-2])/((?:19|20)\d{2})")
+
+DATE_DIGITS_ALIKE = 0.75
+"""How alike (difflib's ratio) the digits of a broken reading and of the whole date must be
+for the date to replace them: "071081202" (slashes read as "1", a digit lost) against
+"07082042" is 0.82; a different number is far less alike."""
+
+
+def mends_date(new: list[Word], old: list[Word]) -> bool:
+    """Whether ``new`` reads one printed date ``dd/mm/yyyy`` whole, as one word, where ``old``
+    has no such date and its digits are that date's, broken: slashes read as digits, a digit
+    lost ("071081202" for "07/08/2042", a card's small print beside its photo). A date printed
+    is read whole or not at all; a handwritten day stands alone and is never one."""
+    dates = [m for w in new if (m := _PRINTED_DATE.fullmatch(w.text.strip(".,;:")))]
+    if len(dates) != 1 or any(_PRINTED_DATE.search(w.text) for w in old):
+        return False
+    broken = "".join(numbers(old))
+    whole = "".join(dates[0].groups())
+    return bool(broken) and SequenceMatcher(None, broken, whole).ratio() >= DATE_DIGITS_ALIKE
 
 
 def doubtful(line: list[Word]) -> bool:
@@ -299,11 +325,16 @@ def settle(
         line = [words[i] for i in box.ids]
         mine = set(box.ids)
         rest = [w for j, w in enumerate(words) if j not in mine]
+        # The line's band leaves out a word far taller than the line's (a broken word read as
+        # one tall speck), which would take in the next line's words too.
+        tall = TALL_WORD * statistics.median(w.height for w in line)
+        core = [w for w in line if w.height <= tall] or line
+        top, bottom = min(w.top for w in core), max(w.bottom for w in core)
         new = [
             w
             for w in read
             if w.text.strip()
-            and on_line(w, box.top, box.bottom, ON_LINE)
+            and on_line(w, top, bottom, ON_LINE)
             and not any(_inside(w, o) for o in rest)
             and (box.left <= w.left + w.width / 2 < box.right or _well_formed(w))
         ]

@@ -65,6 +65,45 @@ def test_the_plain_reading_mends_only_the_pieces_it_reads_better():
     assert all(w.text != "34" for w in plainlines.merged(day, [_w("ngày"), _w("34")]) or day)
 
 
+def test_a_printed_date_read_broken_is_put_whole_and_only_a_date():
+    """A card's small print beside its photo: "Có giá trị đến: 07/08/2042" read as debris and
+    the date's digits with its slashes as "1" and a digit lost."""
+    broken = [_w(">e@blbMe", 0, 0.3), _w("071081202", 200, 0.5)]
+    whole = [_w("Có", 0), _w("giá", 60), _w("trị", 120), _w("đến:", 180), _w("07/08/2042", 260)]
+    mended = plainlines.merged(broken, whole)
+    assert mended is not None and [w.text for w in mended][-1] == "07/08/2042"
+    # Other digits are no broken reading of that date, and a date is never traded for one.
+    assert not plainlines.mends_date(whole, [_w("~"), _w("5531")])
+    assert not plainlines.mends_date(broken, whole)
+    assert not plainlines.mends_date([_w("07/08/2042"), _w("01/01/2000")], broken)
+
+
+def test_a_tall_speck_does_not_stretch_a_line_over_the_next_one():
+    """The mended line takes the other reading's words on its own band: a broken word read as
+    one box two lines high does not bring in the line below ("Date of expiry")."""
+    line = [
+        Word(">e@blbMe", 0, 290, 200, 110, 0.3, 1, 1, 1),
+        Word("071081202", 220, 300, 180, 36, 0.5, 1, 1, 1),
+        Word("Nơi", 450, 300, 60, 40, 0.95, 1, 1, 1),
+        Word("thường", 520, 300, 120, 44, 0.95, 1, 1, 1),
+    ]
+    boxes = plainlines.doubtful_lines(line, 2000, 1000)
+    assert len(boxes) == 1
+    other = [
+        Word("Có", 0, 300, 40, 36, 0.95, 1, 1, 1),
+        Word("đến:", 60, 300, 80, 36, 0.95, 1, 1, 1),
+        Word("07/08/2042", 220, 300, 180, 36, 0.95, 1, 1, 1),
+        Word("Date", 0, 348, 80, 32, 0.95, 1, 2, 1),
+        Word("of", 90, 348, 30, 32, 0.95, 1, 2, 1),
+        Word("expir/", 130, 348, 90, 40, 0.95, 1, 2, 1),
+        Word("Nơi", 450, 300, 60, 40, 0.95, 1, 1, 1),
+        Word("thường", 520, 300, 120, 44, 0.95, 1, 1, 1),
+    ]
+    words, mended = plainlines.settle(line, boxes, [plainlines.words_on(other, boxes[0])], "t")
+    assert mended == 1
+    assert [w.text for w in words] == ["Có", "đến:", "07/08/2042", "Nơi", "thường"]
+
+
 def test_lines_under_a_signature_zone_are_left_to_the_zones_reading():
     words = [_w("r", 100), _w("nNgọc", 150), _w("Căng", 200)]
     assert plainlines.doubtful_lines(words, 1000, 1000)
