@@ -259,7 +259,10 @@ def _value_for(
             return None  # a label inside a line has its value beside it or none
         label_words = line.words[hit.start : hit.end] or line.words
         left = min(w.left for w in label_words)
-        right = max(w.right for w in line.words)
+        # A value under its label stays in the label's column: another label further along
+        # the row (a card's expiry beside its residence) has the lines under it.
+        later = [h.start for h in hits.get(hit.line, []) if h.start >= hit.end]
+        right = line.words[min(later)].left if later else max(w.right for w in line.words)
         under = [
             c
             for c in below(lines, line, max_pitch=2.6)

@@ -12,9 +12,11 @@ reading for callers that rate a value themselves: ``ok`` is "no flag".
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections.abc import Callable
+from datetime import date
 from typing import NamedTuple
 
 from classifiers.names import respell_name
@@ -65,6 +67,30 @@ month each read as a real one, the year as a year of this or the last century.""
 
 Result = tuple[str | None, bool]
 
+_NINE = re.compile(r"(?<![\w/])([0-9lI|]{9})(?![\w/])")
+
+
+def _one_slash_as_one_other_lost(text: str) -> str | None:
+    """The date of a lone nine-character run that is ``dd/mm/yyyy`` with one slash read as
+    "1" (or "l", "I", "|") and the other lost ("161121977" for "16/12/1977"), when exactly
+    one of the two places of the slash read gives a real day, month and year."""
+    m = _NINE.search(text)
+    if not m:
+        return None
+    run = m.group(1)
+    found = set()
+    for at in (2, 4):  # the slash after the day, or after the month
+        if run[at] not in "1lI|":
+            continue
+        digits = run[:at] + run[at + 1 :]
+        if not digits.isdigit():
+            continue
+        day, month, year = int(digits[:2]), int(digits[2:4]), int(digits[4:])
+        if 1900 <= year <= 2099:
+            with contextlib.suppress(ValueError):
+                found.add(date(year, month, day).isoformat())
+    return found.pop() if len(found) == 1 else None
+
 
 class Normalized(NamedTuple):
     """A normalizer's answer: the value, the repairs it made, the value as printed text."""
@@ -90,6 +116,10 @@ def _date(text: str) -> Normalized:
             m = _DATE_SLASH_AS_ONE.search(text.replace(" ", ""))
             if not m:
                 m = _DATE_SLASH_LOST.search(text.replace(" ", ""))
+            if not m:
+                found = _one_slash_as_one_other_lost(text)
+                if found:
+                    return Normalized(found, (Flag("date_slash_misread"),))
             # A slash read as a digit, or lost: plausible, but a clerk should look.
             repairs.append(Flag("date_slash_misread"))
     if not m:

@@ -177,6 +177,62 @@ def test_old_card_labels_and_a_card_back():
     assert out.fields["signer"]["value"] == "Lê Thị Hoa"
 
 
+def test_a_value_under_its_label_stays_in_the_labels_column():
+    """The chip card's expiry label and its residence label read as one row: the date under
+    the expiry label is its value, not the residence's wrapped line further right, which
+    stands higher on a tilted photo."""
+    rows = [
+        *FRONT,
+        (
+            "Có giá tị đến / Date of expIY: Nơi thường trú / Place of residence: Thôn 9, Hòa",
+            68,
+            1034,
+        ),
+        ("Vang, Đà Nẵng", 1285, 1088),
+        ("29/06/2031", 66, 1093),
+    ]
+    f = classify([page(rows)]).fields
+    assert f["expiry_date"]["value"] == "2031-06-29"
+
+
+def test_a_date_with_one_slash_read_as_one_and_the_other_lost():
+    rows = [*FRONT[:4], ("Ngày, tháng, năm sinh / Date of birth: 161121977", 560, 530)]
+    f = classify([page(rows)]).fields["date_of_birth"]
+    assert f["value"] == "1977-12-16" and "date_slash_misread" in f["review_reasons"]
+    # Nine digits that no single slash makes a date of are no date: an old card's number.
+    rows = [*FRONT[:4], ("Ngày, tháng, năm sinh / Date of birth: 247129885", 560, 530)]
+    assert classify([page(rows)]).fields.get("date_of_birth", {}).get("value") is None
+
+
+def test_old_card_whose_title_lost_a_word_to_glare_and_its_back_are_citizen_ids():
+    front = [
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 700, 80),
+        ("GIẤY CHỨNG MINH \\:ˆ*' DẦN", 700, 200),  # the laminate's glare took "NHÂN"
+        ("Số 247129885", 700, 300),
+        ("Họ tên DƯƠNG HỒNG HOA", 500, 400),
+        ("Sinh ngày 13-07-1985", 500, 470),
+        ("Nguyên quán Hiệp Bình Chánh, Thủ Đức, Hồ Chí Minh", 500, 540),
+        ("Nơi ĐKHK thường trú Thôn 8, Hòa Phước, Hòa Vang,", 500, 610),
+    ]
+    out = classify([page(front)])
+    assert out.document_type["code"] == "citizen_id"
+    assert out.fields["id_number"]["value"] == "247129885"
+    assert out.fields["date_of_birth"]["value"] == "1985-07-13"
+    back = [
+        ("Dân tộc: Kinh Tôn giáo: Không", 100, 80),
+        ("DẤU VẾT RIÊNG VÀ DỊ HÌNH", 100, 160),
+        ("Nốt ruồi cách 2cm dưới đuôi mắt trái", 100, 230),
+        ("NGÓN TRỎ TRÁI", 1100, 80),
+        ("NGÓN TRỎ PHẢI", 1500, 80),
+        ("Ngày 12 tháng 05 năm 2010", 200, 700),
+        ("GIÁM ĐỐC CÔNG AN TỈNH", 200, 760),
+    ]
+    assert classify([page(back)]).document_type["code"] == "citizen_id"
+    # A personal record form shares the front's labels but not its title or fingerprints.
+    form = [("Sinh ngày 13-07-1985", 500, 470), ("Nguyên quán Hà Nội", 500, 540)]
+    assert classify([page(form)]).document_type["code"] != "citizen_id"
+
+
 def test_mrz_row_with_a_speck_or_without_its_first_row():
     rows = [
         "IDVNMO981785372031098178537<<<",
