@@ -171,6 +171,7 @@ def _continuations(
     for _ in range(MAX_WRAPS):
         nxt = None
         h = max(current.height, typical)
+        blocked = False
         for cand in _under(lines, current, h):
             if not trim_noise(list(cand.words)):
                 continue  # specks of a border or a photo, not a line of text
@@ -178,7 +179,12 @@ def _continuations(
             if any(abs(cand.left - a) <= 2.0 * h for a in anchors) and idx not in out:
                 nxt = idx
                 break
-        if nxt is None:
+            if _label_at(cand, hits.get(idx, []), anchors, h):
+                # A row that begins in another column carries the next label in the value's
+                # column ("Có giá trị đến ... Nơi thường trú: ..."): the value ends above it.
+                blocked = True
+                break
+        if nxt is None or blocked:
             break
         cand = lines[nxt]
         if starts_with_label(hits.get(nxt)) or looks_like_label_line(cand):
@@ -191,6 +197,16 @@ def _continuations(
         twinned = twinned or _twinned(lines, cand)
         current = cand
     return out, twinned
+
+
+def _label_at(line: Line, hits: list[Hit], anchors: tuple[int, ...], h: float) -> bool:
+    """Whether a label of ``line`` starts in the column of ``anchors``."""
+    return any(
+        abs(line.words[hit.start].left - a) <= 2.0 * h
+        for hit in hits
+        if hit.start < len(line.words)
+        for a in anchors
+    )
 
 
 def _twinned(lines: list[Line], line: Line) -> bool:
@@ -247,14 +263,15 @@ def _bilingual_start(line: Line, hit: Hit, spec: FieldSpec) -> int:
 
 
 def _value_for(
-    lines: list[Line], hits: dict[int, list[Hit]], hit: Hit, spec: FieldSpec
+    lines: list[Line], hits: dict[int, list[Hit]], hit: Hit, spec: FieldSpec, under: bool = False
 ) -> tuple[list[Word], list[Flag]] | None:
     """The value words of one label occurrence and what puts them in doubt: a wrapped line of
-    it read twice over, words left out after dots."""
+    it read twice over, words left out after dots. With ``under``, the value is looked for
+    under the label whatever follows it on its line."""
     words, cut, dropped = _right_of(lines, hits, hit)
     line = lines[hit.line]
     from_below = False
-    if not _has_text(words):
+    if under or not _has_text(words):
         if not hit.at_start:
             return None  # a label inside a line has its value beside it or none
         label_words = line.words[hit.start : hit.end] or line.words
@@ -310,6 +327,14 @@ def _read(lines: list[Line], hits: dict[int, list[Hit]], spec: FieldSpec) -> Fie
             flags = [*first.repairs, *flags]
         else:
             value, flags = validate(spec.kind, raw, words, spec.length)
+            if value is None and spec.kind == "date" and hit.at_start:
+                # What follows the label is no date (the rest of a garbled bilingual label,
+                # "Date 9 ®PX-"): a card prints the date under its label too.
+                below_it = _value_for(lines, hits, hit, spec, under=True)
+                if below_it is not None:
+                    words, doubts = below_it
+                    raw = " ".join(w.text for w in words)
+                    value, flags = validate(spec.kind, raw, words, spec.length)
             if value is None:
                 continue
         flags += doubts

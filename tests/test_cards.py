@@ -195,6 +195,29 @@ def test_a_value_under_its_label_stays_in_the_labels_column():
     assert f["expiry_date"]["value"] == "2031-06-29"
 
 
+def test_a_wrapped_value_ends_at_a_label_of_its_column_on_a_row_begun_further_left():
+    """The origin's value does not run on into the residence's wrapped line: the row between
+    them begins in the portrait's column (the expiry) and carries the residence label in the
+    value's column. The expiry's label is followed by the rest of its English half, garbled:
+    its date is the one under it."""
+    rows = [
+        *FRONT,
+        ("Quê quán / Place of origin:", 560, 660),
+        ("An Hòa, Ninh Kiều, Cần Thơ", 560, 720),
+        (
+            "Có giá trị đến / Date 9 ®PX- Nơi thường trú / Place of residence: Số 155 Lê Lợi,",
+            86,
+            758,
+        ),
+        ("19/02/2030", 88, 796),
+        ("Vĩnh Ninh, Huế, Thừa Thiên Huế", 560, 790),
+    ]
+    f = classify([page(rows)]).fields
+    assert f["place_of_origin"]["value"] == "An Hòa, Ninh Kiều, Cần Thơ"
+    assert f["place_of_residence"]["value"].endswith("Vĩnh Ninh, Huế, Thừa Thiên Huế")
+    assert f["expiry_date"]["value"] == "2030-02-19"
+
+
 def test_a_date_with_one_slash_read_as_one_and_the_other_lost():
     rows = [*FRONT[:4], ("Ngày, tháng, năm sinh / Date of birth: 161121977", 560, 530)]
     f = classify([page(rows)]).fields["date_of_birth"]
