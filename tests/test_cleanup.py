@@ -138,6 +138,41 @@ def test_perspective_correction_recovers_a_warped_page_quad():
     assert flat.shape[1] == pytest.approx(w, rel=0.05)
 
 
+def test_a_card_taken_from_arms_length_is_still_found_on_the_desk():
+    """A card covering about an eighth of the photo: its outline is found, so the desk's
+    grain is not read as text."""
+    card = np.full((540, 856, 3), (225, 232, 236), np.uint8)
+    cv2.putText(card, "CAN CUOC CONG DAN", (200, 120), cv2.FONT_HERSHEY_SIMPLEX, 1.4, (40,) * 3, 3)
+    frame = np.full((2000, 2600, 3), (45, 70, 100), np.uint8)
+    corners = np.float32([[900, 700], [1756, 730], [1740, 1270], [890, 1245]])
+    src = np.float32([[0, 0], [855, 0], [855, 539], [0, 539]])
+    hom = cv2.getPerspectiveTransform(src, corners)
+    cv2.warpPerspective(card, hom, frame.shape[1::-1], frame, borderMode=cv2.BORDER_TRANSPARENT)
+    area = cv2.contourArea(corners) / (2000 * 2600)
+    assert 0.08 < area < 0.2
+    quad = cleanup.find_page_quad(frame)
+    assert quad is not None and np.abs(quad - corners).max() < 12
+
+
+def test_a_card_on_a_desk_is_cut_out_not_warped_and_its_place_kept():
+    """A card's outline (not an A4 page's shape) cuts the desk away; the card is not
+    resampled, and the stored page still maps the file's own pixels onto it."""
+    from digitize.placement import apply
+
+    card = np.full((540, 900, 3), (225, 232, 236), np.uint8)
+    cv2.putText(card, "CAN CUOC CONG DAN", (200, 120), cv2.FONT_HERSHEY_SIMPLEX, 1.4, (40,) * 3, 3)
+    frame = np.full((2000, 2600, 3), (45, 70, 100), np.uint8)
+    frame[700:1240, 900:1800] = card
+    s = cleanup.survey(frame, None)
+    assert s.quality.get("card_cut_out") and "perspective" not in s.quality
+    x0, y0 = s.origin
+    assert 860 <= x0 <= 900 and 670 <= y0 <= 700
+    assert 900 <= s.display.shape[1] <= 960 and 540 <= s.display.shape[0] <= 580
+    prep = cleanup.finish(s, 0)
+    assert prep.placement is not None
+    assert apply(prep.placement, 1000.0, 800.0) == pytest.approx((1000.0 - x0, 800.0 - y0))
+
+
 def test_a_scan_that_fills_the_frame_has_no_quad():
     assert cleanup.find_page_quad(_long_page()) is None
 
