@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -252,15 +253,31 @@ def _photocopy(
 
 
 def _photo(
-    src: np.ndarray, src_dpi: int, rotation: int, rng: random.Random, nrng: np.random.Generator
+    src: np.ndarray,
+    src_dpi: int,
+    rotation: int,
+    rng: random.Random,
+    nrng: np.random.Generator,
+    *,
+    desk_colours: Sequence[tuple[int, int, int]] | None = None,
+    frame_fraction: tuple[float, float] | None = None,
 ) -> Degraded:
-    """Phone photo: the page as a perspective quad on a desk, shadowed, blurred, JPEG."""
+    """Phone photo: the page as a perspective quad on a desk, shadowed, blurred, JPEG.
+
+    ``desk_colours`` are the BGR surfaces one is drawn from (default: dark wood and greys);
+    ``frame_fraction`` is the range of the page's share of the frame (default 0.7 to 0.9).
+    Either changes values drawn, never the sequence of draws, so the rest of the capture is
+    the one the defaults give for the same ``rng``.
+    """
+    if desk_colours is None:
+        desk_colours = [(45, 75, 110), (60, 60, 62), (35, 50, 70), (90, 95, 100)]
+    lo, hi = frame_fraction if frame_fraction is not None else (0.7, 0.9)
     img, r90 = _rot90(src, rotation)
     ph, pw = img.shape[:2]
     long_side = rng.randint(2000, 2800)
     short_side = round(long_side * 3 / 4)
     fw, fh = (short_side, long_side) if ph >= pw else (long_side, short_side)
-    frac = rng.uniform(0.7, 0.9)
+    frac = rng.uniform(lo, hi)
     s = min(fw * frac / pw, fh * frac / ph)
     pre = min(1.0, s * 1.15)
     img = _resize(img, pre)
@@ -290,10 +307,8 @@ def _photo(
     hom = cv2.getPerspectiveTransform(rect, quad)
     warped = cv2.warpPerspective(img, hom, (fw, fh), flags=cv2.INTER_LINEAR)
     mask = cv2.warpPerspective(np.full((sh, sw), 255, np.uint8), hom, (fw, fh))
-    # Desk: a dark wood or grey surface with grain, and the page's soft drop shadow.
-    desk = np.array(
-        rng.choice([(45, 75, 110), (60, 60, 62), (35, 50, 70), (90, 95, 100)]), np.float32
-    ) * rng.uniform(0.8, 1.2)
+    # Desk: a surface (by default dark wood or grey) with grain, and the page's soft drop shadow.
+    desk = np.array(rng.choice(desk_colours), np.float32) * rng.uniform(0.8, 1.2)
     bg = np.ones((fh, fw, 3), np.float32) * desk
     grain = cv2.resize(nrng.random((fh // 8, 6)).astype(np.float32), (fw, fh))
     bg *= (0.8 + 0.4 * grain)[..., None]
