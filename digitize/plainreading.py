@@ -51,6 +51,12 @@ seen, and near-equal readings of web images (55-95 dpi) had fewer errors plain (
 13 edits against 21 on four images)."""
 
 
+KEPT_SHARE = 0.5
+"""The plain reading is kept only with at least this share of the cleaned one's well-formed
+words: its score, which counts ill-formed words against a reading, puts an empty reading
+above a real one full of a card's English halves."""
+
+
 SMALL_PAGE_PIXELS = 2_000_000
 """Enlarged pages up to this size (web images, small renders, cards) are read plain as well.
 A larger page enlarged because its print is small is a scan, read well cleaned, and its
@@ -88,6 +94,10 @@ def better_page(
         won = confidence_mass(words) <= ENLARGED_CLEAN_MARGIN * confidence_mass(read)
     else:
         won = plain_score > cleaned_score
+    if plainlines.verdict(read).good < KEPT_SHARE * plainlines.verdict(words).good:
+        # Tesseract found no text block on the plain page (a card's photo with a band of
+        # dark desk around it read as one picture: no word at all), and nothing is no better.
+        won = False
     if won:
         return read, words, True
     return words, read, False

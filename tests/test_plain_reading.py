@@ -150,3 +150,19 @@ def test_a_reading_with_more_well_formed_words_wins():
     broken = _line(["Ủy", "ban", "nhân", "dân", "xã", "Cẩm", "B#nh", "huyện", "Cẩm", "XuyềN"], 0.7)
     whole = _line(["Ủy", "ban", "nhân", "dân", "xã", "Cẩm", "Bình", "huyện", "Cẩm", "Xuyên"], 0.9)
     assert reading_score(whole) > reading_score(broken)
+
+
+def test_a_plain_page_read_as_no_text_at_all_does_not_win():
+    """A card's English halves count against a reading; Tesseract finding no text block on the
+    plain page (a card with a dark band of desk around it) gives an empty reading, whose
+    score of nothing must not beat a real one."""
+    from digitize.plainreading import better_page, reading_score
+
+    card = _line("Ngày, tháng, năm / Date, month, year: 27/07/2023", 0.9)
+    card += _line("Left index finger Right index finger of the", 0.9, top=160)
+    assert reading_score(card) < 0
+    blank = np.full((400, 1200), 255, np.uint8)
+    kept, other, won = better_page(
+        card, blank, scale=1.0, lang="vie", dpi=300, timeout=60, what="a card"
+    )
+    assert not won and kept is card and other == []
