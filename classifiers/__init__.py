@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from classifiers.catalogue import load
+from classifiers.catalogue import Catalogue, load
 from classifiers.checks import (
     check_letter_notation,
     check_validity,
@@ -19,11 +19,11 @@ from classifiers.checks import (
     fill_implied,
 )
 from classifiers.decree30 import read_metadata
-from classifiers.doctype import UNKNOWN, classify_type
+from classifiers.doctype import UNKNOWN, TypeGuess, classify_type
 from classifiers.document import page_roles
 from classifiers.fields import extract_fields
 from classifiers.idcard import complete_card
-from classifiers.lines import page_lines
+from classifiers.lines import Line, page_lines
 from classifiers.mrz import read_mrz
 from digitize.models import PageResult
 
@@ -47,6 +47,8 @@ def classify(pages: list[PageResult]) -> Classification:
     roles = page_roles(all_lines)
     lines = roles.lines(all_lines)
     guess, _scores = classify_type(lines, catalogue)
+    if guess.code == UNKNOWN.code:
+        guess = _by_machine_zone(lines, catalogue) or guess
     doc_type = catalogue.get(guess.code)
     if guess.code == UNKNOWN.code or doc_type is None:
         return Classification(guess.to_dict(), {})
@@ -74,6 +76,23 @@ def classify(pages: list[PageResult]) -> Classification:
     for name, value in doc_type.implied:
         fill_implied(found, name, value, guess.confidence)
     return Classification(guess.to_dict(), {k: v.to_dict() for k, v in found.items()})
+
+
+MRZ_TYPE_CONFIDENCE = 0.9
+"""Type confidence of a card known only by its machine-readable zone: its check digits
+verified and it names Việt Nam as the issuer."""
+
+
+def _by_machine_zone(lines: list[Line], catalogue: Catalogue) -> TypeGuess | None:
+    """The card type whose zone the page carries, when no title or keyword told: the back
+    of a 2024 card (CĂN CƯỚC) prints no title, only its labels and the zone."""
+    data = read_mrz(lines)
+    if data is None or data.issuer != "VNM":
+        return None
+    for t in catalogue.types:
+        if t.mrz == "td1":
+            return TypeGuess(t.code, t.label, MRZ_TYPE_CONFIDENCE)
+    return None
 
 
 def warm() -> None:

@@ -17,6 +17,7 @@ import re
 
 from classifiers.catalogue import Catalogue, DocType, FieldSpec
 from classifiers.labels import (
+    SHORT_LABEL,
     Hit,
     find_hits,
     label_specs,
@@ -262,6 +263,11 @@ def _bilingual_start(line: Line, hit: Hit, spec: FieldSpec) -> int:
     return hit.start
 
 
+_HOUSE_NUMBER = re.compile(r"^so\s*\d{1,4}[a-z]?(/\d{1,4})?\s+[a-z]")
+"""A line that opens with a house number ("Số 12, ...", "Số 5 ngõ 16 ..."): the value of an
+address label above it, not the ID label "Số" with its number."""
+
+
 def _value_for(
     lines: list[Line], hits: dict[int, list[Hit]], hit: Hit, spec: FieldSpec, under: bool = False
 ) -> tuple[list[Word], list[Flag]] | None:
@@ -404,6 +410,9 @@ def extract_fields(
     """
     specs = label_specs({f.name: f.labels for f in t.fields}, catalogue.stop_labels)
     hits = find_hits(lines, specs)
+    for i, line_hits in list(hits.items()):
+        if _HOUSE_NUMBER.match(lines[i].key):  # "Số 12, Đồng Xuân": no ID label, an address
+            hits[i] = [h for h in line_hits if h.start > 0 or len(h.spec.joined) > SHORT_LABEL]
     if seen is not None:
         seen.update(h.spec.field for hs in hits.values() for h in hs)
     found: dict[str, FieldValue] = {}

@@ -41,6 +41,8 @@ class MrzData:
     expiry_date: str | None
     folded_name: str | None
     """Surname and given names, upper-case ASCII, single spaces (no diacritics)."""
+    issuer: str | None = None
+    """The issuing state's code of a zone whose first row verified ("VNM")."""
 
 
 def candidate_lines(lines: list[Line]) -> list[str]:
@@ -158,7 +160,8 @@ def parse_td1(rows: list[str]) -> MrzData | None:
         name = _name(rows, i + 2)
         if not (id_number or dob or expiry_iso):
             continue
-        return MrzData(id_number, dob, sex, expiry_iso, name)
+        issuer = first[2:5] if doc_ok and first[2:5].isalpha() else None
+        return MrzData(id_number, dob, sex, expiry_iso, name, issuer)
     return _second_row_alone(rows)
 
 

@@ -256,6 +256,37 @@ def test_old_card_whose_title_lost_a_word_to_glare_and_its_back_are_citizen_ids(
     assert classify([page(form)]).document_type["code"] != "citizen_id"
 
 
+def test_the_back_of_a_2024_card_is_known_by_its_zone_and_its_address_read_under_its_label():
+    """The 2024 card's back prints no title: its labels, the issuing ministry and the zone.
+    A verified zone issued by VNM makes it a citizen ID; the residence under its label
+    starts with a house number ("Số 12"), which is no ID label."""
+    person = random_person(random.Random(5))
+    expiry = person.date_of_birth.replace(year=person.date_of_birth.year + 60)
+    zone = mrz_lines(person, expiry)
+    back = [
+        ("Nơi cư trú / Place of residence:", 60, 80),
+        ("Số 12, Đồng Xuân, Hoàn Kiếm, Hà Nội", 60, 130),
+        ("Nơi đăng ký khai sinh / Place of birth:", 60, 200),
+        ("Hoàn Kiếm, Hà Nội", 60, 250),
+        ("Ngày, tháng, năm cấp / Date of issue: 15/08/2024", 60, 320),
+        ("BỘ CÔNG AN", 200, 440),
+        (zone[0], 60, 700),
+        (zone[1], 60, 750),
+        (zone[2], 60, 800),
+    ]
+    out = classify([page(back)])
+    assert out.document_type["code"] == "citizen_id"
+    f = out.fields
+    assert f["place_of_residence"]["value"] == "Số 12, Đồng Xuân, Hoàn Kiếm, Hà Nội"
+    assert f["issue_date"]["value"] == "2024-08-15"
+    assert f["id_number"]["value"] == person.id_number
+    assert "mrz_only" in f["id_number"]["review_reasons"]  # no number printed to compare
+    assert f["expiry_date"]["value"] == expiry.isoformat()
+    # A zone that does not verify, or another state's, makes no card of the page.
+    broken = [*back[:-3], (zone[0][:6] + "7" + zone[0][7:], 60, 700), (zone[1][:-1] + "0", 60, 750)]
+    assert classify([page(broken)]).document_type["code"] == "unknown"
+
+
 def test_mrz_row_with_a_speck_or_without_its_first_row():
     rows = [
         "IDVNMO981785372031098178537<<<",
