@@ -20,6 +20,7 @@ import yaml
 from classifiers.review import Check, Effect, Flag, Reading
 from classifiers.vntext import fold, tone_key
 from classifiers.wordlists import MIDDLE_NAMES
+from digitize.lm.syllables import shaped_like_syllable
 
 LEXICON_PATH = Path(__file__).with_name("names.yaml")
 
@@ -109,13 +110,6 @@ def surname_respelled(read: str, value: str) -> bool:
     return bool(first_read and first_value) and tone_key(first_read[0]) != tone_key(first_value[0])
 
 
-_SYLLABLE = re.compile(
-    r"(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ng|nh|ch|[cmnpt])?"
-)
-"""A Vietnamese syllable, folded: one onset at most, one vowel group, one final consonant at
-most. "XUÂNAN" is not one: OCR lost the space of "XUÂN AN"."""
-
-
 _MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
 """The marks Vietnamese letters carry: five tones, circumflex, breve, horn."""
 
@@ -145,9 +139,11 @@ def _split_glued(word: str) -> list[str] | None:
 
 
 def _is_syllable(folded: str) -> bool:
-    """Whether a folded word can be a name syllable. No name syllable starts with I ("Iong"
-    is a misread "Long"), and Vietnamese writes no F, J, W or Z (the pattern's onsets)."""
-    return bool(_SYLLABLE.fullmatch(folded)) and not folded.startswith("i")
+    """Whether a folded word can be a name syllable: one onset at most, one vowel group the
+    language writes, one final at most ("XUÂNAN" is not one: OCR lost the space of "XUÂN
+    AN"; "Haàng" is not one either). No name syllable starts with I ("Iong" is a misread
+    "Long"), and Vietnamese writes no F, J, W or Z."""
+    return shaped_like_syllable(folded) and not folded.startswith("i")
 
 
 _CONSONANTS = "bcdđghklmnpqrstvx"

@@ -718,6 +718,20 @@ def test_name_syllables_that_are_no_syllable_are_split_or_flagged():
     assert check_name("ÏRẦN XUÂN ĐẠT")[1] is False  # no Vietnamese letter
     assert check_name("Đỗ Thị Ñga")[1] is False
     assert check_name("Nguyễn Thị Ngọc Huyền")[1] is True
+    # Two vowels the language never writes together: an "o" read as "a".
+    assert check_name("Đoàn Công Haàng Nam")[1] is False
+    assert check_name("Đoàn Công Hoàng Nam")[1] is True
+
+
+def test_a_syllable_is_written_with_a_vowel_group_the_language_has():
+    from digitize.lm.syllables import is_syllable, shaped_like_syllable
+
+    for word in ("hoàng", "khuỷu", "xoong", "hoặc", "thuở", "rượu", "yêu", "QUYÉT", "Ea", "II"):
+        assert shaped_like_syllable(word), word
+    assert all(is_syllable(w) for w in ("hoàng", "khuỷu", "rượu", "quyết", "Ea"))
+    for word in ("haàng", "haang", "uoa", "young", "theme"):
+        assert not shaped_like_syllable(word) and not is_syllable(word), word
+    assert shaped_like_syllable("ngoc") and not is_syllable("ngoc")  # a stop takes sắc or nặng
 
 
 def test_a_consonant_misread_in_a_name_is_put_right_and_flagged():

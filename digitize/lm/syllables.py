@@ -24,6 +24,17 @@ _SYLLABLE = re.compile(
 """Onset, vowels, final of a toneless lower-case syllable: loose, but it keeps out foreign
 words and OCR debris ("theme", "girl", "tbe")."""
 
+_NUCLEUS_LETTERS = (
+    "ieu yeu oai oay oeo uay uoi uou uya uye uyu iii "
+    "ai ao au ay eo eu ia ie iu oa oe oi oo ua ue ui uo uy uu ye ea ya ii "
+    "a e i o u y"
+)
+_NUCLEI = frozenset(_NUCLEUS_LETTERS.split())
+"""The letters (marks off) of the vowel groups a syllable is written with: "aa" is OCR's,
+never the language's ("Haàng" for "Hoàng"). The marks are left to the model, which puts a
+misplaced one right ("QUYÉT"). The place names of the Central Highlands ("Ea Kar", "Ya
+Xiêr") and Roman numerals ("II", "III") keep theirs."""
+
 _STOP_FINALS = ("c", "ch", "p", "t")
 
 _CONTEXT_BREAK = re.compile(r"[,;:.!?()\[\]\"“”'‘’/–—]|\s-\s")
@@ -45,6 +56,17 @@ def letters(word: str) -> str:
     return "".join(c for c in nfd if not unicodedata.combining(c))
 
 
+def _shape(base: str) -> re.Match[str] | None:
+    m = _SYLLABLE.match(base)
+    return m if m is not None and letters(m.group(2)) in _NUCLEI else None
+
+
+def shaped_like_syllable(word: str) -> bool:
+    """Whether ``word``'s letters, marks and tone aside, make one syllable: an onset, a vowel
+    group the language writes, a final (for words already folded: "ngoc", "hoang")."""
+    return _shape(letters(word)) is not None
+
+
 def is_syllable(word: str) -> bool:
     """Whether ``word`` (any case) is shaped like one Vietnamese syllable with at most one tone;
     a syllable closed by c, ch, p or t takes only the sắc or nặng tone."""
@@ -52,7 +74,7 @@ def is_syllable(word: str) -> bool:
     base, tone = f.rstrip("12345"), f[len(f.rstrip("12345")) :]
     if len(tone) > 1:
         return False
-    m = _SYLLABLE.match(base)
+    m = _shape(base)
     if m is None:
         return False
     final = m.group(3) or ""
