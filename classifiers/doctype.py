@@ -150,7 +150,7 @@ _ADDRESSEE = re.compile(r"^k[il1|!]nh\s*g[uo]i\b")
 
 ADDRESSEE_ALONE = 0.5
 """Evidence of a type without a title from its addressee line alone (``Kính gửi:`` in the top
-part of the first page) when neither its subject prefix nor a number line was read: a phone
+part of the first page) when its subject prefix was not read (a number line or not): a phone
 photo of a letter whose header came out garbled still reads ``Kính gửi``. As sure as a guess
 can be: the answer, never more (``UNKNOWN_BELOW``), so the type is flagged for review. Other
 kinds that address someone print their title above it, which then outweighs this."""
@@ -163,8 +163,11 @@ def _subject_type_evidence(lines: list[Line], prefix: str) -> float:
     pattern = _prefix_pattern(prefix)
     subject = any(pattern.match(ln.key) for ln in first)
     number = any(_NUMBER_LINE.match(ln.key) for ln in first)
-    if not subject and not number:
-        return ADDRESSEE_ALONE * any(_ADDRESSEE.match(ln.key) for ln in first)
+    if not subject:
+        # A number line alone is any kind's; with the addressee line it is a letter's whose
+        # "V/v" was not read ("V⁄ triển khai"), as sure as the addressee alone makes it.
+        addressee = any(_ADDRESSEE.match(ln.key) for ln in first)
+        return ADDRESSEE_ALONE if addressee else 0.3 * number
     return 0.6 * subject + 0.3 * number
 
 

@@ -237,6 +237,11 @@ def recognize_strips(
     return found
 
 
+_SLASHES = str.maketrans({"\u2044": "/", "\u2215": "/", "\uff0f": "/"})
+"""Slashes Tesseract reads for the slash of print ("V⁄v", "Số 12⁄QĐ"): fraction, division and
+full-width slashes, which no Vietnamese document types."""
+
+
 def parse_tsv(tsv: str) -> list[Word]:
     """Word rows (level 5) of Tesseract's TSV output, text in NFC."""
     words: list[Word] = []
@@ -247,7 +252,7 @@ def parse_tsv(tsv: str) -> list[Word]:
     for row in reader:
         if len(row) < 12 or row[0] != "5":
             continue
-        text = unicodedata.normalize("NFC", row[11]).strip()
+        text = unicodedata.normalize("NFC", row[11]).translate(_SLASHES).strip()
         if not text:
             continue
         conf = float(row[10])

@@ -852,6 +852,22 @@ def test_an_official_letter_notation_without_the_drafting_unit_is_flagged():
     assert out.fields["document_number"]["review_reasons"] == ["notation_without_unit"]
 
 
+def test_a_letter_whose_subject_prefix_was_not_read_is_known_by_its_number_and_addressee():
+    """A phone photo's "V/v" lost to a speck: the number line and "Kính gửi" still make an
+    official letter, not a generic administrative document, as sure as the addressee alone."""
+    letter = [
+        ("UBND TỈNH BÌNH DƯƠNG", 250, 200),
+        ("SỞ NỘI VỤ", 290, 250),
+        *HEADER,
+        ("Số: 1404 /SNV-VP", 260, 300),
+        ("V~ triển khai số hóa hồ sơ, kết quả", 200, 360),
+        ("Kính gửi: Các sở, ban, ngành thuộc tỉnh", 600, 600),
+    ]
+    out = classify([page(letter)])
+    assert out.document_type["code"] == "official_letter"
+    assert 0.5 <= out.document_type["confidence"] < 0.9
+
+
 def test_a_subject_opening_has_its_marks_put_right():
     decision = [
         ("ỦY BAN NHÂN DÂN", 250, 200),

@@ -50,6 +50,9 @@ def test_parse_tsv_keeps_only_words_in_nfc():
     assert word.text == "Nguyễn" and unicodedata.is_normalized("NFC", word.text)
     assert (word.left, word.top, word.width, word.height) == (10, 12, 40, 9)
     assert word.conf == pytest.approx(0.915)
+    # A fraction slash read for the slash of print ("V⁄v") is the slash.
+    tsv = tsv.replace(nfd, "V\u2044v")
+    assert tesseract.parse_tsv(tsv)[0].text == "V/v"
 
 
 def test_version_and_languages_are_read_once():
