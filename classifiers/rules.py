@@ -62,6 +62,16 @@ def word_said_twice(value: str, reading: Reading) -> Flag | None:
     return Flag("word_said_twice") if found else None
 
 
+ODD_SYMBOLS = re.compile(r"[#@$^*~|<>{}\[\]\\‹›«»¡¿§¶©®™]|!(?=\S)")
+"""Symbols the text of an administrative document never prints ("đa !H#Jy"): a stroke, a
+seal or a speck read as a mark. An exclamation mark counts only inside a word."""
+
+
+def symbol_in_text(value: str, reading: Reading) -> Flag | None:
+    """A symbol print does not use, in a subject, an organ's or a company's name."""
+    return Flag("symbol_in_text") if ODD_SYMBOLS.search(_printed(reading, value)) else None
+
+
 SPACING_MARKS = re.compile(r"[\u02b0-\u02ff]")
 """Spacing marks ("ˆ", "˜"), never printed in Vietnamese: a seal's stroke or a torn mark."""
 
@@ -267,9 +277,9 @@ CHECKS: dict[str, tuple[Check, ...]] = {
         address_too_short,
         address_without_province,
     ),
-    "text": TEXT_CHECKS,
-    "organ": (*TEXT_CHECKS, organ_without_province, organ_without_kind),
-    "company": (*TEXT_CHECKS, company_without_legal_form),
+    "text": (*TEXT_CHECKS, symbol_in_text),
+    "organ": (*TEXT_CHECKS, symbol_in_text, organ_without_province, organ_without_kind),
+    "company": (*TEXT_CHECKS, symbol_in_text, company_without_legal_form),
     "nationality": (nationality_unlisted,),
     "money": (amount_grouping_odd, amount_cut),
     "licence_class": (),

@@ -17,6 +17,7 @@ from classifiers.header import number_row
 from classifiers.lines import Line, below
 from classifiers.policy import flag, rated
 from classifiers.review import FieldValue, Flag
+from classifiers.rules import ODD_SYMBOLS
 from classifiers.validators import printed
 from classifiers.vntext import fold, is_upper_line, similarity
 
@@ -63,6 +64,8 @@ def _text_flags(value: str) -> list[Flag]:
         flags.append(Flag("word_said_twice"))
     if re.search(r"[\u02b0-\u02ff]", value):
         flags.append(Flag("spacing_mark"))
+    if ODD_SYMBOLS.search(value):
+        flags.append(Flag("symbol_in_text"))
     return flags
 
 

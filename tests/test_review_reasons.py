@@ -192,6 +192,10 @@ CASES: dict[str, Case] = {
         lambda: v("text", "Ủy ban nhân dân"),
     ),
     "word_said_twice": (lambda: v("text", "Quận 1 1, Huế"), lambda: v("text", "Quận 1, Huế")),
+    "symbol_in_text": (
+        lambda: v("text", "V/v đa !H#Jy ÔNG bụy"),
+        lambda: v("text", "V/v tăng cường (đợt 2) phòng, chống dịch!"),
+    ),
     "spacing_mark": (lambda: v("text", "Số ˆ190, ngõ 71"), lambda: v("text", "Số 190, ngõ 71")),
     "lower_case_among_capitals": (
         lambda: v("text", "CÔNG TY TNHH vận TẢI"),
