@@ -32,26 +32,13 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from bench.bench_real import page_to_json
 from bench.synth.capture import CONDITIONS
 from bench.synth.cards import KINDS
 
 REPORT = Path(__file__).resolve().parent / "out" / "cards_report.json"
 EXPECTED_TYPE = {kind: "citizen_id" for kind in KINDS} | {"licence": "driving_license"}
 """The document type each card kind must be classified as."""
-
-
-def _page_to_json(p: Any) -> dict[str, Any]:
-    return {
-        "index": p.index,
-        "width": p.width,
-        "height": p.height,
-        "dpi": p.dpi,
-        "text": p.text,
-        "source": p.source,
-        "quality": p.quality,
-        "words": [w.to_dict() for w in p.words],
-        "codes": list(p.codes),
-    }
 
 
 def photo_bytes(seed: int, condition: str, kind: str, index: int) -> tuple[bytes, Any]:
@@ -80,7 +67,7 @@ def read_card(job: tuple[int, str, str, int, str | None]) -> dict[str, Any]:
     t0 = time.perf_counter()
     doc = open_document(Path("card.jpg"), data, max_pixels=120_000_000, pdf_dpi=300)
     pages = [
-        _page_to_json(read_page(image, lang="vie", timeout=180.0, name="card.jpg").result)
+        page_to_json(read_page(image, lang="vie", timeout=180.0, name="card.jpg").result)
         for image in doc.pages()
     ]
     seconds = time.perf_counter() - t0

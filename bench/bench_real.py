@@ -63,7 +63,8 @@ def _sha(path: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def _page_to_json(p: Any) -> dict[str, Any]:
+def page_to_json(p: Any) -> dict[str, Any]:
+    """A read page as JSON: what the benchmarks keep of it."""
     return {
         "index": p.index,
         "width": p.width,
@@ -107,7 +108,7 @@ def read_pipeline(path: Path, tag: str) -> tuple[list[dict[str, Any]], float]:
     doc = open_document(path, None, max_pixels=120_000_000, pdf_dpi=300, name=path.name)
     pages = []
     for ready in prepared_pages(doc.pages(), lang="vie", timeout=300, name=path.name):
-        pages.append(_page_to_json(complete_page(ready, lang="vie", timeout=300).result))
+        pages.append(page_to_json(complete_page(ready, lang="vie", timeout=300).result))
     seconds = time.perf_counter() - t0
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(

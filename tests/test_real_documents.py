@@ -22,13 +22,13 @@ FRESH_AT_MOST = 3
 
 
 def _fresh(path: Path) -> list[dict[str, Any]]:
-    from bench.bench_real import _page_to_json
+    from bench.bench_real import page_to_json
     from digitize.intake import open_document
     from digitize.reading import complete_page, prepared_pages
 
     doc = open_document(path, None, max_pixels=120_000_000, pdf_dpi=300, name=path.name)
     ready = prepared_pages(doc.pages(), lang="vie", timeout=300, name=path.name)
-    return [_page_to_json(complete_page(r, lang="vie", timeout=300).result) for r in ready]
+    return [page_to_json(complete_page(r, lang="vie", timeout=300).result) for r in ready]
 
 
 def _cached(path: Path) -> list[dict[str, Any]] | None:
