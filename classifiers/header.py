@@ -186,8 +186,10 @@ def _place_date_row(first: list[Line], header: bool) -> tuple[str, tuple] | None
             continue
         if header and (ln.y > HEADER_BOTTOM or ln.right < 0.45 * ln.page_width):
             continue
-        place = ln.text.split(",")[0]
-        if not header and ("," not in ln.text or len(place.split()) > 6):
+        # "<place>, ngày ...": the comma may read as a full stop ("Cần Thơ. ngày 20 ...").
+        sep = re.search(r"[,.]\s*ng", ln.text)
+        place = ln.text[: sep.start()] if sep else ln.text
+        if not header and (sep is None or len(place.split()) > 6):
             continue
         pieces = [ln] + [o for o in first if o is not ln and o.left > ln.left and _same_row(ln, o)]
         text, words = _row_text(pieces)

@@ -218,6 +218,25 @@ def test_a_wrapped_value_ends_at_a_label_of_its_column_on_a_row_begun_further_le
     assert f["expiry_date"]["value"] == "2030-02-19"
 
 
+def test_a_licence_issue_date_whose_comma_after_the_place_read_as_a_full_stop():
+    rows = [
+        ("GIẤY PHÉP LÁI XE / DRIVER'S LICENSE", 300, 200),
+        ("Số/No: 747422828264", 300, 300),
+        ("Hạng/Class: A1", 300, 480),
+        ("Cần Thơ. ngày 20 tháng 6 năm 2022", 300, 540),
+        ("Có giá trị đến/Expires: Không thời hạn", 300, 600),
+    ]
+    f = classify([page(rows)]).fields
+    assert f["issue_date"]["value"] == "2022-06-20"
+    # A sentence that merely ends before "ngày" is no place: too many words before it.
+    rows[3] = (
+        "Giấy phép này được cấp lại theo đề nghị của người lái xe. ngày 20 tháng 6 năm 2022",
+        300,
+        540,
+    )
+    assert classify([page(rows)]).fields.get("issue_date", {}).get("value") is None
+
+
 def test_a_date_with_one_slash_read_as_one_and_the_other_lost():
     rows = [*FRONT[:4], ("Ngày, tháng, năm sinh / Date of birth: 161121977", 560, 530)]
     f = classify([page(rows)]).fields["date_of_birth"]
