@@ -53,7 +53,9 @@ def test_photo_keeps_every_pixel_and_says_when_it_is_below_200_dpi(sample_run, t
         assert "RGB" in str(image["colorspace"])
         # Never downsampled: at least as many pixels as the photo's page area keeps.
         assert image["srcsize"][0] * image["srcsize"][1] >= 0.5 * photo.width * photo.height
-        stated_dpi = image["srcsize"][0] / (pdf.pages[0].width / 72)
+        # The photo is drawn at the page's scale: where the card was cut out of the desk,
+        # the rest of the photo lies outside the page, so its drawn width is the measure.
+        stated_dpi = image["srcsize"][0] / ((image["x1"] - image["x0"]) / 72)
     low = rec["quality"]["low_resolution_pages"]
     assert (stated_dpi < 199.5) == (low == [1])
 
