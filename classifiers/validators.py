@@ -50,10 +50,10 @@ _DIGIT_LOOKALIKES = str.maketrans(
 
 _DATE_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
 _DATE_SLASH_AS_ONE = re.compile(
-    r"(?<!\d)(\d{2})[/.\-1lIi|!\\]{1,2}(\d{2})[/.\-1lIi|!\\]{1,2}((?:19|20)\d{2})(?!\d)"
+    r"(?<!\d)(\d{2})[/.\-1lIiJj|!\\]{1,2}(\d{2})[/.\-1lIiJj|!\\]{1,2}((?:19|20)\d{2})(?!\d)"
 )
-"""dd/mm/yyyy whose slashes OCR read as "1", "I", "l", "i", "|" or "!" (and sometimes
-doubled): the small print of a card's dates loses the slash's slant."""
+"""dd/mm/yyyy whose slashes OCR read as "1", "I", "l", "i", "J", "|" or "!" (and sometimes
+doubled): the small print of a card's dates loses the slash's slant ("25J08I2028")."""
 _DATE_WORDS = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
 PLACE_DATE = re.compile(r"ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}")
 """A "ngày .. tháng .. năm ...." date on a folded line (place-and-date lines)."""

@@ -241,6 +241,9 @@ def test_a_date_with_one_slash_read_as_one_and_the_other_lost():
     rows = [*FRONT[:4], ("Ngày, tháng, năm sinh / Date of birth: 161121977", 560, 530)]
     f = classify([page(rows)]).fields["date_of_birth"]
     assert f["value"] == "1977-12-16" and "date_slash_misread" in f["review_reasons"]
+    rows = [*FRONT[:4], ("Ngày, tháng, năm sinh / Date of birth: 25J08I2003", 560, 530)]
+    f = classify([page(rows)]).fields["date_of_birth"]  # slashes read as "J" and "I"
+    assert f["value"] == "2003-08-25" and "date_slash_misread" in f["review_reasons"]
     # Nine digits that no single slash makes a date of are no date: an old card's number.
     rows = [*FRONT[:4], ("Ngày, tháng, năm sinh / Date of birth: 247129885", 560, 530)]
     assert classify([page(rows)]).fields.get("date_of_birth", {}).get("value") is None
