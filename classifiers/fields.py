@@ -114,10 +114,16 @@ def _is_noise(word: Word) -> bool:
     return word.conf < NOISE_CONF and len(key) <= 2 and not re.search(r"\d", word.text)
 
 
+def _house_word(words: list[Word], i: int) -> bool:
+    """ "Số" before a house number ("Sõ 120 đường ...", read unsure): the address's first
+    word, not a speck."""
+    return fold(words[i].text) == "so" and i + 1 < len(words) and words[i + 1].text[:1].isdigit()
+
+
 def trim_noise(words: list[Word]) -> list[Word]:
     """The value without the specks OCR reads off photos, seals and borders at its ends."""
     start, end = 0, len(words)
-    while start < end and _is_noise(words[start]):
+    while start < end and _is_noise(words[start]) and not _house_word(words, start):
         start += 1
     while end > start and _is_noise(words[end - 1]):
         end -= 1

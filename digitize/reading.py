@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from digitize import barcodes, cleanup, mrzzone, plainreading, slots, tesseract
+from digitize import barcodes, cleanup, digitcheck, mrzzone, plainreading, slots, tesseract
 from digitize.cleanup.illumination import flatten_background, stretch
 from digitize.cleanup.orientation import text_strip
 from digitize.cleanup.resolution import ocr_scale
@@ -355,6 +355,11 @@ def complete_page(ready: PreparedPage, *, lang: str, timeout: float) -> ReadPage
     )
     if zone:
         prep.quality["mrz_reread"] = True
+    words, disputed = digitcheck.check_numbers(
+        prep.display, words, lang=lang, timeout=timeout, what=what
+    )
+    if disputed:
+        prep.quality["numbers_disputed"] = disputed
     quality = dict(prep.quality, orientation=how, source="ocr", **(ready.page.layer_check or {}))
     quality.update(second)
     if reread:

@@ -212,6 +212,7 @@ def recognize_strips(
     timeout: float,
     what: str,
     sides: bool = True,
+    config: dict[str, str] | None = None,
 ) -> list[list[Word]]:
     """Strips cut from a page (lines, a zone's bands), stacked on one sheet with paper between
     them (and, with ``sides``, beside them) and read in one call, as one block of text: one
@@ -230,7 +231,7 @@ def recognize_strips(
     for s, sy in zip(strips, starts, strict=True):
         sheet[sy : sy + s.shape[0], side : side + s.shape[1]] = s
     found: list[list[Word]] = [[] for _ in strips]
-    for w in recognize(sheet, lang=lang, psm=6, dpi=dpi, timeout=timeout, what=what):
+    for w in recognize(sheet, lang=lang, psm=6, dpi=dpi, timeout=timeout, what=what, config=config):
         n = bisect.bisect_right(starts, w.top + w.height / 2 + gap / 2) - 1
         if w.text.strip() and n >= 0:
             found[n].append(replace(w, left=w.left - side, top=w.top - starts[n]))

@@ -237,6 +237,20 @@ def test_a_licence_issue_date_whose_comma_after_the_place_read_as_a_full_stop():
     assert classify([page(rows)]).fields.get("issue_date", {}).get("value") is None
 
 
+def test_an_address_keeps_its_house_number_word_read_unsure():
+    """ "Sõ 120 đường ..." with "Sõ" read at 0.16: the house number's word, not a speck."""
+    rows = [
+        ("GIẤY PHÉP LÁI XE / DRIVER'S LICENSE", 300, 200),
+        ("Nơi cư trú/Address: Sõ 120 đường Hà Huy Tập, Nam", 300, 420),
+        ("Hà, Hà Tĩnh, Hà Tĩnh", 300, 470),
+    ]
+    pr = page(rows)
+    words = [dataclasses.replace(w, conf=0.16) if w.text == "Sõ" else w for w in pr.words]
+    f = classify([dataclasses.replace(pr, words=words)]).fields["place_of_residence"]
+    assert f["value"] == "Số 120 đường Hà Huy Tập, Nam Hà, Hà Tĩnh, Hà Tĩnh"
+    assert f["needs_review"] is True
+
+
 def test_a_date_with_one_slash_read_as_one_and_the_other_lost():
     rows = [*FRONT[:4], ("Ngày, tháng, năm sinh / Date of birth: 161121977", 560, 530)]
     f = classify([page(rows)]).fields["date_of_birth"]
