@@ -74,7 +74,7 @@ def check_numbers(
             kept.append(i)
     if not strips:
         return words, 0
-    model = "eng" if "eng" in tesseract.info().languages else lang.split("+")[0]
+    model = tesseract.latin_model(lang)
     try:
         read = tesseract.recognize_strips(
             strips,

@@ -112,7 +112,7 @@ def reread_zone(
     if before == 4:
         return words, False
     crop, factor, left, top = _crop(image, rows, scale)
-    model = "eng" if "eng" in tesseract.info().languages else lang.split("+")[0]
+    model = tesseract.latin_model(lang)
     try:
         read = tesseract.recognize(
             crop,

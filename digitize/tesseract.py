@@ -82,6 +82,12 @@ def info() -> TesseractInfo:
     return TesseractInfo(path, version, version_text, tessdata, langs)
 
 
+def latin_model(lang: str) -> str:
+    """The model for print of Latin letters and digits only (an MRZ, an ID's digits):
+    ``eng`` where installed, else the first of ``lang``."""
+    return "eng" if "eng" in info().languages else lang.split("+")[0]
+
+
 def require_languages(lang: str) -> None:
     """Raise :class:`LanguageMissing` unless every language of ``lang`` ('vie+eng') is installed."""
     missing = [code for code in lang.split("+") if code not in info().languages]
