@@ -27,9 +27,6 @@ from classifiers.lines import Line
 from digitize import icao
 from digitize.icao import check_digit
 
-_clean = icao.clean
-_digits = icao.digits
-
 
 @dataclass(frozen=True)
 class MrzData:
@@ -50,7 +47,7 @@ def candidate_lines(lines: list[Line]) -> list[str]:
     rows = []
     for ln in sorted(lines, key=lambda x: (x.page, x.top)):
         raw = re.sub(r"\s+", "", ln.text)
-        s = _clean(ln.text)
+        s = icao.clean(ln.text)
         if 24 <= len(s) <= 34 and "<" in s and len(s) >= 0.9 * len(raw):
             rows.append(s)
     return rows
@@ -73,7 +70,7 @@ def _birth_century(id_number: str | None, yy: str) -> int:
 def _dates_verify(row: str) -> bool:
     """Whether ``row`` reads as a second TD1 row: birth date and expiry (or the filler of a
     card without one) with their checks."""
-    born = _digits(row[0:6])
+    born = icao.digits(row[0:6])
     return (
         len(row) >= 15
         and born.isdigit()
@@ -98,7 +95,7 @@ def _aligned(row: str) -> str:
             return fixed[:30].ljust(30, "<")
     for k in range(len(row) - 29):
         window = row[k : k + 30]
-        doc = _digits(window[5:14])
+        doc = icao.digits(window[5:14])
         if window.startswith(("I", "1")) and doc.isdigit() and check_digit(doc) == window[14:15]:
             return window
         if _dates_verify(window):
@@ -112,7 +109,7 @@ def _second_row_alone(rows: list[str]) -> MrzData | None:
     for i, row in enumerate(rows):
         if not _dates_verify(row):
             continue
-        born, expiry = _digits(row[0:6]), _digits(row[8:14])
+        born, expiry = icao.digits(row[0:6]), icao.digits(row[8:14])
         dob, expiry_iso = _yymmdd(born, _birth_century(None, born[:2])), _yymmdd(expiry, 2000)
         sex = {"M": "Nam", "F": "Nữ"}.get(row[7])
         return MrzData(None, dob, sex, expiry_iso, _name(rows, i + 1))
@@ -137,30 +134,22 @@ def parse_td1(rows: list[str]) -> MrzData | None:
             continue
         first = first[:30].ljust(30, "<")
         second = second[:30].ljust(30, "<")
-        doc, doc_check = _digits(first[5:14]), _digits(first[14])
-        optional = first[15:30]
-        born, born_check = _digits(second[0:6]), _digits(second[6])
-        sex_char = second[7]
-        expiry, expiry_check = _digits(second[8:14]), _digits(second[14])
-        composite = _digits(second[29])
-        doc_ok = doc.isdigit() and check_digit(doc) == doc_check
+        checks = icao.td1_checks(first, second)
+        doc = icao.digits(first[5:14])
+        born, expiry = icao.digits(second[0:6]), icao.digits(second[8:14])
         id_number = None
-        full = re.match(r"\d{12}", _digits(optional.replace("<", " ")))
-        # The composite check covers the whole first row after the issuer and both dates.
-        covered = _digits(first[5:30]) + born + born_check + expiry + expiry_check + second[18:29]
-        composite_ok = check_digit(covered) == composite
-        if doc_ok and full and full.group(0).endswith(doc) and composite_ok:
+        full = re.match(r"\d{12}", icao.digits(first[15:30].replace("<", " ")))
+        if checks.document and checks.composite and full and full.group(0).endswith(doc):
             id_number = full.group(0)
-        born_ok = born.isdigit() and check_digit(born) == born_check
+        born_ok = checks.birth and born.isdigit()
         dob = _yymmdd(born, _birth_century(id_number, born[:2])) if born_ok else None
         # A card issued after its holder turned 60 has no expiry: filler, verified as empty.
-        exp_ok = icao.date_verifies(expiry, expiry_check)
-        expiry_iso = _yymmdd(expiry, 2000) if exp_ok and expiry.isdigit() else None
-        sex = {"M": "Nam", "F": "Nữ"}.get(sex_char) if (born_ok and exp_ok) else None
+        expiry_iso = _yymmdd(expiry, 2000) if checks.expiry and expiry.isdigit() else None
+        sex = {"M": "Nam", "F": "Nữ"}.get(second[7]) if (born_ok and checks.expiry) else None
         name = _name(rows, i + 2)
         if not (id_number or dob or expiry_iso):
             continue
-        issuer = first[2:5] if doc_ok and first[2:5].isalpha() else None
+        issuer = first[2:5] if checks.document and first[2:5].isalpha() else None
         return MrzData(id_number, dob, sex, expiry_iso, name, issuer)
     return _second_row_alone(rows)
 

@@ -9,6 +9,7 @@ imports of the pipeline.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 """Every character an MRZ can hold."""
@@ -61,17 +62,37 @@ def date_verifies(field: str, check: str) -> bool:
     return len(field) == 6 and field.isdigit() and check_digit(field) == digits(check)
 
 
+@dataclass(frozen=True)
+class Checks:
+    """Which check digits of a TD1 zone's first two rows verify."""
+
+    document: bool
+    birth: bool
+    expiry: bool
+    composite: bool
+    """The last digit of the second row, over the first row after the issuer and both dates."""
+
+    @property
+    def passed(self) -> int:
+        return self.document + self.birth + self.expiry + self.composite
+
+
+def td1_checks(first: str, second: str) -> Checks:
+    """The check digits of a zone's first two rows (as :func:`clean` gives them, padded or cut
+    to :data:`ROW`)."""
+    first, second = first[:ROW].ljust(ROW, "<"), second[:ROW].ljust(ROW, "<")
+    doc = digits(first[5:14])
+    covered = digits(first[5:30]) + digits(second[0:7]) + digits(second[8:15]) + second[18:29]
+    return Checks(
+        document=doc.isdigit() and check_digit(doc) == digits(first[14]),
+        birth=date_verifies(second[0:6], second[6]),
+        expiry=date_verifies(second[8:14], second[14]),
+        composite=check_digit(covered) == digits(second[29]),
+    )
+
+
 def checks_passed(rows: list[str]) -> int:
     """How many check digits of a three-row TD1 zone verify (document number, birth date,
     expiry, composite: 0 to 4), with ``rows`` as :func:`clean` gives them. A misread
     character breaks at least one: the count compares two readings of one zone."""
-    if len(rows) < 2:
-        return 0
-    first, second = rows[0][:ROW].ljust(ROW, "<"), rows[1][:ROW].ljust(ROW, "<")
-    doc = digits(first[5:14])
-    passed = int(doc.isdigit() and check_digit(doc) == digits(first[14]))
-    passed += date_verifies(second[0:6], second[6])
-    passed += date_verifies(second[8:14], second[14])
-    covered = digits(first[5:30]) + digits(second[0:7]) + digits(second[8:15]) + second[18:29]
-    passed += check_digit(covered) == digits(second[29])
-    return passed
+    return td1_checks(rows[0], rows[1]).passed if len(rows) >= 2 else 0
