@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -131,6 +132,24 @@ def _recase(official: str, read: str) -> str:
     return official
 
 
+def _official_case(read: str, official: str) -> str:
+    """``read`` in the letter case of ``official`` (the list's spelling already in the
+    reading's case, see :func:`_recase`): a part not written all in capitals that has a
+    capital inside it ("Phường VỊ Xuyên", a dotted capital I read for ị) is "Phường Vị
+    Xuyên". The printed tone placement stays ("Thủy" where the list has "Thuỷ")."""
+    words, names = read.split(" "), official.split(" ")
+    if read.isupper() or len(words) != len(names):
+        return read
+    out = []
+    for word, name in zip(words, names, strict=True):
+        if len(word) == len(name):
+            word = "".join(
+                r.upper() if o.isupper() else r.lower() for r, o in zip(word, name, strict=True)
+            )
+        out.append(word)
+    return " ".join(out)
+
+
 def _spelled_right(part: str) -> bool:
     """Whether every word of a part's name is a Vietnamese syllable ("Thắng Lợi", "Nghi
     Phong"). OCR's letter errors make words no syllable ("Gà Mhu"); a name made of syllables
@@ -171,19 +190,34 @@ _ORGAN = re.compile(
 )
 
 
-def _odd_marks(part: str, around: list[Unit]) -> int:
+def _odd_marks(part: str, around: list[Unit]) -> tuple[int, str]:
     """Syllables of ``part`` whose letters occur in the names of ``around`` (the units that
-    could stand where it stands) only with other marks (see ``PlaceCheck.doubtful``)."""
+    could stand where it stands) only with other marks (see ``PlaceCheck.doubtful``), and
+    ``part`` with each such syllable spelled as the names around spell it in the same place of
+    the name, where they spell it one way only ("Xã Cấm Vịnh" in Cẩm Xuyên district, whose
+    wards' first syllable is "Cẩm" and never "Cấm", is "Xã Cẩm Vịnh"): still a value a clerk
+    confirms, but the likelier one."""
     spellings: dict[str, set[str]] = {}
+    placed: dict[tuple[int, str], dict[str, str]] = {}
     for u in around:
-        for syllable in u.name.split():
+        for n, syllable in enumerate(u.name.split()):
             spellings.setdefault(fold(syllable), set()).add(tone_key(syllable))
-    _, name = _split_unit(part)
-    odd = 0
-    for syllable in re.sub(r"[^\w\s]", " ", name).split():
+            placed.setdefault((n, fold(syllable)), {})[tone_key(syllable)] = syllable
+    unit = next((w for w in UNIT_WORDS if part.lower().startswith(w.lower() + " ")), "")
+    name = part[len(unit) + 1 :] if unit else part
+    odd, out = 0, []
+    for n, syllable in enumerate(name.split(" ")):
         known = spellings.get(fold(syllable))
-        odd += bool(known) and tone_key(syllable) not in known
-    return odd
+        if known and tone_key(syllable) not in known:
+            odd += 1
+            here = placed.get((n, fold(syllable)), {})
+            if len(here) == 1:
+                (official,) = here.values()
+                if len(official) == len(syllable):
+                    syllable = _recase(official, syllable)
+        out.append(syllable)
+    respelled = " ".join(out)
+    return odd, f"{part[: len(part) - len(name)]}{respelled}" if unit else respelled
 
 
 def _province_by_district(read: str, district: str) -> tuple[Unit, str, bool] | None:
@@ -203,6 +237,46 @@ def _province_by_district(read: str, district: str) -> tuple[Unit, str, bool] | 
         if form.count(" ") == key.count(" ") and levenshtein(form, key, limit) <= limit:
             return province, text, False
     return None
+
+
+RARE_SPELLING_SHARE = 0.05
+"""A syllable of a unit's name the list does not know counts as an odd mark when the country's
+unit names spell its letters this way in under this share of their occurrences ("Cấm" 4
+times, "Cẩm" 184)."""
+
+RARE_SPELLING_SEEN = 20
+"""...and its letters occur at least this often in the country's unit names."""
+
+
+@lru_cache(maxsize=1)
+def _national_spellings() -> dict[str, Counter[str]]:
+    """Folded syllable -> how often each spelling (tone key) occurs in the names of units."""
+    out: dict[str, Counter[str]] = {}
+    for p in _provinces():
+        for u in [p, *p.children, *(w for d in p.children for w in d.children)]:
+            for syllable in u.name.split():
+                out.setdefault(fold(syllable), Counter())[tone_key(syllable)] += 1
+    return out
+
+
+def _rare_marks(part: str) -> int:
+    """Syllables of a part named by its unit word ("XÃ CẤM BÌNH") that the list explains
+    nowhere, whose letters the country's unit names spell almost always with other marks: a
+    ward's name misread in an organ's line, where no district says which units could stand
+    there (a ward merged since is not in the list)."""
+    unit = next((w for w in UNIT_WORDS if part.lower().startswith(w.lower() + " ")), "")
+    if not unit:
+        return 0
+    spellings = _national_spellings()
+    odd = 0
+    for syllable in re.sub(r"[^\w\s]", " ", part[len(unit) + 1 :]).split():
+        seen = spellings.get(fold(syllable))
+        if not seen or syllable.isdigit():
+            continue
+        total = sum(seen.values())
+        share = seen.get(tone_key(syllable), 0) / total
+        odd += total >= RARE_SPELLING_SEEN and share < RARE_SPELLING_SHARE
+    return odd
 
 
 def check_place(value: str) -> PlaceCheck:
@@ -234,7 +308,9 @@ def check_place(value: str) -> PlaceCheck:
         if got is None:
             if out.matched and i < len(parts) - 1:
                 if level:  # a unit was expected here: a ward of that district, ...
-                    out.doubtful += _odd_marks(body, level)
+                    odd, respelled = _odd_marks(body, level)
+                    out.doubtful += odd
+                    parts[i] = (part[: organ.end()] if organ else "") + respelled
                 break
             level = None
             continue
@@ -243,7 +319,7 @@ def check_place(value: str) -> PlaceCheck:
         if tone_key(text) == tone_key(body):
             # Right as read: keep the printed tone placement ("Thủy", the list has "Thuỷ") and
             # case; only specks of punctuation OCR put before it go.
-            text = re.sub(r"^[^\w(]+", "", body)
+            text = _official_case(re.sub(r"^[^\w(]+", "", body), text)
         out.matched += 1
         if tone_key(text) != tone_key(body):
             out.corrected += 1
@@ -252,5 +328,9 @@ def check_place(value: str) -> PlaceCheck:
             out.certain.update(tone_key(re.sub(r"[^\w\s]", " ", text)).split())
         parts[i] = (part[: organ.end()] if organ else "") + text
         level = unit.children or None
+    if not out.matched:
+        for part in parts:
+            organ = _ORGAN.match(part)
+            out.doubtful += _rare_marks(part[organ.end() :] if organ else part)
     out.value = ", ".join(parts)
     return out
