@@ -167,9 +167,13 @@ def read_number(first: list[Line]) -> FieldValue | None:
     return rated(f"{number}/{notation}", "document_number", digit_words, flags=flags)
 
 
+_ENGLISH = r"(?:\s*[/|(]\s*[a-z0]{3,5}\)?|\s+(?:date|m[o0]nth|year))?"
+"""The English word a bilingual card prints after each slot's word ("ngày/date 15
+tháng/month 03 năm/year 2019" on a driving licence), in any case, its slash read as a bar."""
 _DATE_SLOTS = re.compile(
-    r"ng[^\W\d_]{1,2}y\s*(?P<day>.*?)\s*th[^\W\d_]{1,2}ng\s*(?P<month>.*?)\s*"
-    r"n[^\W\d_]{1,2}m\s*(?P<year>[\dOoØIl|!SBZ]{1,4}(?:\s[\dOoØIl|!SBZ]{1,3})?)",
+    rf"ng[^\W\d_]{{1,2}}y{_ENGLISH}\s*(?P<day>.*?)\s*th[^\W\d_]{{1,2}}ng{_ENGLISH}\s*"
+    rf"(?P<month>.*?)\s*n[^\W\d_]{{1,2}}m{_ENGLISH}\s*"
+    r"(?P<year>[\dOoØIl|!SBZ]{1,4}(?:\s[\dOoØIl|!SBZ]{1,3})?)",
     re.IGNORECASE,
 )
 

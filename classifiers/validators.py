@@ -54,8 +54,12 @@ _DATE_SLASH_AS_ONE = re.compile(
 )
 """dd/mm/yyyy whose slashes OCR read as "1", "I", "l", "i", "J", "|" or "!" (and sometimes
 doubled): the small print of a card's dates loses the slash's slant ("25J08I2028")."""
-_DATE_WORDS = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
-PLACE_DATE = re.compile(r"ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}")
+_EN = r"(?:\s*[/|(]\s*[a-z0]{3,5}\)?|\s+(?:date|m[o0]nth|year))?"
+"""The English word a bilingual card prints after "ngày", "tháng" and "năm" ("ngày/date")."""
+_DATE_WORDS = re.compile(
+    rf"ngay{_EN}\s*(\d{{1,2}})\s*thang{_EN}\s*(\d{{1,2}})\s*nam{_EN}\s*(\d{{4}})"
+)
+PLACE_DATE = re.compile(rf"ngay{_EN}\s*\d{{1,2}}\s*thang{_EN}\s*\d{{1,2}}\s*nam{_EN}\s*\d{{4}}")
 """A "ngày .. tháng .. năm ...." date on a folded line (place-and-date lines)."""
 
 _DATE_SLASH_LOST = re.compile(

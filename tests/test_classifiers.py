@@ -1119,3 +1119,23 @@ def test_a_title_after_specks_of_an_emblem_is_still_the_title():
     out = classify([page(rows)])
     assert out.document_type["code"] == "driving_license"
     assert out.fields["full_name"]["value"] == "HOÀNG MINH TRANG"
+
+
+def test_a_bilingual_place_and_date_line_gives_the_issue_date():
+    """The driving licence prints its date with each word's English beside it: "ngày/date 23
+    tháng/month 11 năm/year 2016"."""
+    licence = page(
+        [
+            ("GIẤY PHÉP LÁI XE / DRIVER'S LICENSE", 600, 200),
+            ("Số/No: 791234567890", 900, 330),
+            ("Họ tên/Full name: NGUYỄN VĂN AN", 900, 420),
+            ("Ngày sinh/Date of birth: 05/04/1990", 900, 500),
+            ("Hà Nội, ngày/date 23 tháng/month 11 năm/year 2016", 900, 1000),
+            ("GIÁM ĐỐC SỞ GIAO THÔNG VẬN TẢI", 900, 1080),
+            ("Hạng/Class: B2", 200, 1120),
+        ]
+    )
+    out = classify([licence])
+    assert out.document_type["code"] == "driving_license"
+    assert out.fields["issue_date"]["value"] == "2016-11-23"
+    assert parse_date("ngày (date) 5 tháng (month) 3 năm (year) 2019") == ("2019-03-05", True)

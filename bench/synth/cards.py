@@ -346,7 +346,9 @@ def render_driving_license(c: Canvas, rng: random.Random, person: nm.Person) -> 
     if tail:
         c.text(x, 37.6, tail, cp.fit_size(c, tail, s, CARD_W - 2 - x), "bold", family=SANS)
     place = person.residence.province["short"]
-    c.text(x, 42.0, f"{place}, {nm.long_date(issue)}", 5.6, "italic", family=SANS)
+    # As the PET licence prints it: each word of the date with its English beside it.
+    when = f"ngày/date {issue.day:02d} tháng/month {issue.month:02d} năm/year {issue.year}"
+    c.text(x, 42.0, f"{place}, {when}", 5.6, "italic", family=SANS)
     c.text(x, 45.0, "GIÁM ĐỐC SỞ GIAO THÔNG VẬN TẢI", 5.4, "bold", family=SANS)
     c.runs(3.5, 46.0, [("Hạng/Class: ", "regular"), (klass, "bold")], 7.0, family=SANS)
     shown = nm.dmy(expiry) if expiry else "Không thời hạn"
