@@ -202,13 +202,28 @@ def _place_date_row(first: list[Line], header: bool) -> tuple[str, tuple] | None
     return None
 
 
-def read_issue_date(first: list[Line]) -> FieldValue | None:
-    """The issue date of the place-and-date line, each slot (day, month, year) read apart.
+def date_row(lines: list[Line]) -> tuple[str, tuple] | None:
+    """A line that is a date alone, "Ngày 12 tháng 05 năm 2010" (an old identity card's back
+    dates its issue so, under no place and no label), with the pieces of its row."""
+    for ln in lines:
+        if not re.match(r"^\W{0,2}ngay\b", ln.key) or "/" in ln.key.split()[0][4:]:
+            continue
+        pieces = [ln] + [o for o in lines if o is not ln and o.left > ln.left and _same_row(ln, o)]
+        text, words = _row_text(pieces)
+        m = _DATE_SLOTS.search(text)
+        if m and m.start() <= 3:
+            return text, words
+    return None
+
+
+def read_issue_date(first: list[Line], row: tuple[str, tuple] | None = None) -> FieldValue | None:
+    """The issue date of the place-and-date line (or of ``row``, a date line found otherwise:
+    see :func:`date_row`), each slot (day, month, year) read apart.
 
     Decree 30 pads days under 10 and the months January and February with a zero: a lone
     digit there is most often half of a handwritten number (``date_not_zero_padded``).
     """
-    found = place_date_row(first)
+    found = row or place_date_row(first)
     if found is None:
         return None
     text, words = found

@@ -15,6 +15,7 @@ import re
 
 from classifiers.catalogue import DocType
 from classifiers.decree30 import CENTRE_TOLERANCE
+from classifiers.header import date_row, read_issue_date
 from classifiers.lines import Line
 from classifiers.names import checked_name, is_surname, one_letter_off
 from classifiers.policy import rated
@@ -128,6 +129,13 @@ def complete_card(
         officer = read_officer(lines)
         if officer is not None:
             found["signer"] = officer
+    if "issue_date" not in found and any(f.name == "issue_date" for f in doc_type.fields):
+        # The old card's back: "Ngày 12 tháng 05 năm 2010" above the officer's title, its
+        # slots typed or written by hand, read as a place-and-date line's are.
+        row = date_row(lines)
+        issued = read_issue_date(lines, row) if row is not None else None
+        if issued is not None and issued.value is not None:
+            found["issue_date"] = issued
     confirm_with_code(found, pages, doc_type)
 
 

@@ -1139,3 +1139,25 @@ def test_a_bilingual_place_and_date_line_gives_the_issue_date():
     assert out.document_type["code"] == "driving_license"
     assert out.fields["issue_date"]["value"] == "2016-11-23"
     assert parse_date("ngày (date) 5 tháng (month) 3 năm (year) 2019") == ("2019-03-05", True)
+
+
+def test_an_old_cards_back_gives_its_issue_date_from_its_date_line():
+    """The old 9-digit card's back dates its issue "Ngày 12 tháng 05 năm 2010" above the
+    officer's title, with no label and no place; a one-digit slot is flagged as elsewhere."""
+    rows = [
+        ("DÂN TỘC: Kinh      TÔN GIÁO: Không", 300, 150),
+        ("DẤU VẾT RIÊNG VÀ DỊ HÌNH", 300, 250),
+        ("Nốt ruồi C: 1cm trên sau mép trái", 300, 330),
+        ("Ngón trỏ trái      Ngón trỏ phải", 300, 500),
+        ("Ngày 12 tháng 05 năm 2010", 1200, 480),
+        ("GIÁM ĐỐC CA TỈNH NGHỆ AN", 1200, 560),
+        ("Nguyễn Văn Hùng", 1250, 800),
+    ]
+    out = classify([page(rows, conf=0.93)])
+    assert out.document_type["code"] == "citizen_id"
+    assert out.fields["issue_date"]["value"] == "2010-05-12"
+    rows[4] = ("Ngày 1 tháng 5 năm 2010", 1200, 480)
+    loose = classify([page(rows, conf=0.93)]).fields["issue_date"]
+    assert (loose["value"], loose["needs_review"]) == ("2010-05-01", True)
+    rows[4] = ("Ngày      tháng      năm", 1200, 480)
+    assert "issue_date" not in classify([page(rows, conf=0.93)]).fields
