@@ -35,6 +35,10 @@ FIELD_KINDS = {
     "organ",
     "company",
     "licence_class",
+    "plate",
+    "engine_number",
+    "chassis_number",
+    "words",
 }
 MRZ_FORMATS = ("", "td1")
 """Machine-readable zones a type may carry (ICAO 9303 TD1: the back of a chip ID card)."""

@@ -258,6 +258,16 @@ def amount_cut(value: str, reading: Reading) -> Flag | None:
     return Flag("amount_cut") if re.match(r"[^\W_]*\d|[.,:;'`]\S|[^\w\s(]", rest) else None
 
 
+VEHICLE_NUMBER = re.compile(r"[A-Z0-9]{8,17}")
+"""An engine or chassis number as registration cards print it."""
+
+
+def vehicle_number_malformed(value: str, reading: Reading) -> Flag | None:
+    """An engine or chassis number is 8 to 17 capitals and digits; anything else (a lower-case
+    letter, a mark, a hyphen, a character lost or a word run on) was misread."""
+    return None if VEHICLE_NUMBER.fullmatch(value) else Flag("vehicle_number_malformed")
+
+
 CHECKS: dict[str, tuple[Check, ...]] = {
     "date": (date_not_real,),
     "id_number": (id_wrong_length, id_unknown_province, id_bad_century_digit),
@@ -283,6 +293,10 @@ CHECKS: dict[str, tuple[Check, ...]] = {
     "nationality": (nationality_unlisted,),
     "money": (amount_grouping_odd, amount_cut),
     "licence_class": (),
+    "plate": (),
+    "engine_number": (vehicle_number_malformed,),
+    "chassis_number": (vehicle_number_malformed,),
+    "words": (*TEXT_CHECKS, symbol_in_text),
 }
 """The checks of each field kind (catalogue ``kind``), in the order they are run."""
 

@@ -344,6 +344,81 @@ def _licence_class(text: str) -> Normalized:
     return Normalized(found.value, (Flag("licence_class_unknown"),), found.printed)
 
 
+_PLATE_DIGITS = str.maketrans(
+    {"O": "0", "D": "0", "Q": "0", "I": "1", "L": "1", "|": "1", "S": "5", "B": "8", "Z": "2"}
+)
+"""What the digits of a plate's number are read as (the number holds digits only)."""
+_PLATE_NUMBER = "[0-9ODQILSBZ|]"
+_PLATE = re.compile(
+    r"(?P<province>\d{2})\s*-?\s*(?P<series>[A-ZĐ]{1,2}\d?)\s*[-.]?\s*"
+    rf"(?P<number>{_PLATE_NUMBER}{{3}}[.,·]?{_PLATE_NUMBER}{{2}}|{_PLATE_NUMBER}{{4}})(?![\w.])"
+)
+PLATE_PROVINCES = range(11, 100)
+"""The two-digit province codes of registration plates (11 Cao Bằng ... 99 Bắc Ninh)."""
+_SERIES_DIGIT_LOOKALIKE = re.compile(r"[A-ZĐ][ILSBZ]$")
+"""A two-letter series whose second letter looks like a digit ("B1" read "BI", "BL")."""
+
+
+def _plate(text: str) -> Normalized:
+    """A registration plate as the police print it: a motorbike's ``29-B1 123.45`` (the series
+    a letter and a digit, after a hyphen), a car's ``30A-123.45`` (the series glued to the
+    province code); a number of five digits has its dot before the last two, one of four none.
+    The form comes from the series (a digit in it: a motorbike's) or, for a two-letter series,
+    from the hyphen printed after the province code.
+
+    Flagged: a number read with look-alike letters ("123.4S", put right), a series whose
+    second letter may be a digit ("BI"), a province code outside 11-99, other characters
+    beside the plate, and anything not in that form (kept as read)."""
+    read = re.sub(r"\s+", " ", clean_line(text).replace("Ð", "Đ")).strip(" :;,.")
+    upper = read.upper()
+    m = _PLATE.search(upper)
+    if m is None or not m.group("series")[0].isalpha():
+        return Normalized(read or None, (Flag("plate_malformed"),) if read else (), read)
+    province, series, number = m.group("province", "series", "number")
+    digits = re.sub(r"[.,·]", "", number)
+    fixed = digits.translate(_PLATE_DIGITS)
+    rest = upper[: m.start()] + upper[m.end() :]
+    doubtful = (
+        fixed != digits
+        or int(province) not in PLATE_PROVINCES
+        or _SERIES_DIGIT_LOOKALIKE.fullmatch(series) is not None
+        or re.search(r"\w", rest) is not None
+    )
+    shown = f"{fixed[:3]}.{fixed[3:]}" if len(fixed) == 5 else fixed
+    motorbike = series[-1].isdigit() or bool(re.match(r"\d{2}\s*-", upper[m.start() :]))
+    value = f"{province}-{series} {shown}" if motorbike else f"{province}{series}-{shown}"
+    return Normalized(value, (Flag("plate_malformed"),) if doubtful else (), value)
+
+
+_VIN_LOOKALIKES = str.maketrans({"I": "1", "O": "0", "Q": "0"})
+VIN_LENGTH = 17
+"""A car's chassis number is its VIN (ISO 3779): 17 capitals and digits, never I, O or Q."""
+
+
+def _vehicle_number(text: str) -> Normalized:
+    """An engine or chassis number: capitals and digits as printed, spaces OCR put into it
+    taken out (a hyphen stays: it is no character of such a number, and is flagged)."""
+    read = clean_line(text).strip(" :;,.")
+    value = re.sub(r"\s+", "", read)
+    return Normalized(value or None, (), value)
+
+
+def _chassis_number(text: str) -> Normalized:
+    """A chassis number; a 17-character one is a VIN, which never holds I, O or Q: those are
+    the 1 and 0 it prints, read as letters, put right and flagged."""
+    found = _vehicle_number(text)
+    value = found.value
+    if value is None or len(value) != VIN_LENGTH or not re.search(r"[IOQ]", value):
+        return found
+    fixed = value.translate(_VIN_LOOKALIKES)
+    return Normalized(fixed, (Flag("vin_forbidden_letter"),), fixed)
+
+
+def _words(text: str) -> Normalized:
+    """A short value printed as words on one line (a brand, a colour, a model): as printed."""
+    return _printed(text)
+
+
 def _digits(text: str) -> Normalized:
     return Normalized(digits_of(text) or None)
 
@@ -365,6 +440,10 @@ NORMALIZE: dict[str, Callable[[str], Normalized]] = {
     "nationality": _nationality,
     "money": _money,
     "licence_class": _licence_class,
+    "plate": _plate,
+    "engine_number": _vehicle_number,
+    "chassis_number": _chassis_number,
+    "words": _words,
 }
 
 

@@ -325,6 +325,15 @@ CASES: dict[str, Case] = {
         lambda: v("money", "3,500,000 đồng"),
         lambda: v("money", "3.500.000 đồng"),
     ),
+    "plate_malformed": (lambda: v("plate", "29-B1 123.4S"), lambda: v("plate", "29-B1 123.45")),
+    "vehicle_number_malformed": (
+        lambda: v("engine_number", "JA39E-1234"),
+        lambda: v("engine_number", "JA39E1234567"),
+    ),
+    "vin_forbidden_letter": (
+        lambda: v("chassis_number", "RL4B29F3OK5012345"),
+        lambda: v("chassis_number", "RL4B29F30K5012345"),
+    ),
     "amount_cut": (
         lambda: v("money", "3.500.0Q0.000 đồng"),
         lambda: v("money", "3.500.000.000 đồng"),
