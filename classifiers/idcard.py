@@ -24,8 +24,17 @@ from classifiers.review import FieldValue, Flag
 from classifiers.vntext import is_upper_line
 from digitize.models import PageResult, Word
 
-OFFICE_TITLES = ("cuc truong", "cuc canh sat", "quan ly hanh chinh ve trat tu xa hoi", "giam doc")
-"""Folded pieces of the issuing office's title printed above the officer's name."""
+OFFICE_TITLES = (
+    "cuc truong",
+    "cuc canh sat",
+    "quan ly hanh chinh ve trat tu xa hoi",
+    "giam doc",
+    "giam dc",
+    "cong an",
+)
+"""Folded pieces of the issuing office's title printed above the officer's name: the chip
+card's police department, the old card's provincial police director ("GIÁM ĐỐC CA THANH
+HÓA", "GIÁM ĐỐC CÔNG AN TP. HẢI PHÒNG"; its Ố lost under the laminate: "GIÁM ĐC")."""
 
 NAME_BELOW = 12.0
 """The officer's name lies within this many text heights under the title (the English title,

@@ -228,11 +228,14 @@ def number_row(words: list[Word], width: int, height: int) -> Row | None:
 
 def date_row(words: list[Word], width: int, height: int) -> Row | None:
     """The page's ``<place>, ngày ... tháng ... năm 20..`` row when its day or month slot
-    needs a second look."""
+    needs a second look; lower on the page, a row that is a date alone (``Ngày .. tháng ..
+    năm 2010``: the old identity card's back, a form's date above its signature)."""
     for i, w in enumerate(words):
-        if w.top > HEADER_BOTTOM * height or not fold(w.text).lower().startswith("ngay"):
+        if not fold(w.text).lower().startswith("ngay"):
             continue
         row = _row_from(words, i, left_gap=PLACE_GAP, right_gap=ROW_GAP)
+        if w.top > HEADER_BOTTOM * height and row[0] != i:
+            continue
         if words[row[0]].left < 0.3 * width:
             continue  # a sentence at the left margin ("Căn cứ ... ngày 19 tháng 6 năm 2015")
         parsed = parse_date(_text(words, row))

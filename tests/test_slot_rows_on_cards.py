@@ -114,3 +114,40 @@ def test_a_photographed_driving_licence_keeps_its_number_and_costs_no_slot_readi
     out = classify(pages)
     assert out.document_type["code"] == "driving_license"
     assert out.fields["document_number"]["value"] == card.fields["document_number"]
+
+
+def test_an_old_cards_date_line_low_on_the_card_gets_a_second_look():
+    """The old card's back dates its issue "Ngày 18 tháng 01 năm 2017" half-way down, its
+    numbers often written in by hand: a row that is a date alone is looked at wherever it
+    stands; a place-and-date row low on a page, or a sentence at the left margin, is not."""
+    row = _row("Ngày", "1", "tháng", "Ö1", "năm", "2017", left=900, top=560)
+    found = slotrows.date_row(row, W, H)
+    assert found is not None and found.kind == "date"
+    clean_row = _row("Ngày", "18", "tháng", "01", "năm", "2017", left=900, top=560)
+    assert slotrows.date_row(clean_row, W, H) is None
+    placed = _row("Hà", "Nội,", "ngày", "1", "tháng", "Ö1", "năm", "2017", left=900, top=560)
+    assert slotrows.date_row(placed, W, H) is None
+    margin = _row("Ngày", "1", "tháng", "Ö1", "năm", "2017", left=100, top=560)
+    assert slotrows.date_row(margin, W, H) is None
+
+
+def _read_card(card, seed: int):
+    """The classification of ``card`` photographed on a desk and read by the page reader."""
+    data, _dpi = photograph(card.image, card.dpi, random.Random(seed), laminated=card.laminated)
+    doc = open_document(None, data, max_pixels=120_000_000, pdf_dpi=300, name="card.jpg")
+    pages = [
+        complete_page(ready, lang="vie", timeout=120).result
+        for ready in prepared_pages(doc.pages(), lang="vie", timeout=120, name="card.jpg")
+    ]
+    return classify(pages)
+
+
+def test_old_card_backs_give_their_issue_date_and_officer():
+    """Two photographed old-card backs, one with its date written in by hand in blue ink,
+    read through the page reader: the card, its issue date and its officer."""
+    for index in (0, 4):  # by hand, typed
+        card = render_card("old_back", random.Random(f"5/old_back/{index}"))
+        out = _read_card(card, index)
+        assert out.document_type["code"] == "citizen_id"
+        for name in ("issue_date", "signer"):
+            assert out.fields[name]["value"] == card.fields[name], name

@@ -7,7 +7,10 @@ two fields on one line, the place of residence carried over to a second line, th
 under the portrait, the QR code top right holding ``ID|old ID|name|ddmmyyyy|sex|address|
 ddmmyyyy issue``; the back with its issue date, the police officer's title, signature, seal
 and name, the fingerprint boxes and a TD1 machine-readable zone with valid check digits; the
-old card with its denser guilloche, its "Số" in red, dashed dates and dotted lines. A card
+old card with its denser guilloche, its "Số" in red, dashed dates and dotted lines, and its
+back: fingerprints on the left, ethnicity and religion, marks, the issue date "Ngày 12 tháng
+05 năm 2010" typed or written in by hand, the provincial police director's title, seal,
+signature and name. A card
 laid on a desk and photographed is :func:`bench.synth.cardprint.photograph`.
 """
 
@@ -26,7 +29,7 @@ from .canvas import Canvas
 CARD_W, CARD_H = 85.6, 53.98
 RED = (200, 30, 40)
 SANS = cp.SANS
-KINDS = ("chip_front", "chip_back", "new_front", "old_front", "licence")
+KINDS = ("chip_front", "chip_back", "new_front", "old_front", "old_back", "licence")
 """What :func:`render_card` draws."""
 
 _MARKS = (
@@ -282,11 +285,65 @@ def old_front(c: Canvas, rng: random.Random, person: nm.Person, number: str) -> 
     }
 
 
+_OLD_OFFICES = ("GIÁM ĐỐC CÔNG AN", "GIÁM ĐỐC CA")
+"""How the old card's back titles the officer who issued it, before the province."""
+
+PEN_BLUE = (30, 40, 140)
+
+
+def old_back(c: Canvas, rng: random.Random, person: nm.Person, issue: dt.date) -> dict[str, str]:
+    """Back of the old card: the two index fingerprints on the left; on the right ethnicity
+    and religion, "DẤU VẾT RIÊNG VÀ DỊ HÌNH" with a mark on dotted lines, the issue date
+    ("Ngày 12 tháng 05 năm 2010": its numbers typed, or on some cards written in by hand in
+    blue ink), the issuing police director's title, signature and seal, and the name."""
+    cp.ground(c, rng, (196, 222, 214), guilloche=1.8)
+    for k, label in enumerate(("NGÓN TRỎ TRÁI", "NGÓN TRỎ PHẢI")):
+        x = 3.0 + k * 17.5
+        c.text(x + 8.0, 5.0, label, 4.6, "bold", "center", family=SANS)
+        cp.fingerprint_box(c, x, 7.0, 16.0, 21.0, rng)
+    x = 40.0
+    c.runs(x, 5.0, [("DÂN TỘC ", "bold"), ("Kinh", "regular")], 5.6, family=SANS)
+    c.runs(63.0, 5.0, [("TÔN GIÁO ", "bold"), ("Không", "regular")], 5.6, family=SANS)
+    c.text(x, 10.0, "DẤU VẾT RIÊNG VÀ DỊ HÌNH", 5.6, "bold", family=SANS)
+    c.text(x, 14.2, rng.choice(_MARKS), 5.4, family=SANS)
+    cp.dotted(c, x, 83.0, 18.2)
+    by_hand = rng.random() < 0.35
+    y = 23.2
+    if by_hand:
+        words = ("Ngày", f"{issue.day:02d}", "tháng", f"{issue.month:02d}", "năm", str(issue.year))
+        at = x + 4.0
+        for k, word in enumerate(words):
+            pen = k % 2 == 1
+            style, size = ("bolditalic", 7.0) if pen else ("regular", 5.6)
+            fill = PEN_BLUE if pen else (20, 20, 20)
+            c.text(
+                at,
+                y - (0.4 if pen else 0.0),
+                word,
+                size,
+                style,
+                fill=fill,
+                family="DejaVu Sans" if pen else SANS,
+            )
+            at += c.width(word + "  ", size, style, "DejaVu Sans" if pen else SANS)
+    else:
+        when = f"Ngày {issue.day:02d} tháng {issue.month:02d} năm {issue.year}"
+        c.text(x + 4.0, y, when, 5.8, family=SANS)
+    province = person.residence.province["name"]
+    short = province.replace("Thành phố ", "TP. ").replace("Tỉnh ", "").upper()
+    office = rng.choice(_OLD_OFFICES)
+    c.text(62.0, 28.0, f"{office} {short}", 5.4, "bold", "center", family=SANS)
+    cp.signature_and_seal(c, 62.0, 36.0, rng)
+    officer = nm.random_name(rng, rng.choice(["Nam", "Nam", "Nữ"]))
+    c.text(62.0, 45.5, officer, 6.4, "bold", "center", family=SANS)
+    return {"issue_date": issue.isoformat(), "signer": officer}
+
+
 def render_card(kind: str, rng: random.Random, dpi: int = 600) -> Card:
     """One side of one card of ``kind`` (see :data:`KINDS`) for a new random person."""
     if kind not in KINDS:
         raise ValueError(f"unknown card kind {kind!r}; expected one of {KINDS}")
-    old_card = kind == "old_front"
+    old_card = kind in ("old_front", "old_back")
     person = nm.random_person(rng, born=(1950, 2003) if old_card else (1950, 2008))
     c = Canvas(CARD_W, CARD_H, dpi)
     payload = ""
@@ -300,6 +357,11 @@ def render_card(kind: str, rng: random.Random, dpi: int = 600) -> Card:
         fields = new_front(c, rng, person)
     elif kind == "old_front":
         fields = old_front(c, rng, person, cp.old_id(rng))
+    elif kind == "old_back":
+        # The old card was issued until the chip card replaced it (2021).
+        first = max(dt.date(1999, 1, 1), nm.add_years(person.date_of_birth, 14))
+        issue = nm.random_date(rng, first, max(first, dt.date(2021, 6, 30)))
+        fields = old_back(c, rng, person, issue)
     else:
         fields = render_driving_license(c, rng, person)
     return Card(c.image, dpi, kind, fields, payload, old_card, c.lines)
