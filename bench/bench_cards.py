@@ -5,7 +5,8 @@ Run: ``.venv/bin/python -m bench.bench_cards --cards 4 --seed 41``
 Clerks photograph citizen ID cards and driving licences with a phone, and not always as the
 default photo of ``bench.synth.degrade`` has it (a dark desk, the card filling most of the
 frame). Each generated card (``bench.synth.cards``: chip card front and back, the 2024 front,
-the old 9-digit card, the driving licence) is photographed under every condition of
+the old 9-digit card's front and back, the driving licence; on request the vehicle
+registration cards of ``bench.synth.vehicle``) is photographed under every condition of
 ``bench.synth.capture``: ``desk`` (the default photo), ``light`` (the card on a sheet of
 paper or a pale counter, its edge barely standing out), ``far`` (from arm's length, 35-55% of
 the frame's width), ``glare`` (a laminate or lamp reflection over part of the card) and
@@ -37,7 +38,14 @@ from bench.synth.capture import CONDITIONS
 from bench.synth.cards import KINDS
 
 REPORT = Path(__file__).resolve().parent / "out" / "cards_report.json"
-EXPECTED_TYPE = {kind: "citizen_id" for kind in KINDS} | {"licence": "driving_license"}
+VEHICLE_KINDS = ("motorbike", "car")
+"""The vehicle registration cards (``bench.synth.vehicle``), measured on request
+(``--kinds motorbike,car``): the default table stays the identity cards'."""
+EXPECTED_TYPE = (
+    {kind: "citizen_id" for kind in KINDS}
+    | {"licence": "driving_license"}
+    | {kind: "vehicle_registration" for kind in VEHICLE_KINDS}
+)
 """The document type each card kind must be classified as."""
 
 
@@ -45,8 +53,10 @@ def photo_bytes(seed: int, condition: str, kind: str, index: int) -> tuple[bytes
     """The card ``index`` of ``kind`` for ``seed`` and its JPEG photo under ``condition``."""
     from bench.synth.capture import capture
     from bench.synth.cards import render_card
+    from bench.synth.vehicle import render_vehicle_card
 
-    card = render_card(kind, random.Random(f"{seed}/{kind}/{index}"))
+    rng = random.Random(f"{seed}/{kind}/{index}")
+    card = render_vehicle_card(kind, rng) if kind in VEHICLE_KINDS else render_card(kind, rng)
     shot = capture(card.image, card.dpi, condition, random.Random(f"{seed}/{kind}/{index}/photo"))
     return shot.jpeg(88), card
 
@@ -164,7 +174,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=REPORT, help="JSON report")
     args = ap.parse_args(argv)
     conditions = _names(args.conditions, CONDITIONS, "conditions")
-    kinds = _names(args.kinds, KINDS, "kinds")
+    kinds = _names(args.kinds, KINDS + VEHICLE_KINDS, "kinds")
     todo = [
         (args.seed, condition, kind, i, args.images)
         for condition in conditions

@@ -128,3 +128,13 @@ def test_the_default_photo_is_unchanged() -> None:
     )
     assert got.image.tobytes() == explicit.image.tobytes()
     assert got.params == explicit.params
+
+
+def test_every_card_kind_has_its_expected_type_and_vehicle_cards_are_photographed() -> None:
+    from bench.bench_cards import EXPECTED_TYPE, VEHICLE_KINDS, photo_bytes
+    from bench.synth.cards import KINDS
+
+    assert set(EXPECTED_TYPE) == set(KINDS) | set(VEHICLE_KINDS)
+    data, card = photo_bytes(3, "desk", "car", 0)
+    assert data[:2] == b"\xff\xd8" and card.fields["chassis_number"]
+    assert EXPECTED_TYPE["motorbike"] == "vehicle_registration"
