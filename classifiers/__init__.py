@@ -20,7 +20,7 @@ from classifiers.checks import (
 )
 from classifiers.decree30 import read_metadata
 from classifiers.doctype import UNKNOWN, TypeGuess, classify_type
-from classifiers.document import page_roles
+from classifiers.document import first_signed, page_roles
 from classifiers.fields import extract_fields
 from classifiers.idcard import complete_card
 from classifiers.lines import Line, page_lines
@@ -62,7 +62,8 @@ def classify(pages: list[PageResult]) -> Classification:
         catalogue,
         doc_type.notation,
         titles=None if doc_type.titleless else doc_type.folded_titles,
-        signed=roles.signed if doc_type.administrative else None,
+        signed=roles.signed if doc_type.administrative else first_signed(lines),
+        dated_where_signed=not doc_type.administrative,
     )
     for name, value in metadata.items():
         found.setdefault(name, value)

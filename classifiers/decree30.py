@@ -330,20 +330,30 @@ def read_metadata(
     *,
     titles: tuple[str, ...] | None = None,
     signed: int | None = None,
+    dated_where_signed: bool = False,
 ) -> dict[str, FieldValue]:
     """The Decree 30 metadata fields ``wanted``: the header's from the first page of
     ``lines``, the signer from page ``signed`` (the last page with a signature block; the
     first page when not given). ``titles`` are the kind's printed titles, folded: the subject
     of a titled kind stands under its title (with none, a kind the catalogue does not know:
     under the first centred capital line); ``None`` for an official letter, whose subject
-    stands under its number."""
+    stands under its number. With ``dated_where_signed`` (a certificate, whose place-and-date
+    line stands over its signature, not in a header), a first page without a date line takes
+    the signed page's."""
     if not lines:
         return {}
     first = [ln for ln in lines if ln.page == lines[0].page]
     later = [ln for ln in lines if ln.page == signed] if signed != first[0].page else []
+
+    def issue_date() -> FieldValue | None:
+        found = read_issue_date(first)
+        if found is None and dated_where_signed and later:
+            found = read_issue_date(later)
+        return found
+
     readers = {
         "document_number": lambda: read_number(first),
-        "issue_date": lambda: read_issue_date(first),
+        "issue_date": issue_date,
         "issuer": lambda: read_issuer(first, catalogue),
         "subject": lambda: (
             (titles is not None and read_titled_subject(first, titles))

@@ -101,6 +101,19 @@ def signature_block(page_lines: list[Line]) -> bool:
     return False
 
 
+def first_signed(lines: list[Line]) -> int | None:
+    """The page a certificate is signed on, when it is not its first: the first page with a
+    signature block. A certificate's later pages are its own too (a land-use certificate's
+    plan of the parcel, and its page of changes registered since, each confirmation with a
+    date and a signature of its own: the certificate's date and signer are the first ones)."""
+    pages = sorted({ln.page for ln in lines})
+    for p in pages[1:]:
+        if signature_block([ln for ln in lines if ln.page == p]):
+            first = [ln for ln in lines if ln.page == pages[0]]
+            return None if signature_block(first) else p
+    return None
+
+
 def page_roles(lines: list[Line]) -> DocumentPages:
     """The roles of the pages ``lines`` come from (see the module docstring)."""
     pages = sorted({ln.page for ln in lines})

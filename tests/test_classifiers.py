@@ -1161,3 +1161,51 @@ def test_an_old_cards_back_gives_its_issue_date_from_its_date_line():
     assert (loose["value"], loose["needs_review"]) == ("2010-05-01", True)
     rows[4] = ("Ngày      tháng      năm", 1200, 480)
     assert "issue_date" not in classify([page(rows, conf=0.93)]).fields
+
+
+def test_a_land_certificates_date_and_signer_come_from_the_page_it_is_signed_on():
+    """A land-use certificate prints its owner and serial on its first page, the parcel, the
+    place-and-date line and the signature on the next, and on its last the changes registered
+    since, each confirmed with a date and a signature of its own: the certificate's date and
+    signer are the first signed page's, not the first page's (none there) nor the last's."""
+    first = page(
+        [
+            *HEADER,
+            ("GIẤY CHỨNG NHẬN", 900, 500),
+            ("QUYỀN SỬ DỤNG ĐẤT", 850, 600),
+            ("QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT", 400, 680),
+            ("I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất", 250, 900),
+            ("Ông: NGUYỄN VĂN HÙNG, sinh năm 1968, CMND số: 183456789", 250, 980),
+            ("BĐ 123456", 250, 3200),
+        ]
+    )
+    signed = word_page(
+        [
+            ("II. Thửa đất, nhà ở và tài sản khác gắn liền với đất", 250, 300),
+            ("a) Thửa đất số: 123, tờ bản đồ số: 45;", 300, 460),
+            ("b) Địa chỉ: Thôn 3, Xã Cẩm Hưng, Huyện Cẩm Xuyên, Tỉnh Hà Tĩnh", 300, 540),
+            ("Hà Tĩnh, ngày 12 tháng 03 năm 2015", 1300, 2400),
+            ("TM. ỦY BAN NHÂN DÂN", 1400, 2480),
+            ("KT. CHỦ TỊCH", 1450, 2560),
+            ("PHÓ CHỦ TỊCH", 1450, 2640),
+            ("Trần Văn Minh", 1450, 2950),
+        ],
+        index=1,
+    )
+    changes = word_page(
+        [
+            ("IV. Những thay đổi sau khi cấp giấy chứng nhận", 250, 300),
+            ("Chuyển nhượng cho ông Lê Văn Tâm theo hồ sơ số 456", 250, 520),
+            ("Hà Tĩnh, ngày 05 tháng 06 năm 2019", 1300, 520),
+            ("KT. GIÁM ĐỐC", 1450, 600),
+            ("PHÓ GIÁM ĐỐC", 1450, 680),
+            ("Phạm Thị Lan", 1450, 900),
+        ],
+        index=2,
+    )
+    for pages in ([first, signed], [first, signed, changes]):
+        out = classify(pages)
+        assert out.document_type["code"] == "land_use_certificate"
+        assert out.fields["issue_date"]["value"] == "2015-03-12"
+        assert out.fields["signer"]["value"] == "Trần Văn Minh"
+        assert out.fields["document_number"]["value"] == "BĐ123456"
