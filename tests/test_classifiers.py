@@ -1209,3 +1209,28 @@ def test_a_land_certificates_date_and_signer_come_from_the_page_it_is_signed_on(
         assert out.fields["issue_date"]["value"] == "2015-03-12"
         assert out.fields["signer"]["value"] == "Trần Văn Minh"
         assert out.fields["document_number"]["value"] == "BĐ123456"
+
+
+@pytest.mark.parametrize("side_by_side", [False, True])
+def test_a_marriage_certificate_names_the_husband_and_the_wife(side_by_side):
+    """Printed one under the other or in two columns on one row, each spouse's name label
+    gives its own field and a value ends where the other label begins."""
+    husband = "Họ, chữ đệm, tên chồng: NGUYỄN VĂN AN"
+    wife = "Họ, chữ đệm, tên vợ: TRẦN THỊ BÌNH"
+    rows = [
+        (husband, 150, 650),
+        (wife, 1300 if side_by_side else 150, 650 if side_by_side else 900),
+    ]
+    rows += [
+        (
+            "Nơi đăng ký kết hôn: Ủy ban nhân dân xã Cẩm Hưng, huyện Cẩm Xuyên, tỉnh Hà Tĩnh",
+            150,
+            1200,
+        ),
+        ("Ngày, tháng, năm đăng ký: 15/08/2020", 150, 1280),
+    ]
+    out = classify([page([*HEADER, ("GIẤY CHỨNG NHẬN KẾT HÔN", 800, 450), *rows])])
+    assert out.document_type["code"] == "marriage_certificate"
+    assert out.fields["husband_name"]["value"] == "NGUYỄN VĂN AN"
+    assert out.fields["wife_name"]["value"] == "TRẦN THỊ BÌNH"
+    assert out.fields["registration_date"]["value"] == "2020-08-15"
