@@ -39,6 +39,7 @@ FIELD_KINDS = {
     "engine_number",
     "chassis_number",
     "words",
+    "area",
 }
 MRZ_FORMATS = ("", "td1")
 """Machine-readable zones a type may carry (ICAO 9303 TD1: the back of a chip ID card)."""

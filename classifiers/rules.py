@@ -297,6 +297,7 @@ CHECKS: dict[str, tuple[Check, ...]] = {
     "engine_number": (vehicle_number_malformed,),
     "chassis_number": (vehicle_number_malformed,),
     "words": (*TEXT_CHECKS, symbol_in_text),
+    "area": (),
 }
 """The checks of each field kind (catalogue ``kind``), in the order they are run."""
 

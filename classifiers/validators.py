@@ -233,6 +233,21 @@ def _money(text: str) -> Normalized:
     return Normalized(re.sub(r"\D", "", m.group(0)) if m else None)
 
 
+_AREA = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d)|\d+(?:[.,]\d+)?")
+
+
+def _area(text: str) -> Normalized:
+    """A land area as printed ("250,5 m²", "1.250,5 m2") in square metres, a decimal point
+    for the comma ("250.5"): dots group thousands in Vietnamese print."""
+    m = _AREA.search(text)
+    if m is None:
+        return Normalized(None)
+    number = m.group(0)
+    if "," in number or re.fullmatch(r"\d{1,3}(?:\.\d{3})+", number):
+        number = number.replace(".", "").replace(",", ".")
+    return Normalized(number)
+
+
 def _printed(text: str) -> Normalized:
     """Names and addresses as printed: NFC, single spaces, no leading label punctuation.
     Spacing marks ("ˆ") go (the check ``spacing_mark`` flags them); a doubled comma too."""
@@ -444,6 +459,7 @@ NORMALIZE: dict[str, Callable[[str], Normalized]] = {
     "engine_number": _vehicle_number,
     "chassis_number": _chassis_number,
     "words": _words,
+    "area": _area,
 }
 
 

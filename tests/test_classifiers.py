@@ -1184,6 +1184,8 @@ def test_a_land_certificates_date_and_signer_come_from_the_page_it_is_signed_on(
             ("II. Thửa đất, nhà ở và tài sản khác gắn liền với đất", 250, 300),
             ("a) Thửa đất số: 123, tờ bản đồ số: 45;", 300, 460),
             ("b) Địa chỉ: Thôn 3, Xã Cẩm Hưng, Huyện Cẩm Xuyên, Tỉnh Hà Tĩnh", 300, 540),
+            ("c) Diện tích: 1.250,5 m² (bằng chữ: Một nghìn hai trăm năm mươi phẩy năm)", 300, 620),
+            ("đ) Mục đích sử dụng: Đất ở tại nông thôn", 300, 700),
             ("Hà Tĩnh, ngày 12 tháng 03 năm 2015", 1300, 2400),
             ("TM. ỦY BAN NHÂN DÂN", 1400, 2480),
             ("KT. CHỦ TỊCH", 1450, 2560),
@@ -1209,6 +1211,10 @@ def test_a_land_certificates_date_and_signer_come_from_the_page_it_is_signed_on(
         assert out.fields["issue_date"]["value"] == "2015-03-12"
         assert out.fields["signer"]["value"] == "Trần Văn Minh"
         assert out.fields["document_number"]["value"] == "BĐ123456"
+        parcel = {k: out.fields[k]["value"] for k in ("parcel_number", "map_sheet_number")}
+        assert parcel == {"parcel_number": "123", "map_sheet_number": "45"}
+        assert out.fields["area"]["value"] == "1250.5"  # m², dots group thousands
+        assert out.fields["land_use_purpose"]["value"] == "Đất ở tại nông thôn"
 
 
 @pytest.mark.parametrize("side_by_side", [False, True])
