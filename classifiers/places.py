@@ -31,6 +31,7 @@ from classifiers.vntext import fold, levenshtein, tone_key
 from digitize.lm.syllables import is_syllable
 
 PLACES_PATH = Path(__file__).with_name("places.json")
+PLACES_2025_PATH = Path(__file__).with_name("places_2025.json")
 
 UNIT_WORDS = ("Thành phố", "Thị trấn", "Thị xã", "Tỉnh", "Quận", "Huyện", "Phường", "Xã")
 """Unit words as officially written (longest first, so "Thị trấn" is not "Thị")."""
@@ -85,13 +86,35 @@ def _provinces() -> list[Unit]:
 
 
 @lru_cache(maxsize=1)
+def _provinces_2025() -> list[Unit]:
+    """The provinces after the 2025 reorganization, each with its wards and communes directly
+    under it (``places_2025.json``: two levels, no districts)."""
+    data = json.loads(PLACES_2025_PATH.read_text(encoding="utf-8"))
+    out = []
+    for pname, wards in data["provinces"].items():
+        province = Unit(pname, *_split_unit(pname))
+        province.children = [Unit(w, *_split_unit(w)) for w in wards]
+        out.append(province)
+    return out
+
+
+def _units() -> list[Unit]:
+    """Every unit of both lists, each level."""
+    out: list[Unit] = []
+    for p in _provinces():
+        out += [p, *p.children, *(w for d in p.children for w in d.children)]
+    for p in _provinces_2025():
+        out += [p, *p.children]
+    return out
+
+
+@lru_cache(maxsize=1)
 def _all_units() -> dict[str, list[Unit]]:
     """Every unit of every level by folded form (for parts with no known parent)."""
     index: dict[str, list[Unit]] = {}
-    for p in _provinces():
-        for u in [p, *p.children, *(w for d in p.children for w in d.children)]:
-            for form in u.forms:
-                index.setdefault(form, []).append(u)
+    for u in _units():
+        for form in u.forms:
+            index.setdefault(form, []).append(u)
     return index
 
 
@@ -252,10 +275,9 @@ RARE_SPELLING_SEEN = 20
 def _national_spellings() -> dict[str, Counter[str]]:
     """Folded syllable -> how often each spelling (tone key) occurs in the names of units."""
     out: dict[str, Counter[str]] = {}
-    for p in _provinces():
-        for u in [p, *p.children, *(w for d in p.children for w in d.children)]:
-            for syllable in u.name.split():
-                out.setdefault(fold(syllable), Counter())[tone_key(syllable)] += 1
+    for u in _units():
+        for syllable in u.name.split():
+            out.setdefault(fold(syllable), Counter())[tone_key(syllable)] += 1
     return out
 
 
@@ -280,17 +302,26 @@ def _rare_marks(part: str) -> int:
 
 
 def check_place(value: str) -> PlaceCheck:
-    """``value`` with its administrative parts checked (and respelled) against the list.
+    """``value`` with its administrative parts checked (and respelled) against the lists.
 
     Parts are read from the end: the province, then a district of it, then a ward of that
-    district. A part the hierarchy does not explain stops the walk; the parts before it keep
-    their OCR reading.
+    district; or, as papers issued since the 2025 reorganization print them, the province and
+    a ward of it directly. Of the two readings the one that explains more parts is kept (the
+    list before the reorganization on a tie: old dossiers name old units). A part the
+    hierarchy does not explain stops the walk; the parts before it keep their OCR reading.
     """
+    before = _walk(value, _provinces())
+    after = _walk(value, _provinces_2025())
+    return after if after.matched > before.matched else before
+
+
+def _walk(value: str, provinces: list[Unit]) -> PlaceCheck:
+    """``value`` checked against one list of units (see :func:`check_place`)."""
     parts = [p.strip() for p in re.split(r"\s*[,;]\s*", value)]
-    if not parts or not _provinces():
+    if not parts or not provinces:
         return PlaceCheck(value)
     out = PlaceCheck(value)
-    level: list[Unit] | None = _provinces()
+    level: list[Unit] | None = provinces
     for i in range(len(parts) - 1, -1, -1):
         part = parts[i]
         organ = _ORGAN.match(part) if i == 0 else None

@@ -1240,3 +1240,38 @@ def test_a_marriage_certificate_names_the_husband_and_the_wife(side_by_side):
     assert out.fields["husband_name"]["value"] == "NGUYỄN VĂN AN"
     assert out.fields["wife_name"]["value"] == "TRẦN THỊ BÌNH"
     assert out.fields["registration_date"]["value"] == "2020-08-15"
+
+
+def test_addresses_since_the_2025_reorganization_are_checked_against_its_list():
+    """Papers issued since 1 July 2025 name a ward of the province directly, with no
+    district: the ward is checked against that province's wards of the new list, respelled
+    when only its marks were misread; an address of the old three levels keeps the old list."""
+    from classifiers.places import check_place
+
+    new = check_place("Tổ 5, Phường Ngọc Hả, Thành phố Hà Nội")
+    assert (new.value, new.matched, new.doubtful) == (
+        "Tổ 5, Phường Ngọc Hà, Thành phố Hà Nội",
+        2,
+        0,
+    )
+    assert check_place("Ấp 3, Xã Phú Hoà, Tỉnh Đồng Nai").doubtful == 0
+    old = check_place("Thôn 3, Xã Cẩm Hưng, Huyện Cẩm Xuyên, Tỉnh Hà Tĩnh")
+    assert (old.matched, old.doubtful) == (3, 0)
+    # An organ named by a new ward alone.
+    assert check_place("ỦY BAN NHÂN DÂN PHƯỜNG HỒNG HÀ").matched == 1
+
+
+def test_the_2025_list_is_the_one_its_script_builds():
+    """``places_2025.json`` holds 34 provinces, each with its wards, NFC."""
+    import json
+    import unicodedata
+
+    from classifiers.places import PLACES_2025_PATH
+
+    data = json.loads(PLACES_2025_PATH.read_text(encoding="utf-8"))
+    provinces = data["provinces"]
+    assert len(provinces) == 34 and "Thành phố Huế" in provinces
+    assert sum(len(w) for w in provinces.values()) > 3000
+    names = [n for p, wards in provinces.items() for n in [p, *wards]]
+    assert all(unicodedata.is_normalized("NFC", n) for n in names)
+    assert all(n.split()[0] in ("Phường", "Xã", "Đặc", "Thành", "Tỉnh") for n in names)
