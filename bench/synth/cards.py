@@ -29,7 +29,7 @@ from .canvas import Canvas
 CARD_W, CARD_H = 85.6, 53.98
 RED = (200, 30, 40)
 SANS = cp.SANS
-KINDS = ("chip_front", "chip_back", "new_front", "old_front", "old_back", "licence")
+KINDS = ("chip_front", "chip_back", "new_front", "new_back", "old_front", "old_back", "licence")
 """What :func:`render_card` draws."""
 
 _MARKS = (
@@ -285,6 +285,76 @@ def old_front(c: Canvas, rng: random.Random, person: nm.Person, number: str) -> 
     }
 
 
+def place_2025(rng: random.Random, old: nm.Place) -> str:
+    """An address as printed since the 2025 reorganization: the street or village part of
+    ``old``, a ward of the province directly, the province (one of the 34)."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "classifiers" / "places_2025.json"
+    provinces = json.loads(path.read_text(encoding="utf-8"))["provinces"]
+    province = rng.choice(sorted(provinces))
+    ward = rng.choice(provinces[province])
+    street = old.street
+    if ward.startswith("Xã") and street.startswith("Số"):
+        street = f"Thôn {rng.randint(1, 12)}"
+    return ", ".join(p for p in (street, ward, province) if p)
+
+
+def new_back(c: Canvas, rng: random.Random, person: nm.Person) -> dict[str, str]:
+    """Back of the 2024 card (CĂN CƯỚC): place of residence (on cards issued since July 2025
+    in the two levels of the reorganized units), place of birth registration, the dates of
+    issue and expiry side by side, the issuing ministry, the chip and the MRZ."""
+    cp.ground(c, rng, (222, 226, 240))
+    reorganized = rng.random() < 0.5
+    start = dt.date(2025, 7, 1) if reorganized else dt.date(2024, 7, 1)
+    end = dt.date(2026, 10, 31) if reorganized else dt.date(2025, 6, 30)
+    first = max(start, nm.add_years(person.date_of_birth, 14))
+    issue = nm.random_date(rng, first, max(first, end))
+    expiry = _expiry(person, issue)
+    residence = place_2025(rng, person.residence) if reorganized else person.residence.full()
+    birth = person.origin.full()
+    x, lab, val, room = 3.0, 4.8, 6.0, 66.0
+    y = 5.0
+    for label, value in (
+        ("Nơi cư trú / Place of residence: ", residence),
+        ("Nơi đăng ký khai sinh / Place of birth: ", birth),
+    ):
+        head, tail = cp.split_line(c, value, val, room - c.width(label, lab, family=SANS))
+        c.runs(x, y, [(label, "regular"), (head, "bold")], lab, family=SANS)
+        y += 3.4
+        if tail:
+            c.text(x, y, tail, cp.fit_size(c, tail, val, room), "bold", family=SANS)
+            y += 3.4
+        y += 1.0
+    c.text(x, y + 1.0, "Ngày, tháng, năm cấp / Date of issue:", lab, family=SANS)
+    c.text(x, y + 4.6, nm.dmy(issue), val, "bold", family=SANS)
+    if expiry:
+        c.text(x + 33.0, y + 1.0, "Ngày, tháng, năm hết hạn / Date of expiry:", lab, family=SANS)
+        c.text(x + 33.0, y + 4.6, nm.dmy(expiry), val, "bold", family=SANS)
+    c.text(20.0, y + 9.6, "BỘ CÔNG AN", 5.4, "bold", "center", family=SANS)
+    c.text(20.0, y + 12.0, "MINISTRY OF PUBLIC SECURITY", 3.8, "regular", "center", family=SANS)
+    gx, gy = c.mm(72.0), c.mm(3.0)
+    c.draw.rounded_rectangle([gx, gy, gx + c.mm(10), gy + c.mm(8)], 6, fill=(214, 178, 90))
+    rows = cp.mrz_lines(person, expiry)
+    size = 10.2
+    while max(c.width(r, size, family="DejaVu Sans") for r in rows) > 79.0:
+        size -= 0.2
+    for i, row in enumerate(rows):
+        c.text(4.0, 41.6 + i * 4.5, row, size, family="DejaVu Sans")
+    fields = {
+        "place_of_residence": residence,
+        "place_of_birth": birth,
+        "issue_date": issue.isoformat(),
+        "id_number": person.id_number,
+        "date_of_birth": person.date_of_birth.isoformat(),
+        "sex": person.sex,
+    }
+    if expiry:
+        fields["expiry_date"] = expiry.isoformat()
+    return fields
+
+
 _OLD_OFFICES = ("GIÁM ĐỐC CÔNG AN", "GIÁM ĐỐC CA")
 """How the old card's back titles the officer who issued it, before the province."""
 
@@ -355,6 +425,8 @@ def render_card(kind: str, rng: random.Random, dpi: int = 600) -> Card:
         fields = chip_back(c, rng, person, _issue_date(rng, person, dt.date(2021, 1, 1)))
     elif kind == "new_front":
         fields = new_front(c, rng, person)
+    elif kind == "new_back":
+        fields = new_back(c, rng, person)
     elif kind == "old_front":
         fields = old_front(c, rng, person, cp.old_id(rng))
     elif kind == "old_back":

@@ -24,6 +24,7 @@ FIELD_LABELS = {
     "id_number": "Số định danh / CCCD",
     "old_id_number": "Số CMND cũ",
     "place_of_origin": "Quê quán",
+    "place_of_birth": "Nơi đăng ký khai sinh",
     "place_of_residence": "Nơi thường trú",
     "address": "Địa chỉ",
     "phone": "Số điện thoại",
