@@ -130,6 +130,16 @@ def trim_noise(words: list[Word]) -> list[Word]:
     return words[start:end]
 
 
+def _lost_at_end(line: Line, kept: list[Word]) -> bool:
+    """Whether words with letters or digits were cut off the end of ``line`` as specks while
+    the value goes on to the next line: inside a value they are a word misread past
+    recognition (glare over "Thành" read "i (::Ïì"), and the value lacks it."""
+    if not kept:
+        return False
+    end = kept[-1].right
+    return any(w.left >= end and re.search(r"\w", w.text) for w in line.words)
+
+
 def _has_text(words: list[Word]) -> bool:
     return any(re.search(r"\w", w.text) for w in words)
 
@@ -313,8 +323,12 @@ def _value_for(
         upper = " ".join(w.text for w in words).isupper()
         wraps, twinned = _continuations(lines, hits, first, anchors, upper)
         flags += [Flag("line_read_twice")] if twinned else []
-        for idx in wraps:
-            words += trim_noise(strip_leaders(list(lines[idx].words)))
+        unsure = bool(wraps) and _lost_at_end(lines[first], words)
+        for k, idx in enumerate(wraps):
+            more = trim_noise(strip_leaders(list(lines[idx].words)))
+            unsure = unsure or (k + 1 < len(wraps) and _lost_at_end(lines[idx], more))
+            words += more
+        flags += [Flag("ocr_unsure")] if unsure else []
     return (words, flags) if _has_text(words) else None
 
 

@@ -5,10 +5,17 @@ columns into one line ("Có giá trị đến:   Nơi thường trú / Place of 
 organ block beside the national title). A line is therefore cut where the gap between two
 words is much wider than the text is tall: each piece is a :class:`Line` with its own box, so
 "the value to the right of the label" and "the line below" are geometric questions.
+
+On a tilted photo Tesseract also does the opposite: the last word of a printed row ("Huyện" of
+"..., Xã Tân Thạnh Đông, Huyện") lands in a line or block of its own, far from its row in
+reading order. A piece of one or two words standing on the slope of one row's baseline, just
+beyond its end (or before its start), closer than words of two columns ever stand, is put back
+into that row.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -18,6 +25,16 @@ from digitize.text import clean_line, lines_of
 
 COLUMN_GAP = 1.5
 """A gap wider than this many text heights between two words separates two columns."""
+
+JOIN_GAP = 1.0
+"""A piece Tesseract cut off its row joins it across at most this many text heights: words of
+one line stand 0.3-0.6 heights apart, the cells and columns of a form 1.1 and more."""
+
+PIECE_WORDS = 2
+"""The longest piece (in words) that is put back into a row it was cut from."""
+
+MAX_SLOPE = 0.2
+"""The steepest baseline fitted (about 11 degrees); a steeper fit is a stray word's doing."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +115,58 @@ def _same_row(a: Line, b: list[Word]) -> bool:
     return overlap > 0.5 * min(a.bottom - a.top, bottom - top) and -2 < gap < COLUMN_GAP * a.height
 
 
+def _baseline(words: tuple[Word, ...]) -> tuple[float, float, float]:
+    """The row's baseline as ``(x0, y0, slope)``: a least-squares line through the bottoms of
+    its words (a row of a tilted photo climbs or falls), flat for a single word."""
+    xs = [(w.left + w.right) / 2 for w in words]
+    ys = [float(w.bottom) for w in words]
+    x0, y0 = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - x0) ** 2 for x in xs)
+    slope = sum((x - x0) * (y - y0) for x, y in zip(xs, ys, strict=True)) / spread if spread else 0
+    return x0, y0, max(-MAX_SLOPE, min(MAX_SLOPE, slope))
+
+
+def _continues(row: Line, piece: Line) -> bool:
+    """``piece`` stands on ``row``'s printed row, just after its end or before its start."""
+    h = row.height
+    if not 0.6 * h <= piece.height <= 1.6 * h:
+        return False
+    gap = piece.left - row.right if piece.left >= row.left else row.left - piece.right
+    if not -2 < gap <= JOIN_GAP * h:
+        return False
+    x0, y0, slope = _baseline(row.words)
+    for w in piece.words:
+        bottom = y0 + slope * ((w.left + w.right) / 2 - x0)
+        if min(w.bottom, bottom) - max(w.top, bottom - h) <= 0.5 * min(h, w.height):
+            return False
+    return True
+
+
+def _rejoin(lines: list[Line]) -> list[Line]:
+    """One page's lines with the pieces Tesseract cut off a row put back into it, in the
+    row's place in reading order. A piece beside two rows (between two columns) stays."""
+    lines = list(lines)
+    i = 0
+    while i < len(lines):
+        piece = lines[i]
+        hosts = []
+        if len(piece.words) <= PIECE_WORDS and any(re.search(r"\w", w.text) for w in piece.words):
+            hosts = [
+                j
+                for j, row in enumerate(lines)
+                if j != i and len(row.words) > len(piece.words) and _continues(row, piece)
+            ]
+        if len(hosts) != 1:
+            i += 1
+            continue
+        row = lines[hosts[0]]
+        words = tuple(sorted(row.words + piece.words, key=lambda w: w.left))
+        lines[hosts[0]] = Line(row.page, words, row.page_width, row.page_height)
+        del lines[i]
+        i = 0  # the grown row may now reach another piece
+    return lines
+
+
 def page_lines(pages: list[PageResult]) -> list[Line]:
     """Every line of every page, in reading order (page, then Tesseract's block order)."""
     out: list[Line] = []
@@ -109,6 +178,7 @@ def page_lines(pages: list[PageResult]) -> list[Line]:
                     prev = out.pop()
                     part = list(prev.words) + part
                 out.append(Line(p.index, tuple(part), max(1, p.width), max(1, p.height)))
+        out[first:] = _rejoin(out[first:])
     return out
 
 
