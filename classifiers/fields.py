@@ -190,10 +190,12 @@ def _continuations(
         h = max(current.height, typical)
         blocked = False
         for cand in _under(lines, current, h):
-            if not trim_noise(list(cand.words)):
+            kept = trim_noise(list(cand.words))
+            if not kept:
                 continue  # specks of a border or a photo, not a line of text
             idx = lines.index(cand)
-            if any(abs(cand.left - a) <= 2.0 * h for a in anchors) and idx not in out:
+            # Its left edge is its first word's, not a speck's before it (".._ An, Tỉnh").
+            if any(abs(kept[0].left - a) <= 2.0 * h for a in anchors) and idx not in out:
                 nxt = idx
                 break
             if _label_at(cand, hits.get(idx, []), anchors, h):
@@ -325,7 +327,8 @@ def _value_for(
         flags += [Flag("line_read_twice")] if twinned else []
         unsure = bool(wraps) and _lost_at_end(lines[first], words)
         for k, idx in enumerate(wraps):
-            more = trim_noise(strip_leaders(list(lines[idx].words)))
+            # A speck before the wrapped words (".._ An, Tỉnh") is no dot leader ending them.
+            more = trim_noise(strip_leaders(trim_noise(list(lines[idx].words))))
             unsure = unsure or (k + 1 < len(wraps) and _lost_at_end(lines[idx], more))
             words += more
         flags += [Flag("ocr_unsure")] if unsure else []

@@ -187,7 +187,8 @@ def below(lines: list[Line], line: Line, max_pitch: float = 2.3) -> list[Line]:
 
     A line counts when its top is at most ``max_pitch`` text heights under the top of
     ``line`` and it shares some horizontal extent with it (the line under a card label, not
-    the one in the next column).
+    the one in the next column). The height is the taller of the two lines': a card prints
+    its values larger than their labels, and further below them.
     """
     out = []
     h = line.height
@@ -195,7 +196,7 @@ def below(lines: list[Line], line: Line, max_pitch: float = 2.3) -> list[Line]:
         if other is line or other.page != line.page:
             continue
         pitch = other.top - line.top
-        if 0.6 * h < pitch <= max_pitch * h and (
+        if 0.6 * h < pitch <= max_pitch * max(h, other.height) and (
             min(other.right, line.right) - max(other.left, line.left) > 0
         ):
             out.append(other)

@@ -27,7 +27,7 @@ from classifiers.validators import (
 )
 from classifiers.vntext import fold, tone_key
 from digitize.errors import ConfigError
-from digitize.models import PageResult
+from digitize.models import PageResult, Word
 from tests.pages import word_page
 
 HEADER = [
@@ -1275,3 +1275,34 @@ def test_the_2025_list_is_the_one_its_script_builds():
     names = [n for p, wards in provinces.items() for n in [p, *wards]]
     assert all(unicodedata.is_normalized("NFC", n) for n in names)
     assert all(n.split()[0] in ("Phường", "Xã", "Đặc", "Thành", "Tỉnh") for n in names)
+
+
+def test_a_2024_card_back_gives_its_dates_under_their_labels_and_its_wrapped_birthplace():
+    """The 2024 card's back prints its dates larger than their bilingual labels and well
+    under them, issue and expiry side by side; a wrapped place of birth may start with a
+    speck the photo's edge left (".._ An, Tỉnh ...")."""
+    rows = [
+        ("Nơi cư trú / Place of residence: Thôn 11, Xã Hưng Thuận, Tỉnh Tây Ninh", 100, 150),
+        ("Nơi đăng ký khai sinh / Place of birth: Phường Lái Thiêu, Thành phố Thuận", 100, 240),
+        (".._ An, Tỉnh Bình Dương", 60, 300),
+        ("Ngày, tháng, năm cấp / Date of issue:", 100, 700),
+        ("Ngày, tháng, năm hết hạn / Date of expiry:", 1100, 700),
+        ("IDVNM0736589840036073658984<<<", 100, 1200),
+        ("7302127M3302129VNM<<<<<<<<<<<9", 100, 1300),
+        ("DO<<VAN<NAM<<<<<<<<<<<<<<<<<<<", 100, 1400),
+    ]
+    back = page(rows)
+    # The dates' line: taller print, 2.7 label heights under the labels.
+    back.words += [
+        Word("19/08/2025", 100, 819, 250, 60, 0.9, 90, 1, 1),
+        Word("12/02/2033", 1100, 819, 250, 60, 0.9, 91, 1, 1),
+    ]
+    speck = [w.text for w in back.words].index(".._")
+    back.words[speck] = dataclasses.replace(back.words[speck], conf=0.2)
+    out = classify([back])
+    assert out.document_type["code"] == "citizen_id"
+    assert out.fields["issue_date"]["value"] == "2025-08-19"
+    assert out.fields["expiry_date"]["value"] == "2033-02-12"
+    assert out.fields["place_of_birth"]["value"] == (
+        "Phường Lái Thiêu, Thành phố Thuận An, Tỉnh Bình Dương"
+    )
