@@ -54,6 +54,10 @@ class FieldSpec:
     kind: str
     length: int = 0
     """The number of characters a value always has (a 12-digit licence number), or 0."""
+    after: str = ""
+    """The field whose label opens this one's section (the husband's name for his date of
+    birth): the label is looked for from there on, in that label's column, up to the next
+    section's; "" for a label anywhere."""
 
     @property
     def folded_labels(self) -> tuple[tuple[str, ...], ...]:
@@ -156,7 +160,13 @@ def _parse(data: object, source: str) -> Catalogue:
                 raise ConfigError(
                     f"{source}: length of {code}.{name} must be a whole number, not {length!r}."
                 )
-            fields.append(FieldSpec(name, labels, kind, length))
+            after = spec.get("after", "")
+            if not isinstance(after, str) or (after and after not in raw_fields):
+                raise ConfigError(
+                    f"{source}: after of {code}.{name} must name another field of {code!r}, "
+                    f"not {after!r}."
+                )
+            fields.append(FieldSpec(name, labels, kind, length, after))
         decree30 = _strings(raw.get("decree30"), f"decree30 of {code!r}", source)
         for name in decree30:
             if name not in DECREE30_FIELDS:

@@ -28,14 +28,28 @@ from classifiers.review import FieldValue, Flag
 from classifiers.validators import id_disagreement, sex_from_id
 from classifiers.vntext import fold
 
+PEOPLE = (
+    ("id_number", "date_of_birth", "sex"),
+    ("husband_id_number", "husband_date_of_birth", ""),
+    ("wife_id_number", "wife_date_of_birth", ""),
+)
+"""Each person a document describes: the fields of their ID, date of birth and sex ("" for
+none: a spouse's sex is not a field)."""
+
 
 def cross_check(found: dict[str, FieldValue]) -> None:
-    """Flags disagreeing ID / date of birth / sex; fills a missing sex from an agreeing ID."""
-    ident = found.get("id_number")
+    """Flags disagreeing ID / date of birth / sex of each person of the document; fills the
+    holder's missing sex from an agreeing ID."""
+    for id_field, dob_field, sex_field in PEOPLE:
+        _cross_check(found, id_field, dob_field, sex_field)
+
+
+def _cross_check(found: dict[str, FieldValue], id_field: str, dob_field: str, sex_field: str):
+    ident = found.get(id_field)
     if ident is None or ident.value is None:
         return
-    dob = found.get("date_of_birth")
-    sex = found.get("sex")
+    dob = found.get(dob_field)
+    sex = found.get(sex_field) if sex_field else None
     code = id_disagreement(ident.value, dob.value if dob else None, sex.value if sex else None)
     if code:
         for fv in (ident, dob, sex):
@@ -51,11 +65,11 @@ def cross_check(found: dict[str, FieldValue]) -> None:
         if sex is not None and sex.value in ("Nam", "Nữ") and not ident.needs_review:
             # The ID's sex digit, read independently, says the same: the reading is sound.
             verified(sex, min(ident.confidence, ID_CONFIRMED_SEX))
-    if sex is None and agrees and not ident.needs_review:
+    if sex_field and sex is None and agrees and not ident.needs_review:
         inferred = sex_from_id(ident.value)
         if inferred:
             # Not read from the page: offered, but a clerk confirms it.
-            found["sex"] = rated(
+            found[sex_field] = rated(
                 inferred,
                 "sex",
                 (),

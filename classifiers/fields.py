@@ -29,6 +29,7 @@ from classifiers.phrases import check_phrases
 from classifiers.places import check_place
 from classifiers.policy import UNLABELLED_FACTOR, rated
 from classifiers.review import Effect, FieldValue, Flag
+from classifiers.sections import Section, sections
 from classifiers.validators import PLACE_DATE, normalize, validate
 from classifiers.vntext import fold
 from digitize.models import Word
@@ -335,8 +336,21 @@ def _value_for(
     return (words, flags) if _has_text(words) else None
 
 
-def _read(lines: list[Line], hits: dict[int, list[Hit]], spec: FieldSpec) -> FieldValue | None:
-    mine = [h for hs in hits.values() for h in hs if h.spec.field == spec.name]
+def _read(
+    lines: list[Line], hits: dict[int, list[Hit]], spec: FieldSpec, section: Section | None = None
+) -> FieldValue | None:
+    if section is None:
+        mine = [h for hs in hits.values() for h in hs if h.spec.field == spec.name]
+    else:
+        # A label the section's fields share ("Ngày, tháng, năm sinh" of either spouse) is
+        # found for whichever field first: inside a section it is this field's.
+        own = set(spec.folded_labels)
+        mine = [
+            h
+            for hs in hits.values()
+            for h in hs
+            if h.spec.tokens in own and section.holds(lines, h)
+        ]
     if not spec.labels:
         return _unlabelled(lines, spec)
     best: tuple[float, FieldValue] | None = None
@@ -439,8 +453,11 @@ def extract_fields(
     if seen is not None:
         seen.update(h.spec.field for hs in hits.values() for h in hs)
     found: dict[str, FieldValue] = {}
+    opened = sections(lines, hits, t.fields)
     for spec in t.fields:
-        value = _read(lines, hits, spec)
+        if spec.after and spec.after not in opened:
+            continue  # its section's opening label was not read: whose value is unknown
+        value = _read(lines, hits, spec, opened.get(spec.after) if spec.after else None)
         if value is None and spec.kind == "id_number":
             value = _lone_id(lines)
         if value is not None:

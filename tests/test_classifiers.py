@@ -956,6 +956,12 @@ def test_bad_kind_is_a_config_error_naming_the_file(tmp_path: Path):
     )
     with pytest.raises(ConfigError, match="length of x.a"):
         load.__wrapped__(str(bad))
+    bad.write_text(
+        "types:\n  - code: x\n    fields:\n      a: {labels: [A], kind: date, after: b}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="after of x.a"):
+        load.__wrapped__(str(bad))
     bad.write_text("types: [", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load.__wrapped__(str(bad))
@@ -1218,15 +1224,25 @@ def test_a_land_certificates_date_and_signer_come_from_the_page_it_is_signed_on(
 
 
 @pytest.mark.parametrize("side_by_side", [False, True])
-def test_a_marriage_certificate_names_the_husband_and_the_wife(side_by_side):
-    """Printed one under the other or in two columns on one row, each spouse's name label
-    gives its own field and a value ends where the other label begins."""
-    husband = "Họ, chữ đệm, tên chồng: NGUYỄN VĂN AN"
-    wife = "Họ, chữ đệm, tên vợ: TRẦN THỊ BÌNH"
-    rows = [
-        (husband, 150, 650),
-        (wife, 1300 if side_by_side else 150, 650 if side_by_side else 900),
+def test_a_marriage_certificate_gives_each_spouses_own_rows(side_by_side):
+    """Printed one block under the other or in two columns side by side, each spouse's rows
+    repeat the same labels ("Ngày, tháng, năm sinh:", "Giấy tờ tùy thân:"): each is read in
+    its spouse's section, under that spouse's name label and in its column."""
+    husband = [
+        "Họ, chữ đệm, tên chồng: NGUYỄN VĂN AN",
+        "Ngày, tháng, năm sinh: 01/02/1990",
+        "Giấy tờ tùy thân: Căn cước công dân số 001090012345",
     ]
+    wife = [
+        "Họ, chữ đệm, tên vợ: TRẦN THỊ BÌNH",
+        "Ngày, tháng, năm sinh: 03/04/1992",
+        "Giấy tờ tùy thân: Căn cước công dân số 001192054321",
+    ]
+    if side_by_side:
+        rows = [(t, 150, 650 + 80 * k) for k, t in enumerate(husband)]
+        rows += [(t, 1300, 650 + 80 * k) for k, t in enumerate(wife)]
+    else:
+        rows = [(t, 150, 650 + 80 * k) for k, t in enumerate(wife + husband)]
     rows += [
         (
             "Nơi đăng ký kết hôn: Ủy ban nhân dân xã Cẩm Hưng, huyện Cẩm Xuyên, tỉnh Hà Tĩnh",
@@ -1237,9 +1253,25 @@ def test_a_marriage_certificate_names_the_husband_and_the_wife(side_by_side):
     ]
     out = classify([page([*HEADER, ("GIẤY CHỨNG NHẬN KẾT HÔN", 800, 450), *rows])])
     assert out.document_type["code"] == "marriage_certificate"
-    assert out.fields["husband_name"]["value"] == "NGUYỄN VĂN AN"
-    assert out.fields["wife_name"]["value"] == "TRẦN THỊ BÌNH"
-    assert out.fields["registration_date"]["value"] == "2020-08-15"
+    got = {k: v["value"] for k, v in out.fields.items()}
+    assert got["husband_name"] == "NGUYỄN VĂN AN" and got["wife_name"] == "TRẦN THỊ BÌNH"
+    assert (got["husband_date_of_birth"], got["wife_date_of_birth"]) == ("1990-02-01", "1992-04-03")
+    assert (got["husband_id_number"], got["wife_id_number"]) == ("001090012345", "001192054321")
+    assert got["registration_date"] == "2020-08-15"
+
+
+def test_a_section_whose_opening_label_was_not_read_gives_nothing():
+    """Without the wife's name label, whose date of birth a second date row is cannot be
+    told: it is left out rather than guessed."""
+    rows = [
+        ("Họ, chữ đệm, tên chồng: NGUYỄN VĂN AN", 150, 650),
+        ("Ngày, tháng, năm sinh: 01/02/1990", 150, 730),
+        ("Ngày, tháng, năm sinh: 03/04/1992", 1300, 730),
+        ("Ngày, tháng, năm đăng ký: 15/08/2020", 150, 1280),
+    ]
+    out = classify([page([*HEADER, ("GIẤY CHỨNG NHẬN KẾT HÔN", 800, 450), *rows])])
+    assert out.fields["husband_date_of_birth"]["value"] == "1990-02-01"
+    assert "wife_date_of_birth" not in out.fields
 
 
 def test_addresses_since_the_2025_reorganization_are_checked_against_its_list():
@@ -1306,3 +1338,18 @@ def test_a_2024_card_back_gives_its_dates_under_their_labels_and_its_wrapped_bir
     assert out.fields["place_of_birth"]["value"] == (
         "Phường Lái Thiêu, Thành phố Thuận An, Tỉnh Bình Dương"
     )
+
+
+def test_a_spouses_date_of_birth_disagreeing_with_their_id_is_flagged():
+    """A spouse's ID carries the century and the year of birth as the holder's does: "1928"
+    read for 1978 under an ID whose digits say 78 goes to a clerk."""
+    rows = [
+        ("Họ, chữ đệm, tên chồng: NGUYỄN VĂN AN", 150, 650),
+        ("Ngày, tháng, năm sinh: 22/10/1928", 150, 730),
+        ("Giấy tờ tùy thân: Căn cước công dân số 001078012345", 150, 810),
+        ("Ngày, tháng, năm đăng ký: 15/08/2020", 150, 1280),
+    ]
+    out = classify([page([*HEADER, ("GIẤY CHỨNG NHẬN KẾT HÔN", 800, 450), *rows])])
+    born = out.fields["husband_date_of_birth"]
+    assert born["value"] == "1928-10-22" and born["needs_review"]
+    assert "id_birth_year_mismatch" in born["review_reasons"]
