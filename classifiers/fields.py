@@ -116,9 +116,14 @@ def _is_noise(word: Word) -> bool:
 
 
 def _house_word(words: list[Word], i: int) -> bool:
-    """ "Số" before a house number ("Sõ 120 đường ...", read unsure): the address's first
-    word, not a speck."""
-    return fold(words[i].text) == "so" and i + 1 < len(words) and words[i + 1].text[:1].isdigit()
+    """ "Số" before a house number ("Sõ 120 đường ...", "Sð 12 ...", read unsure): the
+    address's first word, not a speck."""
+    key = fold(words[i].text)
+    return (
+        (key == "so" or (key == "s" and len(words[i].text) == 2))
+        and i + 1 < len(words)
+        and words[i + 1].text[:1].isdigit()
+    )
 
 
 def trim_noise(words: list[Word]) -> list[Word]:

@@ -277,7 +277,8 @@ _NUMBERED = {fold(word): word for word in NUMBERED_ADDRESS_WORDS}
 def _numbered_words(value: str) -> str:
     def fix(m: re.Match[str]) -> str:
         word = m.group(1)
-        right = _NUMBERED.get(fold(word))
+        # "Số" whose ố was read as a mark no letter carries ("Sð 12": folded, one letter).
+        right = _NUMBERED.get("so" if fold(word) == "s" and len(word) == 2 else fold(word))
         if right is None or tone_key(word) == tone_key(right):
             return m.group(0)
         right = right[:1].upper() + right[1:] if word[:1].isupper() else right.lower()

@@ -1353,3 +1353,16 @@ def test_a_spouses_date_of_birth_disagreeing_with_their_id_is_flagged():
     born = out.fields["husband_date_of_birth"]
     assert born["value"] == "1928-10-22" and born["needs_review"]
     assert "id_birth_year_mismatch" in born["review_reasons"]
+
+
+def test_so_before_a_house_number_misread_past_its_mark_is_kept_and_respelled():
+    """ "Số" read "Sð" at low confidence before the house number is the address's first
+    word, not a speck: kept, respelled, and the value goes to a clerk."""
+    form = application(
+        ("Nơi cư trú: Sð 12 đường Lê Lợi, Phường Tân Định, Quận 1, Thành phố Hồ Chí Minh", 300, 780)
+    )
+    at = [w.text for w in form.words].index("Sð")
+    form.words[at] = dataclasses.replace(form.words[at], conf=0.3)
+    got = classify([form]).fields["place_of_residence"]
+    assert got["value"].startswith("Số 12 đường Lê Lợi")
+    assert got["needs_review"]
