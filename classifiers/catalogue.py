@@ -40,6 +40,7 @@ FIELD_KINDS = {
     "chassis_number",
     "words",
     "area",
+    "brand",
 }
 MRZ_FORMATS = ("", "td1")
 """Machine-readable zones a type may carry (ICAO 9303 TD1: the back of a chip ID card)."""

@@ -298,6 +298,7 @@ CHECKS: dict[str, tuple[Check, ...]] = {
     "chassis_number": (vehicle_number_malformed,),
     "words": (*TEXT_CHECKS, symbol_in_text),
     "area": (),
+    "brand": (),
 }
 """The checks of each field kind (catalogue ``kind``), in the order they are run."""
 

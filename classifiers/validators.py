@@ -22,8 +22,8 @@ from typing import NamedTuple
 from classifiers.names import respell_name
 from classifiers.review import Flag, Reading
 from classifiers.rules import PROVINCE_CODES, SPACING_MARKS, organ_kind, real_date, run_checks
-from classifiers.vntext import eth_as_d, fold, similarity, tone_key
-from classifiers.wordlists import NUMBERED_ADDRESS_WORDS
+from classifiers.vntext import eth_as_d, fold, levenshtein, similarity, tone_key
+from classifiers.wordlists import NUMBERED_ADDRESS_WORDS, VEHICLE_BRANDS
 from digitize.models import Word
 from digitize.text import clean_line
 
@@ -435,6 +435,24 @@ def _words(text: str) -> Normalized:
     return _printed(text)
 
 
+def _brand(text: str) -> Normalized:
+    """A vehicle's make as printed, checked against ``lists/vehicle_brands.yaml``: one letter
+    off exactly one make of four letters or more ("PLAGGIO") is that make, flagged
+    ``brand_respelled``; a make the list does not hold is kept as read, ``brand_unknown``."""
+    found = _printed(text)
+    if found.value is None:
+        return found
+    read = found.value.upper()
+    if read in VEHICLE_BRANDS:
+        return found
+    near = {b for b in VEHICLE_BRANDS if len(b) >= 4 and levenshtein(b, read, 1) <= 1}
+    if len(near) == 1:
+        (brand,) = near
+        brand = brand if found.value.isupper() else brand.title()
+        return Normalized(brand, (*found.repairs, Flag("brand_respelled")), brand)
+    return Normalized(found.value, (*found.repairs, Flag("brand_unknown")), found.printed)
+
+
 def _digits(text: str) -> Normalized:
     return Normalized(digits_of(text) or None)
 
@@ -460,6 +478,7 @@ NORMALIZE: dict[str, Callable[[str], Normalized]] = {
     "engine_number": _vehicle_number,
     "chassis_number": _chassis_number,
     "words": _words,
+    "brand": _brand,
     "area": _area,
 }
 

@@ -33,3 +33,5 @@ NUMBERED_ADDRESS_WORDS = word_list("numbered_address_words")
 """Address words before a house, alley or hamlet number."""
 MIDDLE_NAMES = word_list("middle_names")
 """Middle names a full name does not end with."""
+VEHICLE_BRANDS = frozenset(word_list("vehicle_brands"))
+"""Makes of registered motorbikes and cars, in capitals."""

@@ -301,6 +301,8 @@ CASES: dict[str, Case] = {
         lambda: codes([licence("26/09/2032")], "expiry_date"),
         lambda: codes([licence("26/09/2033")], "expiry_date"),
     ),
+    "brand_respelled": (lambda: v("brand", "PLAGGIO"), lambda: v("brand", "PIAGGIO")),
+    "brand_unknown": (lambda: v("brand", "ZZTOP"), lambda: v("brand", "HONDA")),
     "licence_class_lookalike": (
         lambda: v("licence_class", "Ai GIÁMĐỐC SỞ GIAO THÔNG VẬN TẢI"),
         lambda: v("licence_class", "A1 GIÁM ĐỐC SỞ GIAO THÔNG VẬN TẢI"),
