@@ -29,28 +29,32 @@ from classifiers.validators import id_disagreement, sex_from_id
 from classifiers.vntext import fold
 
 PEOPLE = (
-    ("id_number", "date_of_birth", "sex"),
-    ("husband_id_number", "husband_date_of_birth", ""),
-    ("wife_id_number", "wife_date_of_birth", ""),
+    ("id_number", "date_of_birth", "sex", ""),
+    ("husband_id_number", "husband_date_of_birth", "", "Nam"),
+    ("wife_id_number", "wife_date_of_birth", "", "Nữ"),
 )
 """Each person a document describes: the fields of their ID, date of birth and sex ("" for
-none: a spouse's sex is not a field)."""
+none), and the sex the role itself says (a husband's, a wife's), which their ID's sex digit
+must agree with."""
 
 
 def cross_check(found: dict[str, FieldValue]) -> None:
     """Flags disagreeing ID / date of birth / sex of each person of the document; fills the
     holder's missing sex from an agreeing ID."""
-    for id_field, dob_field, sex_field in PEOPLE:
-        _cross_check(found, id_field, dob_field, sex_field)
+    for id_field, dob_field, sex_field, role_sex in PEOPLE:
+        _cross_check(found, id_field, dob_field, sex_field, role_sex)
 
 
-def _cross_check(found: dict[str, FieldValue], id_field: str, dob_field: str, sex_field: str):
+def _cross_check(
+    found: dict[str, FieldValue], id_field: str, dob_field: str, sex_field: str, role_sex: str
+) -> None:
     ident = found.get(id_field)
     if ident is None or ident.value is None:
         return
     dob = found.get(dob_field)
     sex = found.get(sex_field) if sex_field else None
-    code = id_disagreement(ident.value, dob.value if dob else None, sex.value if sex else None)
+    said = sex.value if sex else (role_sex or None)
+    code = id_disagreement(ident.value, dob.value if dob else None, said)
     if code:
         for fv in (ident, dob, sex):
             if fv is not None:

@@ -51,13 +51,19 @@ def _same_row(a: Line, b: Line) -> bool:
 def sections(
     lines: list[Line], hits: dict[int, list[Hit]], specs: tuple[FieldSpec, ...]
 ) -> dict[str, Section]:
-    """The section each opening field's label starts (its first label in reading order), by
-    the opening field's name."""
+    """The section each opening field's label starts (its best read label, the first in
+    reading order of equals), by the opening field's name."""
     openers = {s.after for s in specs if s.after}
     first: dict[str, Hit] = {}
     for i in sorted(hits):
         for h in sorted(hits[i], key=lambda h: h.start):
-            if h.spec.field in openers and h.spec.field not in first:
+            # The opening label is the best read one, the first of equals: a garbled label
+            # of the other person ("Họ, chữ đệm, tên v~" for the wife's) may match this one's
+            # label more loosely, earlier on the page.
+            best = first.get(h.spec.field or "")
+            if h.spec.field in openers and (
+                best is None or round(h.similarity, 2) > round(best.similarity, 2)
+            ):
                 first[h.spec.field] = h
     out: dict[str, Section] = {}
     for name, hit in first.items():

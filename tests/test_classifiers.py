@@ -1366,3 +1366,31 @@ def test_so_before_a_house_number_misread_past_its_mark_is_kept_and_respelled():
     got = classify([form]).fields["place_of_residence"]
     assert got["value"].startswith("Số 12 đường Lê Lợi")
     assert got["needs_review"]
+
+
+def test_a_husbands_id_with_a_womans_sex_digit_is_flagged():
+    """A husband's ID whose century-and-sex digit says a woman (the wife's row read into
+    his section) goes to a clerk, date and ID both."""
+    rows = [
+        ("Họ, chữ đệm, tên chồng: NGUYỄN VĂN AN", 150, 650),
+        ("Ngày, tháng, năm sinh: 29/01/1991", 150, 730),
+        ("Giấy tờ tùy thân: Căn cước công dân số 036191217264", 150, 810),
+        ("Ngày, tháng, năm đăng ký: 15/08/2020", 150, 1280),
+    ]
+    out = classify([page([*HEADER, ("GIẤY CHỨNG NHẬN KẾT HÔN", 800, 450), *rows])])
+    assert out.fields["husband_id_number"]["needs_review"]
+    assert out.fields["husband_date_of_birth"]["needs_review"]
+
+
+def test_a_sections_opening_label_is_its_best_read_one():
+    """The wife's garbled name label ("Họ, chữ đệm, tên vọ~") may loosely match the
+    husband's; his section still opens at his own label, below it."""
+    rows = [
+        ("Họ, chữ đệm, tên chôngg: NGÔ THANH DUNG", 150, 650),
+        ("Ngày, tháng, năm sinh: 29/01/1991", 150, 730),
+        ("Họ, chữ đệm, tên chồng: NGUYỄN VĂN AN", 150, 900),
+        ("Ngày, tháng, năm sinh: 27/12/1993", 150, 980),
+        ("Ngày, tháng, năm đăng ký: 15/08/2020", 150, 1280),
+    ]
+    out = classify([page([*HEADER, ("GIẤY CHỨNG NHẬN KẾT HÔN", 800, 450), *rows])])
+    assert out.fields["husband_date_of_birth"]["value"] == "1993-12-27"
