@@ -27,6 +27,30 @@ def word_page(rows: list[tuple[str, int, int]], index: int = 0, conf: float = 0.
     return PageResult(index, W, H, 300.0, words, "\n".join(r[0] for r in rows), "ocr")
 
 
+def row_page(
+    rows: list[tuple[str, int, int]],
+    *,
+    slope: float = 0.0,
+    conf: float = 0.95,
+    size: tuple[int, int] = (W, H),
+) -> PageResult:
+    """A page read as ``rows`` (``(text, left, top)``, each its own Tesseract line), every
+    row falling ``slope`` pixels per pixel to the right as on a tilted photo; a run of four
+    spaces is a wide gap (two pairs on one row)."""
+    words = []
+    for n, (text, left, top) in enumerate(rows):
+        x = left
+        for part in text.split("    "):
+            for token in part.split():
+                width = 18 * len(token)
+                y = round(top + slope * (x - left))
+                words.append(Word(token, x, y, width, 36, conf, n + 1, 1, 1))
+                x += width + 12
+            x += 200
+    text = "\n".join(r[0] for r in rows)
+    return PageResult(0, size[0], size[1], 600.0, words, text, "ocr", {}, [])
+
+
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/liberation2"),
     Path("/usr/share/fonts/truetype/liberation"),

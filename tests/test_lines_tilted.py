@@ -19,7 +19,7 @@ from bench.synth.vehicle import render_vehicle_card
 from classifiers import classify
 from classifiers.lines import page_lines
 from digitize.models import PageResult, Word
-from tests.pages import H, W
+from tests.pages import H, W, row_page
 
 CARD_HEAD = [
     ("CÔNG AN THÀNH PHỐ HỒ CHÍ MINH", 120, 60),
@@ -43,20 +43,8 @@ WHOLE = "Xóm 12, Xã Tân Thạnh Đông, Huyện Củ Chi, Thành phố Hồ C
 
 
 def tilted(rows: list[tuple[str, int, int]], slope: float = 0.0, conf: float = 0.95) -> PageResult:
-    """A page read as ``rows`` (``(text, left, top)``, each its own Tesseract line), every row
-    falling ``slope`` pixels per pixel to the right as on a tilted photo; a run of four spaces
-    is a wide gap (two pairs on one row)."""
-    words = []
-    for n, (text, left, top) in enumerate(rows):
-        x = left
-        for part in text.split("    "):
-            for token in part.split():
-                width = 18 * len(token)
-                y = round(top + slope * (x - left))
-                words.append(Word(token, x, y, width, 36, conf, n + 1, 1, 1))
-                x += width + 12
-            x += 200
-    return PageResult(0, W, H, 600.0, words, "\n".join(r[0] for r in rows), "ocr", {}, [])
+    """A page read as ``rows``, every row falling ``slope`` pixels per pixel to the right."""
+    return row_page(rows, slope=slope, conf=conf)
 
 
 def split_off(page: PageResult, text: str, top_row: int, block: int = 99) -> PageResult:

@@ -24,8 +24,9 @@ from classifiers.doctype import classify_type
 from classifiers.lines import page_lines
 from classifiers.validators import validate
 from digitize.intake import open_document
-from digitize.models import PageResult, Word
+from digitize.models import PageResult
 from digitize.reading import complete_page, prepared_pages
+from tests.pages import row_page
 
 
 def codes(kind: str, text: str) -> tuple[str | None, set[str]]:
@@ -119,18 +120,8 @@ W, H = 2000, 1260
 
 
 def card(rows: list[tuple[str, int, int]], conf: float = 0.95) -> PageResult:
-    """A card page whose lines are ``(text, left, top)``; a row's words run on from ``left``,
-    and a run of four spaces is a wide gap (two pairs on one row)."""
-    words = []
-    for n, (text, left, top) in enumerate(rows):
-        x = left
-        for part in text.split("    "):
-            for token in part.split():
-                width = 18 * len(token)
-                words.append(Word(token, x, top, width, 36, conf, n + 1, 1, 1))
-                x += width + 12
-            x += 200
-    return PageResult(0, W, H, 600.0, words, "\n".join(r[0] for r in rows), "ocr", {}, [])
+    """A card page whose lines are ``(text, left, top)`` (see :func:`tests.pages.row_page`)."""
+    return row_page(rows, conf=conf, size=(W, H))
 
 
 HEAD = [
