@@ -187,14 +187,23 @@ def new_front(c: Canvas, rng: random.Random, person: nm.Person) -> dict[str, str
     }
 
 
-def _machine_zone(c: Canvas, person: nm.Person, expiry: dt.date | None) -> None:
-    """The three TD1 rows along a card back's bottom, as large as 79 mm allows."""
+def _machine_zone(c: Canvas, person: nm.Person, expiry: dt.date | None) -> dict[str, str]:
+    """The three TD1 rows along a card back's bottom, as large as 79 mm allows; the truth
+    fields they carry."""
     rows = cp.mrz_lines(person, expiry)
     size = 10.2
     while max(c.width(r, size, family="DejaVu Sans") for r in rows) > 79.0:
         size -= 0.2
     for i, row in enumerate(rows):
         c.text(4.0, 41.6 + i * 4.5, row, size, family="DejaVu Sans")
+    fields = {
+        "id_number": person.id_number,
+        "date_of_birth": person.date_of_birth.isoformat(),
+        "sex": person.sex,
+    }
+    if expiry:
+        fields["expiry_date"] = expiry.isoformat()
+    return fields
 
 
 def chip_back(c: Canvas, rng: random.Random, person: nm.Person, issue: dt.date) -> dict:
@@ -237,17 +246,8 @@ def chip_back(c: Canvas, rng: random.Random, person: nm.Person, issue: dt.date) 
     gx, gy = c.mm(58.0), c.mm(29.0)
     c.draw.rounded_rectangle([gx, gy, gx + c.mm(10), gy + c.mm(8)], 6, fill=(214, 178, 90))
     expiry = _expiry(person, issue)
-    _machine_zone(c, person, expiry)
-    fields = {
-        "issue_date": issue.isoformat(),
-        "signer": officer,
-        "id_number": person.id_number,
-        "date_of_birth": person.date_of_birth.isoformat(),
-        "sex": person.sex,
-    }
-    if expiry:
-        fields["expiry_date"] = expiry.isoformat()
-    return fields
+    zone = _machine_zone(c, person, expiry)
+    return {"issue_date": issue.isoformat(), "signer": officer, **zone}
 
 
 def old_front(c: Canvas, rng: random.Random, person: nm.Person, number: str) -> dict[str, str]:
@@ -341,18 +341,9 @@ def new_back(c: Canvas, rng: random.Random, person: nm.Person) -> dict[str, str]
     c.text(20.0, y + 12.0, "MINISTRY OF PUBLIC SECURITY", 3.8, "regular", "center", family=SANS)
     gx, gy = c.mm(72.0), c.mm(3.0)
     c.draw.rounded_rectangle([gx, gy, gx + c.mm(10), gy + c.mm(8)], 6, fill=(214, 178, 90))
-    _machine_zone(c, person, expiry)
-    fields = {
-        "place_of_residence": residence,
-        "place_of_birth": birth,
-        "issue_date": issue.isoformat(),
-        "id_number": person.id_number,
-        "date_of_birth": person.date_of_birth.isoformat(),
-        "sex": person.sex,
-    }
-    if expiry:
-        fields["expiry_date"] = expiry.isoformat()
-    return fields
+    zone = _machine_zone(c, person, expiry)
+    own = {"place_of_residence": residence, "place_of_birth": birth}
+    return {**own, "issue_date": issue.isoformat(), **zone}
 
 
 _OLD_OFFICES = ("GIÁM ĐỐC CÔNG AN", "GIÁM ĐỐC CA")
