@@ -30,7 +30,7 @@ from classifiers.places import check_place
 from classifiers.policy import UNLABELLED_FACTOR, rated
 from classifiers.review import Effect, FieldValue, Flag
 from classifiers.sections import Section, sections
-from classifiers.validators import PLACE_DATE, normalize, validate
+from classifiers.validators import PLACE_DATE, normalize, numbered_key, validate
 from classifiers.vntext import fold
 from digitize.models import Word
 
@@ -118,12 +118,8 @@ def _is_noise(word: Word) -> bool:
 def _house_word(words: list[Word], i: int) -> bool:
     """ "Số" before a house number ("Sõ 120 đường ...", "Sð 12 ...", read unsure): the
     address's first word, not a speck."""
-    key = fold(words[i].text)
-    return (
-        (key == "so" or (key == "s" and len(words[i].text) == 2))
-        and i + 1 < len(words)
-        and words[i + 1].text[:1].isdigit()
-    )
+    following = i + 1 < len(words) and words[i + 1].text[:1].isdigit()
+    return following and numbered_key(words[i].text) == "so"
 
 
 def trim_noise(words: list[Word]) -> list[Word]:

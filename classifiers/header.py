@@ -17,10 +17,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from classifiers.lines import Line
+from classifiers.lines import Line, same_row
 from classifiers.policy import rated, reread
 from classifiers.review import FieldValue, Flag
-from classifiers.vntext import eth_as_d, fold
+from classifiers.vntext import BILINGUAL_DATE_WORD, eth_as_d, fold
 from digitize.models import SLOT_BLOCK
 
 HEADER_BOTTOM = 0.35
@@ -59,11 +59,6 @@ class NumberRow:
     line: Line
 
 
-def _same_row(a: Line, b: Line) -> bool:
-    overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
-    return a.page == b.page and overlap > 0.5 * min(a.bottom - a.top, b.bottom - b.top)
-
-
 def _row_text(pieces: list[Line]) -> tuple[str, tuple]:
     pieces = sorted(pieces, key=lambda ln: ln.left)
     words = tuple(w for ln in pieces for w in ln.words)
@@ -79,7 +74,7 @@ def number_row(first: list[Line]) -> NumberRow | None:
         if not _NUMBER_HEAD.match(ln.key):
             continue
         pieces = [ln] + [
-            o for o in first if o is not ln and o.x < 0.5 and o.left > ln.left and _same_row(ln, o)
+            o for o in first if o is not ln and o.x < 0.5 and o.left > ln.left and same_row(ln, o)
         ]
         text, words = _row_text(pieces)
         body = re.sub(r"^\W{0,2}(?:[Ll]uật\s+)?\S{0,1}[^\W\d]{1,2}\s*[:;.]?", "", text, count=1)
@@ -168,9 +163,7 @@ def read_number(first: list[Line]) -> FieldValue | None:
     return rated(f"{number}/{notation}", "document_number", digit_words, flags=flags)
 
 
-_ENGLISH = r"(?:\s*[/|(]\s*[a-z0]{3,5}\)?|\s+(?:date|m[o0]nth|year))?"
-"""The English word a bilingual card prints after each slot's word ("ngày/date 15
-tháng/month 03 năm/year 2019" on a driving licence), in any case, its slash read as a bar."""
+_ENGLISH = BILINGUAL_DATE_WORD
 _DATE_SLOTS = re.compile(
     rf"ng[^\W\d_]{{1,2}}y{_ENGLISH}\s*(?P<day>.*?)\s*th[^\W\d_]{{1,2}}ng{_ENGLISH}\s*"
     rf"(?P<month>.*?)\s*n[^\W\d_]{{1,2}}m{_ENGLISH}\s*"
@@ -196,7 +189,7 @@ def _place_date_row(first: list[Line], header: bool) -> tuple[str, tuple] | None
         place = ln.text[: sep.start()] if sep else ln.text
         if not header and (sep is None or len(place.split()) > 6):
             continue
-        pieces = [ln] + [o for o in first if o is not ln and o.left > ln.left and _same_row(ln, o)]
+        pieces = [ln] + [o for o in first if o is not ln and o.left > ln.left and same_row(ln, o)]
         text, words = _row_text(pieces)
         if _DATE_SLOTS.search(text):
             return text, words
@@ -209,7 +202,7 @@ def date_row(lines: list[Line]) -> tuple[str, tuple] | None:
     for ln in lines:
         if not re.match(r"^\W{0,2}ngay\b", ln.key) or "/" in ln.key.split()[0][4:]:
             continue
-        pieces = [ln] + [o for o in lines if o is not ln and o.left > ln.left and _same_row(ln, o)]
+        pieces = [ln] + [o for o in lines if o is not ln and o.left > ln.left and same_row(ln, o)]
         text, words = _row_text(pieces)
         m = _DATE_SLOTS.search(text)
         if m and m.start() <= 3:

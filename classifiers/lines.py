@@ -115,6 +115,12 @@ def _same_row(a: Line, b: list[Word]) -> bool:
     return overlap > 0.5 * min(a.bottom - a.top, bottom - top) and -2 < gap < COLUMN_GAP * a.height
 
 
+def same_row(a: Line, b: Line) -> bool:
+    """Two lines of one page share a row: they overlap over half the shorter one's height."""
+    overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return a.page == b.page and overlap > 0.5 * min(a.bottom - a.top, b.bottom - b.top)
+
+
 def _baseline(words: tuple[Word, ...]) -> tuple[float, float, float]:
     """The row's baseline as ``(x0, y0, slope)``: a least-squares line through the bottoms of
     its words (a row of a tilted photo climbs or falls), flat for a single word."""

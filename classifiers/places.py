@@ -155,6 +155,13 @@ def _recase(official: str, read: str) -> str:
     return official
 
 
+def _unit_prefix(part: str) -> str:
+    """The unit word a read part starts with, in any case ("XÃ CẤM BÌNH", "xã Cẩm Bình"), as
+    the list writes it, or ""."""
+    low = part.lower()
+    return next((w for w in UNIT_WORDS if low.startswith(w.lower() + " ")), "")
+
+
 def _official_case(read: str, official: str) -> str:
     """``read`` in the letter case of ``official`` (the list's spelling already in the
     reading's case, see :func:`_recase`): a part not written all in capitals that has a
@@ -226,7 +233,7 @@ def _odd_marks(part: str, around: list[Unit]) -> tuple[int, str]:
         for n, syllable in enumerate(u.name.split()):
             spellings.setdefault(fold(syllable), set()).add(tone_key(syllable))
             placed.setdefault((n, fold(syllable)), {})[tone_key(syllable)] = syllable
-    unit = next((w for w in UNIT_WORDS if part.lower().startswith(w.lower() + " ")), "")
+    unit = _unit_prefix(part)
     name = part[len(unit) + 1 :] if unit else part
     odd, out = 0, []
     for n, syllable in enumerate(name.split(" ")):
@@ -286,7 +293,7 @@ def _rare_marks(part: str) -> int:
     nowhere, whose letters the country's unit names spell almost always with other marks: a
     ward's name misread in an organ's line, where no district says which units could stand
     there (a ward merged since is not in the list)."""
-    unit = next((w for w in UNIT_WORDS if part.lower().startswith(w.lower() + " ")), "")
+    unit = _unit_prefix(part)
     if not unit:
         return 0
     spellings = _national_spellings()

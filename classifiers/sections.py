@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from classifiers.catalogue import FieldSpec
 from classifiers.labels import Hit
-from classifiers.lines import Line
+from classifiers.lines import Line, same_row
 
 COLUMN_SLACK = 2.0
 """Text heights a label may stand left of its section's opening label (a skewed page)."""
@@ -35,17 +35,11 @@ class Section:
     def holds(self, lines: list[Line], hit: Hit) -> bool:
         if (hit.line, hit.start) <= (self.line, self.start) or hit.line >= self.end:
             return False
-        x = lines[hit.line].words[hit.start].left
-        return self.left - self.slack <= x < self.right
+        return self.left - self.slack <= _left(lines, hit) < self.right
 
 
 def _left(lines: list[Line], hit: Hit) -> float:
     return lines[hit.line].words[hit.start].left
-
-
-def _same_row(a: Line, b: Line) -> bool:
-    overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
-    return overlap > 0.5 * min(a.height, b.height)
 
 
 def sections(
@@ -73,7 +67,7 @@ def sections(
         beside = [
             _left(lines, h)
             for h in others
-            if _left(lines, h) > left and (h.line == hit.line or _same_row(lines[h.line], line))
+            if _left(lines, h) > left and (h.line == hit.line or same_row(lines[h.line], line))
         ]
         right = min(beside, default=float("inf"))
         below = [

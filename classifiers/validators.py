@@ -22,7 +22,14 @@ from typing import NamedTuple
 from classifiers.names import respell_name
 from classifiers.review import Flag, Reading
 from classifiers.rules import PROVINCE_CODES, SPACING_MARKS, organ_kind, real_date, run_checks
-from classifiers.vntext import eth_as_d, fold, levenshtein, similarity, tone_key
+from classifiers.vntext import (
+    BILINGUAL_DATE_WORD,
+    eth_as_d,
+    fold,
+    levenshtein,
+    similarity,
+    tone_key,
+)
 from classifiers.wordlists import NUMBERED_ADDRESS_WORDS, VEHICLE_BRANDS
 from digitize.models import Word
 from digitize.text import clean_line
@@ -54,8 +61,7 @@ _DATE_SLASH_AS_ONE = re.compile(
 )
 """dd/mm/yyyy whose slashes OCR read as "1", "I", "l", "i", "J", "|" or "!" (and sometimes
 doubled): the small print of a card's dates loses the slash's slant ("25J08I2028")."""
-_EN = r"(?:\s*[/|(]\s*[a-z0]{3,5}\)?|\s+(?:date|m[o0]nth|year))?"
-"""The English word a bilingual card prints after "ngày", "tháng" and "năm" ("ngày/date")."""
+_EN = BILINGUAL_DATE_WORD
 _DATE_WORDS = re.compile(
     rf"ngay{_EN}\s*(\d{{1,2}})\s*thang{_EN}\s*(\d{{1,2}})\s*nam{_EN}\s*(\d{{4}})"
 )
@@ -274,11 +280,17 @@ _NUMBERED = {fold(word): word for word in NUMBERED_ADDRESS_WORDS}
 """OCR's misread marks on them ("ngô 99", "Sổ 12") are put right where a number follows."""
 
 
+def numbered_key(word: str) -> str:
+    """The folded key of an address word before a number ("Số", "ngõ"), also of "Số" whose ố
+    was read as a mark no letter carries ("Sð": folded, one letter)."""
+    key = fold(word)
+    return "so" if key == "s" and len(word) == 2 else key
+
+
 def _numbered_words(value: str) -> str:
     def fix(m: re.Match[str]) -> str:
         word = m.group(1)
-        # "Số" whose ố was read as a mark no letter carries ("Sð 12": folded, one letter).
-        right = _NUMBERED.get("so" if fold(word) == "s" and len(word) == 2 else fold(word))
+        right = _NUMBERED.get(numbered_key(word))
         if right is None or tone_key(word) == tone_key(right):
             return m.group(0)
         right = right[:1].upper() + right[1:] if word[:1].isupper() else right.lower()
@@ -430,11 +442,6 @@ def _chassis_number(text: str) -> Normalized:
     return Normalized(fixed, (Flag("vin_forbidden_letter"),), fixed)
 
 
-def _words(text: str) -> Normalized:
-    """A short value printed as words on one line (a brand, a colour, a model): as printed."""
-    return _printed(text)
-
-
 def _brand(text: str) -> Normalized:
     """A vehicle's make as printed, checked against ``lists/vehicle_brands.yaml``: one letter
     off exactly one make of four letters or more ("PLAGGIO") is that make, flagged
@@ -477,7 +484,7 @@ NORMALIZE: dict[str, Callable[[str], Normalized]] = {
     "plate": _plate,
     "engine_number": _vehicle_number,
     "chassis_number": _chassis_number,
-    "words": _words,
+    "words": _printed,  # a colour, a model: a short value on one line, as printed
     "brand": _brand,
     "area": _area,
 }
