@@ -227,6 +227,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-raw", action="store_true", help="skip raw Tesseract")
     ap.add_argument("--only", help="comma-separated file names")
     ap.add_argument("--details", action="store_true", help="per-file fields and lines")
+    ap.add_argument(
+        "--capture",
+        choices=("lowres", "web", "showthrough", "photo"),
+        help="score the development files captured again this way (see bench/realcapture.py)",
+    )
     ap.add_argument("--out", type=Path, default=CACHE / "report.json")
     args = ap.parse_args(argv)
     truth_path = args.data / "truth.json"
@@ -246,7 +251,17 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench.realscore import Totals, score_file
 
-    jobs = [(str(args.data / e["file"]), args.ocr_tag, not args.no_raw) for e in entries]
+    paths = {e["file"]: args.data / e["file"] for e in entries}
+    if args.capture:
+        if any(e["file"] in HOLDOUT for e in entries):
+            print("--capture takes the development part only (--split dev)", file=sys.stderr)
+            return 2
+        from bench.realcapture import capture
+
+        made = {f: capture(p, args.capture, CACHE / "captures") for f, p in paths.items()}
+        entries = [e for e in entries if made[e["file"]] is not None]
+        paths = {f: p for f, p in made.items() if p is not None}
+    jobs = [(str(paths[e["file"]]), args.ocr_tag, not args.no_raw) for e in entries]
     t0 = time.perf_counter()
     if args.jobs > 1:
         with ProcessPoolExecutor(args.jobs) as pool:
@@ -265,7 +280,8 @@ def main(argv: list[str] | None = None) -> int:
             print(details(s))
     row = totals.row()
     pages = sum(len(g["pages"]) for g in read)
-    print(f"\n{args.data.name} [{args.split}]: {len(entries)} files, {pages} pages, {wall:.0f} s")
+    what = f"{args.split}, {args.capture}" if args.capture else args.split
+    print(f"\n{args.data.name} [{what}]: {len(entries)} files, {pages} pages, {wall:.0f} s")
     print(table([(args.split, row)]))
     if totals.reasons_fired:
         print()

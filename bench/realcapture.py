@@ -1,0 +1,163 @@
+"""Real pages captured again the poor ways real pages come in.
+
+The development documents of ``vie-real`` are real layouts, fonts, seals and handwriting, but
+each comes in one capture only. Scoring them again as a low-resolution office scan, a small web
+image, a thin photocopy with the back page showing through, or a phone photo tells how reading
+holds up when the same real page arrives worse, which is how most of a backlog arrives. The
+truth is the document's own (the text and fields do not change with the capture).
+
+Only files captured at 150 dpi or more are taken (a web image made smaller again says
+nothing). Copies are written under ``bench/out/real/captures`` and kept: the same file and
+capture always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+CAPTURES = ("lowres", "web", "showthrough", "photo")
+"""``lowres``: a 100-dpi colour scan kept as JPEG in a PDF. ``web``: pages 800 pixels wide in
+a 64-colour palette, no resolution stated (a picture saved from a web page). ``showthrough``: a
+thin-paper copy at 90 dpi with the mirrored back page showing through, yellowed paper, JPEG.
+``photo``: a phone photo of the sheet on a desk: tilted, lit from one side, slightly soft."""
+
+A4_WIDTH_IN = 8.27
+MIN_SOURCE_DPI = 150
+
+
+def _source_dpi(page, scanned: list[float]) -> float:
+    """The resolution the page was captured at: a scanned PDF page's own image's (intake
+    renders it at its own resolution or finer), else the file's, else an A4 page's."""
+    if scanned:
+        return scanned[min(page.index, len(scanned) - 1)]
+    h, w = page.image.shape[:2]
+    return float(page.dpi) if page.dpi else min(h, w) / A4_WIDTH_IN
+
+
+def _scan_dpis(path: Path) -> list[float]:
+    """Per page of a PDF, the resolution of its largest image (0 for a page without one); an
+    empty list for any other file."""
+    if path.read_bytes()[:1024].find(b"%PDF-") < 0:
+        return []
+    import pikepdf
+
+    out = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            box = [float(v) for v in page.mediabox]
+            long_in = max(box[2] - box[0], box[3] - box[1]) / 72
+            sizes = [
+                max(int(img.Width), int(img.Height))
+                for img in page.get_images().values()
+                if "/Width" in img and "/Height" in img
+            ]
+            dpi = max(sizes) / long_in if sizes and long_in else 0.0
+            fonts = "/Font" in page.get("/Resources", {})
+            # a born-digital page (text, a logo or a seal's picture) is as sharp as rendered
+            out.append(300.0 if not dpi or (dpi < MIN_SOURCE_DPI and fonts) else dpi)
+    return out
+
+
+def _bgr(image: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR) if image.ndim == 2 else image
+
+
+def _scaled(image: np.ndarray, factor: float) -> np.ndarray:
+    h, w = image.shape[:2]
+    size = (max(1, round(w * factor)), max(1, round(h * factor)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+
+
+def _jpeg(image: np.ndarray, quality: int) -> np.ndarray:
+    ok, buf = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    return cv2.imdecode(buf, cv2.IMREAD_COLOR)
+
+
+def _lowres(image: np.ndarray, dpi: float, rng: np.random.Generator) -> tuple[np.ndarray, float]:
+    return _scaled(image, 100 / dpi), 100.0
+
+
+def _web(image: np.ndarray, dpi: float, rng: np.random.Generator) -> tuple[np.ndarray, float]:
+    small = _scaled(image, 800 / image.shape[1])
+    return small, 0.0
+
+
+def _showthrough(
+    image: np.ndarray, dpi: float, rng: np.random.Generator
+) -> tuple[np.ndarray, float]:
+    small = _scaled(image, 90 / dpi).astype(np.float32)
+    back = cv2.GaussianBlur(cv2.flip(small, 1), (0, 0), 1.5)
+    ink = 255.0 - back
+    page = small - 0.16 * ink
+    tint = np.array([205.0, 232.0, 242.0], dtype=np.float32)  # BGR: yellowed paper
+    page = page * (tint / 255.0)
+    page += rng.normal(0, 4, page.shape).astype(np.float32)
+    return _jpeg(np.clip(page, 0, 255).astype(np.uint8), 70), 90.0
+
+
+def _photo(image: np.ndarray, dpi: float, rng: np.random.Generator) -> tuple[np.ndarray, float]:
+    page = _scaled(image, 160 / dpi)
+    h, w = page.shape[:2]
+    pad = round(0.06 * w)
+    desk = np.full((h + 2 * pad, w + 2 * pad, 3), (70, 95, 120), dtype=np.uint8)
+    desk[pad : pad + h, pad : pad + w] = page
+    H, W = desk.shape[:2]
+    jitter = lambda: rng.uniform(-0.025, 0.025) * W  # noqa: E731
+    src = np.float32([[0, 0], [W, 0], [W, H], [0, H]])
+    dst = np.float32([[p[0] + jitter(), p[1] + jitter()] for p in src])
+    warped = cv2.warpPerspective(
+        desk, cv2.getPerspectiveTransform(src, dst), (W, H), borderMode=cv2.BORDER_REPLICATE
+    ).astype(np.float32)
+    ramp = np.linspace(1.0, rng.uniform(0.55, 0.7), W, dtype=np.float32)
+    if rng.random() < 0.5:
+        ramp = ramp[::-1]
+    warped *= ramp[None, :, None]
+    warped = cv2.GaussianBlur(warped, (0, 0), 0.9)
+    warped += rng.normal(0, 5, warped.shape).astype(np.float32)
+    return _jpeg(np.clip(warped, 0, 255).astype(np.uint8), 80), 0.0
+
+
+_MAKERS = {"lowres": _lowres, "web": _web, "showthrough": _showthrough, "photo": _photo}
+
+
+def capture(path: Path, kind: str, out_dir: Path) -> Path | None:
+    """``path`` captured as ``kind`` (a file under ``out_dir``), or ``None`` when its pages are
+    already under :data:`MIN_SOURCE_DPI`."""
+    from digitize.intake import open_document
+
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    ext = "tif" if kind in ("web", "photo") else "pdf"
+    out = out_dir / kind / f"{path.stem}-{digest}.{ext}"
+    scanned = _scan_dpis(path)
+    if scanned and min(scanned) < MIN_SOURCE_DPI:
+        return None
+    if out.exists():
+        return out
+    seed = int(digest[:8], 16) ^ CAPTURES.index(kind)
+    rng = np.random.default_rng(seed)
+    doc = open_document(path, None, max_pixels=120_000_000, pdf_dpi=300, name=path.name)
+    frames: list[Image.Image] = []
+    res = 0.0
+    for page in doc.pages():
+        if _source_dpi(page, scanned) < MIN_SOURCE_DPI:
+            return None
+        h, w = page.image.shape[:2]
+        dpi = float(page.dpi) if page.dpi else min(h, w) / A4_WIDTH_IN  # of the pixels here
+        img, res = _MAKERS[kind](_bgr(page.image), dpi, rng)
+        frame = Image.fromarray(cv2.cvtColor(img, cv2.COLOR_BGR2RGB))
+        if kind == "web":
+            frame = frame.quantize(64)
+        frames.append(frame)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if ext == "tif":  # pictures that state no resolution
+        compression = "tiff_lzw" if kind == "web" else "jpeg"
+        frames[0].save(out, save_all=True, append_images=frames[1:], compression=compression)
+    else:
+        frames[0].save(out, save_all=True, append_images=frames[1:], resolution=res, quality=80)
+    return out

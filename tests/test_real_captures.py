@@ -1,0 +1,42 @@
+"""The real-page captures of the benchmark: what each writes, and what it refuses."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from bench.realcapture import CAPTURES, capture
+from digitize.intake import open_document
+from tests.pages import draw_page
+
+
+def _pdf(tmp_path, dpi: int, pages: int = 2):
+    frames = [draw_page(dpi=dpi) for _ in range(pages)]
+    path = tmp_path / f"scan{dpi}.pdf"
+    frames[0].save(path, save_all=True, append_images=frames[1:], resolution=dpi)
+    return path
+
+
+@pytest.mark.parametrize("kind", CAPTURES)
+def test_each_capture_keeps_every_page_and_is_made_once(tmp_path, kind):
+    src = _pdf(tmp_path, 300)
+    out = capture(src, kind, tmp_path / "captures")
+    assert out is not None and out.exists()
+    doc = open_document(out, None, max_pixels=120_000_000, pdf_dpi=300, name=out.name)
+    pages = list(doc.pages())
+    assert len(pages) == 2
+    width = pages[0].image.shape[1]
+    if kind == "web":
+        assert Image.open(io.BytesIO(out.read_bytes())).mode == "P"
+    if kind in ("lowres", "showthrough"):
+        # a page 6 inches wide at 100 or 90 dpi, however intake renders it
+        assert pages[0].dpi is not None and width / pages[0].dpi == pytest.approx(6.0, rel=0.05)
+    made = out.stat().st_mtime_ns
+    assert capture(src, kind, tmp_path / "captures") == out
+    assert out.stat().st_mtime_ns == made
+
+
+def test_a_file_already_under_150_dpi_is_not_captured_again(tmp_path):
+    assert capture(_pdf(tmp_path, 100, pages=1), "lowres", tmp_path / "captures") is None
