@@ -82,6 +82,12 @@ TALL_WORD = 1.5
 """A word this many times taller than its line's median word is debris, not print: its box does
 not bound the line (a card's expiry beside the photo read ">e@blbMe", twice a line high)."""
 
+RUN_TOGETHER = 1.6
+"""A line segment whose words stand this many times taller than the page's print, and read as
+nothing well formed, is two lines run together: Tesseract joined a signer's title lines, set
+close beside a recipients' list, into one line of tall boxes and read "TT nng vn, VN" for
+"KT. CHÁNH VĂN PHÒNG / PHÓ CHÁNH VĂN PHÒNG". Its box is read again as a block of lines."""
+
 ON_LINE = 0.5
 """A word of the strip's reading belongs to the line when it shares this share of its height
 with the line's words; the rest is the neighbouring lines' edges caught in the margin."""
@@ -217,6 +223,9 @@ class LineBox:
     y0: int
     x1: int
     y1: int
+    run_together: bool = False
+    """The box holds lines run together (see :data:`RUN_TOGETHER`): its second reading keeps
+    its own lines."""
 
 
 def doubtful_lines(
@@ -230,10 +239,16 @@ def doubtful_lines(
     :mod:`digitize.zonereading`): the plain page still shows the seal that cleanup took out."""
     index = {id(w): i for i, w in enumerate(words)}
     out = []
+    print_h = _print_height(words)
+    taken: set[int] = set()
     for line in (seg for ln in lines_of(words) for seg in split_line(ln, width)):
-        if not doubtful(line):
+        together = run_together(line, print_h)
+        if not (together or doubtful(line)) or index[id(line[0])] in taken:
             continue
+        if together:
+            line = _with_debris_inside(words, line)
         ids = tuple(sorted(index[id(w)] for w in line))
+        taken.update(ids)
         top, bottom = min(w.top for w in line), max(w.bottom for w in line)
         h = statistics.median(w.height for w in line)
         left, right = min(w.left for w in line), max(w.right for w in line)
@@ -241,8 +256,38 @@ def doubtful_lines(
         y0, y1 = max(0, int(top - PAD_Y * h)), min(height, int(bottom + PAD_Y * h))
         if x1 - x0 < 8 or y1 - y0 < 8 or any(_meets(z, left, top, right, bottom) for z in zones):
             continue
-        out.append(LineBox(ids, left, right, top, bottom, x0, y0, x1, y1))
+        out.append(LineBox(ids, left, right, top, bottom, x0, y0, x1, y1, together))
     return out
+
+
+def _print_height(words: list[Word]) -> float:
+    heights = [w.height for w in words if len(letters(w.text)) >= 2]
+    return float(statistics.median(heights)) if heights else 0.0
+
+
+def run_together(line: list[Word], print_h: float) -> bool:
+    """Whether a line segment is lines run together (see :data:`RUN_TOGETHER`)."""
+    if not print_h or sum(len(letters(w.text)) for w in line) < 3:
+        return False
+    tall = statistics.median(w.height for w in line) >= RUN_TOGETHER * print_h
+    return tall and verdict(line).good == 0
+
+
+def _with_debris_inside(words: list[Word], line: list[Word]) -> list[Word]:
+    """``line`` with the words of other lines that lie inside its box and read as nothing
+    well formed (the top of the run-together lines, read as a line of its own: "£ V")."""
+    left, right = min(w.left for w in line), max(w.right for w in line)
+    top, bottom = min(w.top for w in line), max(w.bottom for w in line)
+    mine = {id(w) for w in line}
+    extra = [
+        w
+        for w in words
+        if id(w) not in mine
+        and left <= w.left + w.width / 2 < right
+        and top <= w.top + w.height / 2 < bottom
+        and verdict([w]).good == 0
+    ]
+    return line + extra
 
 
 def _meets(zone: Zone, left: int, top: int, right: int, bottom: int) -> bool:
@@ -338,12 +383,17 @@ def settle(
             and not any(_inside(w, o) for o in rest)
             and (box.left <= w.left + w.width / 2 < box.right or _well_formed(w))
         ]
-        mended = merged(line, sorted(new, key=lambda w: w.left))
+        if box.run_together:
+            mended = _lines_apart(line, new, block=max(w.block for w in words) + 1 + len(replace))
+        else:
+            mended = merged(line, sorted(new, key=lambda w: w.left))
         if mended is None:
             continue
         first = line[0]
         replace[box.ids[0]] = [  # the line's first word, as the ids are sorted
-            dataclasses.replace(w, block=first.block, par=first.par, line=first.line)
+            w
+            if box.run_together
+            else dataclasses.replace(w, block=first.block, par=first.par, line=first.line)
             for w in mended
         ]
         gone.update(box.ids)
@@ -351,6 +401,19 @@ def settle(
     if not replace:
         return words, 0
     return spliced(words, replace, gone), len(replace)
+
+
+def _lines_apart(old: list[Word], new: list[Word], *, block: int) -> list[Word] | None:
+    """The second reading of lines run together, a line each in a block of its own, when it
+    reads better than ``old`` (see :meth:`Verdict.beats`) and keeps its numbers; else
+    ``None``."""
+    if not new or not keeps_numbers(new, old) or not verdict(new).beats(verdict(old)):
+        return None
+    return [
+        dataclasses.replace(w, block=block, par=1, line=n)
+        for n, line in enumerate(lines_of(new), start=1)
+        for w in sorted(line, key=lambda w: w.left)
+    ]
 
 
 def _well_formed(w: Word) -> bool:

@@ -94,16 +94,15 @@ def _bands(words: list[Word], zone: Zone, text_h: float) -> list[tuple[int, int,
         if not any(top < b and t < bottom for t, b, _h in found):
             found.append((top, bottom, text_h))
     bands: list[list] = []
-    for t, b, h in found:
+    for t, b, h in _one_per_line(found):
         top, bottom = int(t - BAND_PAD * h), int(b + BAND_PAD * h)
-        if top < y0 or bottom > y1:
-            continue
-        for band in bands:
-            if top < band[1] and band[0] < bottom:
-                band[0], band[1] = min(band[0], top), max(band[1], bottom)
-                break
-        else:
-            bands.append([top, bottom])
+        if bands and top < bands[-1][1]:
+            # Lines set close: each strip reaches halfway to the next line's print, so no
+            # strip holds two lines (read as one, their words would interleave).
+            cut = (bands[-1][2] + t) // 2
+            bands[-1][1], top = min(bands[-1][1], cut), max(top, cut)
+        bands.append([top, bottom, b])
+    bands = [[t, b] for t, b, _b in bands if t >= y0 and b <= y1]
     out = []
     edge = EDGE_CUT * text_h
     for top, bottom in bands:
@@ -113,6 +112,24 @@ def _bands(words: list[Word], zone: Zone, text_h: float) -> list[tuple[int, int,
         ids = [i for i in inside if on_line(words[i], top, bottom, BAND_OVERLAP)]
         out.append((top, bottom, ids))
     return out
+
+
+SAME_LINE = 0.5
+"""Two lines found in a zone are one when their print overlaps by this share of the lower's
+height (the page's reading split a line the seal cut in two)."""
+
+
+def _one_per_line(found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """The lines found in a zone, top to bottom, with the pieces of one line made one."""
+    out: list[list] = []
+    for t, b, h in sorted(found, key=lambda f: (f[0] + f[1]) / 2):
+        if out and min(b, out[-1][1]) - max(t, out[-1][0]) >= SAME_LINE * min(
+            b - t, out[-1][1] - out[-1][0]
+        ):
+            out[-1] = [min(t, out[-1][0]), max(b, out[-1][1]), max(h, out[-1][2])]
+        else:
+            out.append([t, b, h])
+    return [(int(t), int(b), float(h)) for t, b, h in out]
 
 
 def _read_strips(
@@ -186,17 +203,28 @@ def reread_zones(
             if not ids and sure < NEW_LINE_WORDS:
                 continue
             log.debug("%s: a line under the seal read again (%d words)", what, len(best))
-            at = min(ids) if ids else _insertion_point(out, top)
-            line = sorted(best, key=lambda w: w.left)
-            insert.setdefault(at, []).extend(
-                dataclasses.replace(w, block=block, par=1, line=1) for w in line
-            )
+            at = _main_line_start(out, ids) if ids else _insertion_point(out, top)
+            for n, line in enumerate(lines_of(best), start=1):
+                insert.setdefault(at, []).extend(
+                    dataclasses.replace(w, block=block, par=1, line=n)
+                    for w in sorted(line, key=lambda w: w.left)
+                )
             gone.update(ids)
             block += 1
             lines += 1
         if insert:
             out = spliced(out, insert, gone)
     return out, lines
+
+
+def _main_line_start(words: list[Word], ids: list[int]) -> int:
+    """Where a band's reading goes in reading order: at the first of its words on the page
+    line that holds most of them (a stamp's last word caught at the band's edge comes earlier
+    in the page's reading, and would put the band's line before the line it is part of)."""
+    by_line: dict[tuple[int, int, int], list[int]] = {}
+    for i in ids:
+        by_line.setdefault((words[i].block, words[i].par, words[i].line), []).append(i)
+    return min(max(by_line.values(), key=len))
 
 
 def _insertion_point(words: list[Word], top: int) -> int:

@@ -12,6 +12,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 
 from digitize import plainlines, tesseract
 from digitize.cleanup.zones import Zone
@@ -19,7 +20,7 @@ from digitize.intake import open_document
 from digitize.models import Word
 from digitize.reading import read_page
 from digitize.text import lines_of
-from tests.pages import as_array, draw_page
+from tests.pages import as_array, draw_page, font
 
 
 def _w(text: str, left: int = 0, conf: float = 0.95, line: int = 1) -> Word:
@@ -146,3 +147,58 @@ def test_a_black_seals_erased_ring_no_longer_costs_the_signers_name(evaldata):
         "Trần Ngọc Căng" in line or "Trân Ngọc Căng" in line
         for line in read.result.text.splitlines()
     )
+
+
+def _title_block(dpi: int = 150) -> np.ndarray:
+    """A signer's title of two lines set close, at a recipients' list's right."""
+    im = Image.new("L", (int(7 * dpi), int(1.4 * dpi)), 255)
+    d = ImageDraw.Draw(im)
+    f = font(round(13 / 72 * dpi * 1.1))
+    step = round(13 / 72 * dpi * 1.25)
+    for k, (left, right) in enumerate(
+        (("- Như trên;", "KT. CHÁNH VĂN PHÒNG"), ("- Bộ Tư pháp;", "PHÓ CHÁNH VĂN PHÒNG"))
+    ):
+        d.text((int(0.2 * dpi), int(0.3 * dpi) + k * step), left, font=f, fill=20)
+        d.text((int(3.6 * dpi), int(0.3 * dpi) + k * step), right, font=f, fill=20)
+    return np.asarray(im).copy()
+
+
+def test_lines_run_together_are_read_again_as_lines_of_their_own():
+    """Tesseract joined a title's two close lines into one line of tall boxes read as
+    nothing ("TT nng vn, VN", its top left over as "£ V"): their box is read again as lines."""
+    plain = _title_block()
+    h, w = plain.shape
+    read = tesseract.recognize(plain, lang="vie", dpi=150, timeout=60)
+    left = [x for x in read if x.left < 3 * 150]
+    assert [x.text for x in left] == ["-", "Như", "trên;", "-", "Bộ", "Tư", "pháp;"]
+    right = [x for x in read if x.left >= 3 * 150]
+    top, bottom = min(x.top for x in right), max(x.bottom for x in right)
+    x0, x1 = min(x.left for x in right), max(x.right for x in right)
+    line_h = bottom - top
+    junk = [  # what the page's reading made of the title: tall boxes on the second list line
+        Word("TT", x0, top, 40, line_h, 0.13, 1, 1, 2),
+        Word("nng", x0 + 60, top, 90, line_h, 0.0, 1, 1, 2),
+        Word("vn,", x0 + 170, top, 60, line_h, 0.04, 1, 1, 2),
+        Word("VN", x1 - 80, top, 80, line_h, 0.04, 1, 1, 2),
+    ]
+    debris = [Word("£", x0 + 100, top, 10, 12, 0.39, 1, 1, 1)]
+    page = [x for x in left if x.line == left[0].line] + debris
+    page += [dataclasses.replace(x, line=2) for x in left if x.line != left[0].line] + junk
+    boxes = plainlines.doubtful_lines(page, w, h)
+    assert len(boxes) == 1 and boxes[0].run_together
+    assert {page[i].text for i in boxes[0].ids} == {"TT", "nng", "vn,", "VN", "£"}
+    readings = plainlines.read_strips(plain, boxes, lang="vie", dpi=150, timeout=60, what="t")
+    out, mended = plainlines.settle(page, boxes, readings, "t")
+    assert mended == 1
+    texts = [" ".join(x.text for x in line) for line in lines_of(out)]
+    # The title's lines come whole and in order, where its first piece was read.
+    assert texts == ["- Như trên;", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "- Bộ Tư pháp;"]
+
+
+def test_a_line_of_print_height_is_never_taken_for_lines_run_together():
+    words = [Word(t, 100 * i, 100, 60, 30, 0.2, 1, 1, 1) for i, t in enumerate(["TT", "nng"])]
+    words += [Word(t, 100 * i, 200, 60, 30, 0.95, 1, 1, 2) for i, t in enumerate(["Bộ", "Tư"])]
+    assert not plainlines.run_together(words[:2], 30.0)
+    assert plainlines.run_together([dataclasses.replace(x, height=60) for x in words[:2]], 30.0)
+    # A tall line that reads well formed is print set large, not lines run together.
+    assert not plainlines.run_together([dataclasses.replace(x, height=60) for x in words[2:]], 30)

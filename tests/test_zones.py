@@ -157,3 +157,29 @@ def test_a_failed_second_reading_keeps_the_page_reading(monkeypatch):
     assert calls  # the zone was there to read
     assert "seal_lines_reread" not in read.result.quality
     assert NAME in read.result.text.splitlines()
+
+
+def test_close_lines_in_a_zone_are_read_as_lines_not_interleaved():
+    """A title's two lines set close under a seal: each is read from a strip of its own, and
+    a strip's words never trade places with the next line's."""
+    dpi = 200
+    im = Image.new("L", (int(4.5 * dpi), int(1.2 * dpi)), 255)
+    d = ImageDraw.Draw(im)
+    size = round(13 / 72 * dpi * 1.1)
+    lines = ("CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG")
+    for k, text in enumerate(lines):
+        d.text(
+            (int(0.5 * dpi), int(0.3 * dpi) + k * round(1.15 * size)),
+            text,
+            font=font(size),
+            fill=30,
+        )
+    block = np.asarray(im).copy()
+    words = tesseract.recognize(block, lang="vie", psm=6, dpi=dpi)
+    assert [" ".join(w.text for w in line) for line in lines_of(words)] == list(lines)
+    # The page's reading lost each line's first word.
+    firsts = {id(line[0]) for line in lines_of(words)}
+    cut = [w for w in words if id(w) not in firsts]
+    out, n = reread_zones(cut, [Zone(0, 0, block)], lang="vie", dpi=dpi, timeout=60, what="x")
+    assert [" ".join(w.text for w in line) for line in lines_of(out)] == list(lines)
+    assert n == 2
