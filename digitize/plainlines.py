@@ -416,6 +416,39 @@ def _lines_apart(old: list[Word], new: list[Word], *, block: int) -> list[Word] 
     ]
 
 
+LOST_LINE_GOOD = 2
+"""A line of the other whole reading is added to the kept one, where the kept one has no word
+at all, when it has this many well-formed words and nothing ill formed: the plain page of a
+small web image kept for reading better overall had lost the signer's name under the seal
+that the cleaned page read whole ("Hoàng Tuấn")."""
+
+
+def add_lost_lines(kept: list[Word], other: list[Word], width: int) -> tuple[list[Word], int]:
+    """``kept`` (a whole page's reading) with the lines ``other`` read well where ``kept``
+    read nothing, each put before the first kept word below its top; and how many were."""
+    block = max((w.block for w in kept), default=0) + 1
+    insert: dict[int, list[Word]] = {}
+    added = 0
+    for seg in (s for line in lines_of(other) for s in split_line(line, width)):
+        v = verdict(seg)
+        if v.good < LOST_LINE_GOOD or v.odd or v.rest > v.good // 2:
+            continue
+        left, right = min(w.left for w in seg), max(w.right for w in seg)
+        top, bottom = min(w.top for w in seg), max(w.bottom for w in seg)
+        if any(
+            w.left < right and left < w.right and w.top < bottom and top < w.bottom for w in kept
+        ):
+            continue
+        at = next((i for i, w in enumerate(kept) if w.top > top), len(kept))
+        insert.setdefault(at, []).extend(
+            dataclasses.replace(w, block=block, par=1, line=1)
+            for w in sorted(seg, key=lambda w: w.left)
+        )
+        block += 1
+        added += 1
+    return (spliced(kept, insert, set()), added) if added else (kept, 0)
+
+
 def _well_formed(w: Word) -> bool:
     """Whether ``w`` is a sure syllable or number: the margin beyond the line's words gives
     back the letters cleanup erased there, and otherwise only specks and seal strokes."""

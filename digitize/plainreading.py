@@ -124,7 +124,8 @@ def second_look(
     ``plain`` or ``cleaned`` when the whole page was read twice; ``plain_lines_read`` and
     ``plain_lines_kept``: how many lines that did not read as Vietnamese were read again from
     the plain page, and how many it mended; ``lines_from_other_reading``: how many such lines
-    of a page read whole both ways the other reading mended)."""
+    of a page read whole both ways the other reading mended; ``lines_only_other_read``: how
+    many lines of such a page only the other reading found, and were added)."""
     pixels = prep.display.shape[0] * prep.display.shape[1]
     h, w = prep.ocr.shape[:2]
     dpi = prep.dpi * prep.scale
@@ -155,7 +156,10 @@ def second_look(
     words, replaced = plainlines.settle(
         words, boxes, [plainlines.words_on(other, b) for b in boxes], what
     )
+    words, added = plainlines.add_lost_lines(words, other, w)
     quality: dict[str, Any] = {"ocr_image": "plain" if won else "cleaned"}
     if replaced:
         quality["lines_from_other_reading"] = replaced
+    if added:
+        quality["lines_only_other_read"] = added
     return words, quality

@@ -202,3 +202,22 @@ def test_a_line_of_print_height_is_never_taken_for_lines_run_together():
     assert plainlines.run_together([dataclasses.replace(x, height=60) for x in words[:2]], 30.0)
     # A tall line that reads well formed is print set large, not lines run together.
     assert not plainlines.run_together([dataclasses.replace(x, height=60) for x in words[2:]], 30)
+
+
+def test_a_line_only_the_other_whole_reading_found_is_added():
+    """The plain page, kept for reading better overall, lost the signer's name under the seal
+    that the cleaned page read; its debris and lines it read too are not added."""
+    kept = [_w("KT.", 0, line=1), _w("CHỦ", 60, line=1), _w("TỊCH", 120, line=1)]
+    kept += [_w("Nơi", 0, line=3), _w("nhận:", 60, line=3)]
+    other = [_w("KT.", 0, line=1), _w("CHỦ", 60, line=1), _w("TỊCH", 120, line=1)]
+    other += [_w("Hoàng", 0, line=2), _w("Tuấn", 60, line=2)]
+    other += [_w("~", 0, line=4), _w("nNgọc", 60, line=4), _w("Căng", 120, line=4)]
+    other += [_w("xa", 0, 0.2, line=5), _w("u", 60, 0.1, line=5)]
+    out, added = plainlines.add_lost_lines(kept, other, 2000)
+    assert added == 1
+    assert [" ".join(w.text for w in line) for line in lines_of(out)] == [
+        "KT. CHỦ TỊCH",
+        "Hoàng Tuấn",
+        "Nơi nhận:",
+    ]
+    assert plainlines.add_lost_lines(kept, kept, 2000) == (kept, 0)
