@@ -136,11 +136,12 @@ def _keyword_hits(text_key: str, t: DocType) -> int:
 
 
 def _prefix_pattern(prefix: str) -> re.Pattern[str]:
-    """ "V/v" as a pattern on folded lines: punctuation kept, each letter after the first
-    optional and any one letter (OCR often loses the small second "v", or reads it "ở")."""
+    """ "V/v" as a pattern on folded lines: each letter after the first optional and any one
+    letter (OCR often loses the small second "v", or reads it "ở"), each mark itself or any
+    other one (the slash read "‹", "¿", which folding makes a space)."""
     key = fold(prefix).replace(" ", "")
     parts = [re.escape(key[0])] + [
-        r"\s*[a-z]?" if c.isalpha() else rf"\s*{re.escape(c)}" for c in key[1:]
+        r"\s*[a-z]?" if c.isalpha() else rf"\s*(?:{re.escape(c)}|[^\w\s]|\s)" for c in key[1:]
     ]
     return re.compile("^" + "".join(parts) + r"(\s|$)")
 

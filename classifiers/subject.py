@@ -37,9 +37,12 @@ MAX_LINES = 6
 """A subject is at most 500 characters (Decree 30 Appendix VI): a few lines."""
 
 _PROVINCE_WORD = re.compile(r"\btính(?= [A-ZĐ])")
-_LETTER = re.compile(r"^\W{0,2}(v\s*[/il1|]\s*[a-z]|ve viec)\b")
+_LETTER = re.compile(r"^\W{0,2}(v\s*[/il1|]\s*[a-z]|v v|ve viec)\b")
 """An official letter's subject line: "V/v" (its small second "v" may be read as another
-letter: "V/ở") or "Về việc"."""
+letter: "V/ở"; its slash as another mark, which folding makes a space: "V‹v", "V¿v") or
+"Về việc"."""
+_LETTER_HEAD = re.compile(r"^\W*[Vv]\s*(?:[/il1|]\s*[^\W\d_]|[^\w\s][Vv])\b['‘’`]?")
+"""The "V/v" as read, a quote left glued after it ("V/v' chính sách") included."""
 _STOPS = ("can cu", "kinh gui", "kinh goi", "theo de nghi", "xet de nghi")
 _HEADING = re.compile(r"^(dieu \d+|chuong [ivxlc\d]+)\b")
 """An article or chapter heading ("Điều 1.", "Chương I") under a subject."""
@@ -73,7 +76,7 @@ def _finish(parts: list[Line], cut: bool) -> FieldValue | None:
     """The subject of ``parts`` as printed (its "V/v:" and its final full stop kept)."""
     words = [w for ln in parts for w in ln.words]
     text = " ".join(ln.text for ln in parts)
-    text = re.sub(r"^\W*[Vv]\s*[/il1|]\s*[^\W\d_]\b", "V/v", text)
+    text = _LETTER_HEAD.sub("V/v", text, count=1)
     flags = _text_flags(text)
     value, _ok = printed(text)
     if value is None:

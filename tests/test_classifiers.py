@@ -894,6 +894,23 @@ def test_a_letter_whose_subject_prefix_was_not_read_is_known_by_its_number_and_a
     assert 0.5 <= out.document_type["confidence"] < 0.9
 
 
+@pytest.mark.parametrize("read", ["V‹v", "V¿v", "V/v'", "V|v"])
+def test_a_letters_subject_prefix_read_with_another_mark_is_still_v_slash_v(read):
+    """A small picture's or a photo's "V/v": its slash read as another mark, or a quote left
+    glued after it."""
+    letter = [
+        ("BỘ TÀI CHÍNH", 250, 200),
+        ("CỤC THUẾ", 290, 250),
+        *HEADER,
+        ("Số: 2617/CT-CS", 260, 300),
+        (f"{read} chính sách thuế TNDN", 200, 360),
+        ("Kính gửi: Thuế tỉnh Ninh Bình", 600, 600),
+    ]
+    out = classify([page(letter)])
+    assert out.document_type["code"] == "official_letter"
+    assert out.fields["subject"]["value"] == "V/v chính sách thuế TNDN"
+
+
 def test_a_subject_opening_has_its_marks_put_right():
     decision = [
         ("ỦY BAN NHÂN DÂN", 250, 200),
