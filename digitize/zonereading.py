@@ -23,6 +23,7 @@ import numpy as np
 from digitize import tesseract
 from digitize.cleanup.zones import Zone
 from digitize.models import Word
+from digitize.plainlines import verdict
 from digitize.text import letters, lines_of, on_line, spliced
 
 log = logging.getLogger(__name__)
@@ -89,20 +90,29 @@ def _bands(words: list[Word], zone: Zone, text_h: float) -> list[tuple[int, int,
     for line in lines_of([words[i] for i in inside]):
         if any(letters(w.text) for w in line):
             h = statistics.median(w.height for w in line)
-            found.append((min(w.top for w in line), max(w.bottom for w in line), h))
+            printed = any(letters(w.text) >= 2 and w.conf >= PRINT_CONF for w in line)
+            found.append((min(w.top for w in line), max(w.bottom for w in line), h, printed))
     for top, bottom in _ink_lines(zone, text_h):
-        if not any(top < b and t < bottom for t, b, _h in found):
-            found.append((top, bottom, text_h))
-    bands: list[list] = []
-    for t, b, h in _one_per_line(found):
+        if not any(top < b and t < bottom for t, b, _h, _p in found):
+            found.append((top, bottom, text_h, False))
+    bands: list[list] = []  # top, bottom, the print's bottom, whether it is one line of print
+    for t, b, h, printed in _one_per_line(found):
         top, bottom = int(t - BAND_PAD * h), int(b + BAND_PAD * h)
         if bands and top < bands[-1][1]:
-            # Lines set close: each strip reaches halfway to the next line's print, so no
-            # strip holds two lines (read as one, their words would interleave).
-            cut = (bands[-1][2] + t) // 2
-            bands[-1][1], top = min(bands[-1][1], cut), max(top, cut)
-        bands.append([top, bottom, b])
-    bands = [[t, b] for t, b, _b in bands if t >= y0 and b <= y1]
+            if printed and bands[-1][3]:
+                # Lines of print set close: each strip reaches halfway to the next line's
+                # print, so no strip holds two lines (read as one, their words interleave).
+                cut = (bands[-1][2] + t) // 2
+                bands[-1][1], top = min(bands[-1][1], cut), max(top, cut)
+            else:
+                # A signature's strokes, read as scraps, go with the line they touch: cut
+                # between them, a strip catches the strokes' ends as marks ("`>Phạmï").
+                last = bands[-1]
+                last[0], last[1], last[2] = min(last[0], top), max(last[1], bottom), max(last[2], b)
+                last[3] = False
+                continue
+        bands.append([top, bottom, b, printed])
+    bands = [[t, b] for t, b, _b, _p in bands if t >= y0 and b <= y1]
     out = []
     edge = EDGE_CUT * text_h
     for top, bottom in bands:
@@ -114,22 +124,29 @@ def _bands(words: list[Word], zone: Zone, text_h: float) -> list[tuple[int, int,
     return out
 
 
+PRINT_CONF = 0.6
+"""A line the page's reading found in a zone is print when a word of two letters or more was
+read at this confidence or more; otherwise it is a signature's or a seal's strokes."""
+
 SAME_LINE = 0.5
 """Two lines found in a zone are one when their print overlaps by this share of the lower's
 height (the page's reading split a line the seal cut in two)."""
 
 
-def _one_per_line(found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+def _one_per_line(
+    found: list[tuple[int, int, float, bool]],
+) -> list[tuple[int, int, float, bool]]:
     """The lines found in a zone, top to bottom, with the pieces of one line made one."""
     out: list[list] = []
-    for t, b, h in sorted(found, key=lambda f: (f[0] + f[1]) / 2):
+    for t, b, h, p in sorted(found, key=lambda f: (f[0] + f[1]) / 2):
         if out and min(b, out[-1][1]) - max(t, out[-1][0]) >= SAME_LINE * min(
             b - t, out[-1][1] - out[-1][0]
         ):
-            out[-1] = [min(t, out[-1][0]), max(b, out[-1][1]), max(h, out[-1][2])]
+            last = out[-1]
+            out[-1] = [min(t, last[0]), max(b, last[1]), max(h, last[2]), p or last[3]]
         else:
-            out.append([t, b, h])
-    return [(int(t), int(b), float(h)) for t, b, h in out]
+            out.append([t, b, h, p])
+    return [(int(t), int(b), float(h), bool(p)) for t, b, h, p in out]
 
 
 def _read_strips(
@@ -197,7 +214,12 @@ def reread_zones(
         gone: set[int] = set()
         for k, (top, _bottom, ids) in enumerate(bands):
             best = _agreed(read.get(k, []))
-            if letter_score(best) <= MARGIN * letter_score([out[i] for i in ids]):
+            mine = [out[i] for i in ids]
+            if letter_score(best) <= MARGIN * letter_score(mine):
+                continue
+            if verdict(best).good < verdict(mine).good:
+                # More letters, fewer words of print: the strip read a signature's strokes
+                # as letters glued to the name.
                 continue
             sure = sum(letters(w.text) >= 2 and w.conf >= SURE for w in best)
             if not ids and sure < NEW_LINE_WORDS:

@@ -183,3 +183,19 @@ def test_close_lines_in_a_zone_are_read_as_lines_not_interleaved():
     out, n = reread_zones(cut, [Zone(0, 0, block)], lang="vie", dpi=dpi, timeout=60, what="x")
     assert [" ".join(w.text for w in line) for line in lines_of(out)] == list(lines)
     assert n == 2
+
+
+def test_a_signatures_scraps_go_with_the_line_they_touch_and_print_lines_stay_apart():
+    from digitize.models import Word
+    from digitize.zonereading import _bands
+
+    zone = Zone(0, 0, np.full((400, 800), 255, np.uint8))
+    name = [Word(t, 100 + 120 * i, 200, 100, 30, 0.95, 2, 1, 1) for i, t in enumerate(NAME.split())]
+    scraps = [Word("`", 120, 160, 30, 30, 0.9, 1, 1, 1), Word("s.", 260, 162, 30, 28, 0.1, 1, 1, 1)]
+    bands = _bands(scraps + name, zone, 30.0)
+    assert len(bands) == 1 and bands[0][0] < 160 and bands[0][1] > 230  # one strip for both
+    title = [
+        Word(t, 100 + 120 * i, 162, 100, 30, 0.95, 1, 1, 1) for i, t in enumerate(TITLE.split())
+    ]
+    bands = _bands(title + name, zone, 30.0)
+    assert len(bands) == 2 and bands[0][1] <= bands[1][0]  # a strip each, cut between them
