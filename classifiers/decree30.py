@@ -126,8 +126,10 @@ def read_issuer(first: list[Line], catalogue: Catalogue) -> FieldValue | None:
     if unspecked != value:
         flags.append(Flag("speck_in_organ"))
     value, ok, certain, guessed = checked_text(unspecked, "text")
-    value, known = respelled_organ(value)
+    value, known, glued = respelled_organ(value)
     certain = certain | known
+    if glued:
+        flags.append(Flag("words_glued"))
     if guessed:
         flags.append(Flag("place_fuzzy_match"))
     if not ok and not flags:
@@ -164,21 +166,36 @@ mark ("CHÍNH PHÙ", "CỤC THUÉ") whose letters spell one of these are respell
 are not enough for single words ("PHU" may be "PHỦ" or "PHÚ"), so only whole phrases count."""
 
 
-def respelled_organ(value: str) -> tuple[str, set[str]]:
-    """``value`` with the known organ phrases its letters spell put right, and the tone keys
-    of their words (now certain)."""
+def respelled_organ(value: str) -> tuple[str, set[str], bool]:
+    """``value`` with the known organ phrases its letters spell put right, the tone keys of
+    their words (now certain), and whether a phrase's words had been read glued together
+    ("ỦY BANNHÂNDÂN" from a soft photo: the spaces are put back)."""
     words = value.split()
-    keys = [fold(w) for w in words]
     certain: set[str] = set()
+    glued = False
     for phrase in ORGAN_PHRASES:
         target = phrase.split()
         want = [fold(w) for w in target]
         n = len(want)
-        for i in range(len(words) - n + 1):
+        i = 0
+        while i < len(words):
+            keys = [fold(w) for w in words]
             if keys[i : i + n] == want:
                 words[i : i + n] = target
                 certain |= {tone_key(w) for w in target}
-    return " ".join(words), certain
+                i += n
+                continue
+            # the phrase's words run together in fewer read words, whole words each
+            for m in range(n - 1, 0, -1):
+                if "".join(keys[i : i + m]) == "".join(want) and i + m <= len(words):
+                    words[i : i + m] = target
+                    certain |= {tone_key(w) for w in target}
+                    glued = True
+                    i += n
+                    break
+            else:
+                i += 1
+    return " ".join(words), certain, glued
 
 
 _TWO_LEVELS = re.compile(

@@ -911,6 +911,21 @@ def test_a_letters_subject_prefix_read_with_another_mark_is_still_v_slash_v(read
     assert out.fields["subject"]["value"] == "V/v chính sách thuế TNDN"
 
 
+def test_an_organ_phrase_read_with_its_words_glued_gets_its_spaces_back():
+    """A soft photo's "ỦY BANNHÂNDÂN": the known phrase's letters, whole words run together."""
+    decision = [
+        ("ỦY BANNHÂNDÂN", 250, 200),
+        ("TỈNH QUẢNG NGÃI", 260, 250),
+        *HEADER,
+        ("Số: 3114/QĐ-UBND", 260, 360),
+        ("QUYẾT ĐỊNH", 1000, 600),
+        ("Về việc thành lập Tổ công tác", 700, 680),
+    ]
+    issuer = classify([page(decision)]).fields["issuer"]
+    assert issuer["value"] == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+    assert "words_glued" in issuer["review_reasons"]
+
+
 def test_a_subject_opening_has_its_marks_put_right():
     decision = [
         ("ỦY BAN NHÂN DÂN", 250, 200),
