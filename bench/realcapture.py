@@ -20,11 +20,16 @@ import cv2
 import numpy as np
 from PIL import Image
 
-CAPTURES = ("lowres", "web", "showthrough", "photo")
+CAPTURES = ("lowres", "web", "showthrough", "photo", "snapshot", "top")
 """``lowres``: a 100-dpi colour scan kept as JPEG in a PDF. ``web``: pages 800 pixels wide in
 a 64-colour palette, no resolution stated (a picture saved from a web page). ``showthrough``: a
 thin-paper copy at 90 dpi with the mirrored back page showing through, yellowed paper, JPEG.
-``photo``: a phone photo of the sheet on a desk: tilted, lit from one side, slightly soft."""
+``photo``: a phone photo of the sheet on a desk: tilted, lit from one side, slightly soft.
+``snapshot``: a quick phone snapshot: the page 1,100 pixels wide, tilted more, a shadow
+across it, blurred and compressed harder.
+``top``: the first page's upper 45% only, 800 pixels wide in a 64-colour palette (a render of
+a page's head shown on a web page): the lines and fields below it are lost to both readings,
+so what it measures is the type and the header's fields."""
 
 A4_WIDTH_IN = 8.27
 MIN_SOURCE_DPI = 150
@@ -101,14 +106,24 @@ def _showthrough(
     return _jpeg(np.clip(page, 0, 255).astype(np.uint8), 70), 90.0
 
 
-def _photo(image: np.ndarray, dpi: float, rng: np.random.Generator) -> tuple[np.ndarray, float]:
-    page = _scaled(image, 160 / dpi)
+def _photo(
+    image: np.ndarray,
+    dpi: float,
+    rng: np.random.Generator,
+    *,
+    width: int = 0,
+    tilt: float = 0.025,
+    blur: float = 0.9,
+    noise: float = 5.0,
+    quality: int = 80,
+) -> tuple[np.ndarray, float]:
+    page = _scaled(image, width / image.shape[1] if width else 160 / dpi)
     h, w = page.shape[:2]
     pad = round(0.06 * w)
     desk = np.full((h + 2 * pad, w + 2 * pad, 3), (70, 95, 120), dtype=np.uint8)
     desk[pad : pad + h, pad : pad + w] = page
     H, W = desk.shape[:2]
-    jitter = lambda: rng.uniform(-0.025, 0.025) * W  # noqa: E731
+    jitter = lambda: rng.uniform(-tilt, tilt) * W  # noqa: E731
     src = np.float32([[0, 0], [W, 0], [W, H], [0, H]])
     dst = np.float32([[p[0] + jitter(), p[1] + jitter()] for p in src])
     warped = cv2.warpPerspective(
@@ -118,12 +133,34 @@ def _photo(image: np.ndarray, dpi: float, rng: np.random.Generator) -> tuple[np.
     if rng.random() < 0.5:
         ramp = ramp[::-1]
     warped *= ramp[None, :, None]
-    warped = cv2.GaussianBlur(warped, (0, 0), 0.9)
-    warped += rng.normal(0, 5, warped.shape).astype(np.float32)
-    return _jpeg(np.clip(warped, 0, 255).astype(np.uint8), 80), 0.0
+    warped = cv2.GaussianBlur(warped, (0, 0), blur)
+    warped += rng.normal(0, noise, warped.shape).astype(np.float32)
+    return _jpeg(np.clip(warped, 0, 255).astype(np.uint8), quality), 0.0
 
 
-_MAKERS = {"lowres": _lowres, "web": _web, "showthrough": _showthrough, "photo": _photo}
+def _snapshot(image: np.ndarray, dpi: float, rng: np.random.Generator) -> tuple[np.ndarray, float]:
+    shot, _ = _photo(image, dpi, rng, width=1100, tilt=0.045, blur=1.2, noise=7.0, quality=60)
+    h, w = shot.shape[:2]
+    # the phone's shadow: a soft dark band across a corner
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    edge = (xx / w + yy / h - rng.uniform(0.5, 0.9)) * 8.0
+    shade = 1.0 - 0.35 / (1.0 + np.exp(-edge))
+    return np.clip(shot * shade[:, :, None], 0, 255).astype(np.uint8), 0.0
+
+
+def _top(image: np.ndarray, dpi: float, rng: np.random.Generator) -> tuple[np.ndarray, float]:
+    small, _ = _web(image, dpi, rng)
+    return small[: round(0.45 * small.shape[0])], 0.0
+
+
+_MAKERS = {
+    "lowres": _lowres,
+    "web": _web,
+    "showthrough": _showthrough,
+    "photo": _photo,
+    "snapshot": _snapshot,
+    "top": _top,
+}
 
 
 def capture(path: Path, kind: str, out_dir: Path) -> Path | None:
@@ -132,7 +169,7 @@ def capture(path: Path, kind: str, out_dir: Path) -> Path | None:
     from digitize.intake import open_document
 
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    ext = "tif" if kind in ("web", "photo") else "pdf"
+    ext = "png" if kind == "top" else "tif" if kind in ("web", "photo", "snapshot") else "pdf"
     out = out_dir / kind / f"{path.stem}-{digest}.{ext}"
     scanned = _scan_dpis(path)
     if scanned and min(scanned) < MIN_SOURCE_DPI:
@@ -145,17 +182,21 @@ def capture(path: Path, kind: str, out_dir: Path) -> Path | None:
     frames: list[Image.Image] = []
     res = 0.0
     for page in doc.pages():
+        if kind == "top" and frames:
+            break
         if _source_dpi(page, scanned) < MIN_SOURCE_DPI:
             return None
         h, w = page.image.shape[:2]
         dpi = float(page.dpi) if page.dpi else min(h, w) / A4_WIDTH_IN  # of the pixels here
         img, res = _MAKERS[kind](_bgr(page.image), dpi, rng)
         frame = Image.fromarray(cv2.cvtColor(img, cv2.COLOR_BGR2RGB))
-        if kind == "web":
+        if kind in ("web", "top"):
             frame = frame.quantize(64)
         frames.append(frame)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if ext == "tif":  # pictures that state no resolution
+    if ext == "png":
+        frames[0].save(out)
+    elif ext == "tif":  # pictures that state no resolution
         compression = "tiff_lzw" if kind == "web" else "jpeg"
         frames[0].save(out, save_all=True, append_images=frames[1:], compression=compression)
     else:
