@@ -88,7 +88,7 @@ def _final_words(
         dpi = prep.dpi * prep.scale
         try:
             words, lines = reread_zones(
-                words, prep.zones, lang=lang, dpi=dpi, timeout=timeout, what=what
+                words, prep.zones, lang=lang, dpi=dpi, timeout=timeout, what=what, cleaned=prep.ocr
             )
         except OCRError as exc:
             # The page is read already: a second look that fails costs nothing but itself.

@@ -23,7 +23,7 @@ import numpy as np
 from digitize import tesseract
 from digitize.cleanup.zones import Zone
 from digitize.models import Word
-from digitize.plainlines import verdict
+from digitize.plainlines import keeps_numbers, verdict
 from digitize.text import letters, lines_of, on_line, spliced
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,9 @@ the zone's darkest pixels to paper (a copied seal is lighter)."""
 INK_ROW_SHARE = 0.02
 """A row crossing a line of print has ink over at least this share of the zone's width."""
 
+BAR_SHARE = 0.6
+"""A column of the zone with ink on more than this share of its rows is a bar, not print."""
+
 NEW_LINE_WORDS = 2
 """A line the page's reading did not find is taken from a zone only with this many sure words
 (two letters or more, confidence at least :data:`SURE`): the seal's ring and the signature
@@ -52,9 +55,14 @@ read as scraps."""
 SURE = 0.8
 
 EDGE_CUT = 0.3
-"""A word reaching this many text heights past a side of the zone is cut by it: the line is
-left to the page's reading, whose word is whole (a card's red number beside the portrait's
-seal read "Số 32114" from its strip)."""
+"""A word reaching this many text heights past a side of the zone is cut by it: it is left to
+the page's reading, whose word is whole, and its line's strip is cut beside it."""
+
+CUT_GAP = 0.5
+"""Paper, in text heights, left between such a word and the strip cut beside it."""
+
+MIN_STRIP = 4.0
+"""A strip narrower than this many text heights is not read: a piece of a line."""
 
 
 def letter_score(words: list[Word]) -> float:
@@ -62,27 +70,48 @@ def letter_score(words: list[Word]) -> float:
     return sum(w.conf * letters(w.text) for w in words)
 
 
-def _ink_lines(zone: Zone, text_h: float) -> list[tuple[int, int]]:
-    """Rows of the zone (OCR-image pixels) where a line of print lies, found from its dark
-    ink alone: the page's reading may have lost a whole line under the seal."""
+def _ink_lines(
+    zone: Zone, text_h: float, cleaned: np.ndarray | None = None
+) -> list[tuple[int, int]]:
+    """Rows of the zone (OCR-image pixels) where a line of print lies, found from its ink
+    alone: the page's reading may have lost a whole line under the seal. The cleaned page's
+    ink is looked at first, when given (the seal's ring is gone from it, what print it took
+    with the ring still marks the line's rows); then the zone's grey, where print is darker
+    than :data:`INK_LEVEL` (a copied seal is lighter)."""
     img = zone.image
+    h, w = img.shape[:2]
     dark = float(np.percentile(img, 1))
-    ink = img < dark + INK_LEVEL * (255.0 - dark)
-    on = np.count_nonzero(ink, axis=1) > max(3, INK_ROW_SHARE * img.shape[1])
-    runs: list[list[int]] = []
-    for y in np.flatnonzero(on):
-        if runs and y - runs[-1][1] <= max(1, int(0.3 * text_h)):
-            runs[-1][1] = int(y) + 1
-        else:
-            runs.append([int(y), int(y) + 1])
-    return [(a + zone.y, b + zone.y) for a, b in runs if 0.6 * text_h <= b - a <= 2.5 * text_h]
+    inks = []
+    if cleaned is not None:
+        inks.append(cleaned[zone.y : zone.y + h, zone.x : zone.x + w] < 128)
+    inks.append(img < dark + INK_LEVEL * (255.0 - dark))
+    found: list[tuple[int, int]] = []
+    for ink in inks:
+        # A column dark down most of the zone is no print: the sheet's edge and the desk
+        # beyond it on a photo, a table's rule. Counted, it puts ink on every row.
+        ink[:, np.count_nonzero(ink, axis=0) > BAR_SHARE * ink.shape[0]] = False
+        on = np.count_nonzero(ink, axis=1) > max(3, INK_ROW_SHARE * w)
+        runs: list[list[int]] = []
+        for y in np.flatnonzero(on):
+            if runs and y - runs[-1][1] <= max(1, int(0.3 * text_h)):
+                runs[-1][1] = int(y) + 1
+            else:
+                runs.append([int(y), int(y) + 1])
+        for a, b in runs:
+            if 0.6 * text_h <= b - a <= 2.5 * text_h and not any(
+                a < fb and fa < b for fa, fb in found
+            ):
+                found.append((a, b))
+    return sorted((a + zone.y, b + zone.y) for a, b in found)
 
 
-def _bands(words: list[Word], zone: Zone, text_h: float) -> list[tuple[int, int, list[int]]]:
+def _bands(
+    words: list[Word], zone: Zone, text_h: float, cleaned: np.ndarray | None = None
+) -> list[tuple[int, int, list[int], int, int]]:
     """The zone's lines as strips (top, bottom) in OCR-image pixels, each with the indexes of
-    the page's words it covers inside the zone: the lines the page's reading found there, and
-    lines of ink where it found none. A line the zone's edge cuts through is left to the
-    page's reading; lines whose strips overlap are merged."""
+    the page's words it covers inside the zone and its left and right in zone pixels: the
+    lines the page's reading found there, and lines of ink where it found none. A word of
+    another column that the zone's side cuts stays outside its line's strip."""
     x0, x1 = zone.x, zone.x + zone.image.shape[1]
     y0, y1 = zone.y, zone.y + zone.image.shape[0]
     inside = [i for i, w in enumerate(words) if x0 <= w.left + w.width / 2 < x1]
@@ -92,7 +121,7 @@ def _bands(words: list[Word], zone: Zone, text_h: float) -> list[tuple[int, int,
             h = statistics.median(w.height for w in line)
             printed = any(letters(w.text) >= 2 and w.conf >= PRINT_CONF for w in line)
             found.append((min(w.top for w in line), max(w.bottom for w in line), h, printed))
-    for top, bottom in _ink_lines(zone, text_h):
+    for top, bottom in _ink_lines(zone, text_h, cleaned):
         if not any(top < b and t < bottom for t, b, _h, _p in found):
             found.append((top, bottom, text_h, False))
     bands: list[list] = []  # top, bottom, the print's bottom, whether it is one line of print
@@ -117,10 +146,26 @@ def _bands(words: list[Word], zone: Zone, text_h: float) -> list[tuple[int, int,
     edge = EDGE_CUT * text_h
     for top, bottom in bands:
         on_band = [w for w in words if on_line(w, top, bottom, BAND_OVERLAP)]
-        if any(w.left < x - edge and w.right > x + edge for w in on_band for x in (x0, x1)):
-            continue  # the zone's side cuts a word of this line: its strip would read a piece
-        ids = [i for i in inside if on_line(words[i], top, bottom, BAND_OVERLAP)]
-        out.append((top, bottom, ids))
+        # A word the zone's side cuts (another column's, reaching into the zone) is left to
+        # the page's reading: the strip starts after it, or ends before it, so it never reads
+        # a piece of it (a card's red number beside the portrait's seal read "Số 32114").
+        left = max(
+            (w.right for w in on_band if w.left < x0 - edge < x0 + edge < w.right), default=x0
+        )
+        right = min(
+            (w.left for w in on_band if w.left < x1 - edge < x1 + edge < w.right), default=x1
+        )
+        left = x0 if left == x0 else int(left + CUT_GAP * text_h)
+        right = x1 if right == x1 else int(right - CUT_GAP * text_h)
+        if right - left < MIN_STRIP * text_h:
+            continue
+        ids = [
+            i
+            for i in inside
+            if on_line(words[i], top, bottom, BAND_OVERLAP)
+            and left <= words[i].left + words[i].width / 2 < right
+        ]
+        out.append((top, bottom, ids, left - x0, right - x0))
     return out
 
 
@@ -151,7 +196,7 @@ def _one_per_line(
 
 def _read_strips(
     zone: Zone,
-    bands: list[tuple[int, int, list[int]]],
+    bands: list[tuple[int, int, list[int], int, int]],
     *,
     lang: str,
     dpi: float,
@@ -160,13 +205,13 @@ def _read_strips(
 ) -> dict[int, list[list[Word]]]:
     """Every band's strips, read in one call: band number -> one word list per level, in
     OCR-image pixels."""
-    strips = [  # (band, its top in OCR-image pixels, the strip at one level)
-        (k, top, image)
-        for k, (top, bottom, _ids) in enumerate(bands)
+    strips = [  # (band, its top and left in OCR-image pixels, the strip at one level)
+        (k, top, zone.x + left, image[:, left:right])
+        for k, (top, bottom, _ids, left, right) in enumerate(bands)
         for image in zone.band(top - zone.y, bottom - zone.y)
     ]
     found = tesseract.recognize_strips(
-        [image for _k, _top, image in strips],
+        [image for _k, _top, _left, image in strips],
         lang=lang,
         dpi=dpi,
         timeout=timeout,
@@ -174,8 +219,8 @@ def _read_strips(
         sides=False,  # a zone's bands run its whole width: the seal's edge, not paper, is there
     )
     read: dict[int, list[list[Word]]] = {}
-    for (k, top, _image), on_strip in zip(strips, found, strict=True):
-        moved = [dataclasses.replace(w, left=w.left + zone.x, top=w.top + top) for w in on_strip]
+    for (k, top, left, _image), on_strip in zip(strips, found, strict=True):
+        moved = [dataclasses.replace(w, left=w.left + left, top=w.top + top) for w in on_strip]
         read.setdefault(k, []).append(moved)
     return read
 
@@ -195,31 +240,39 @@ def _agreed(readings: list[list[Word]]) -> list[Word]:
 
 
 def reread_zones(
-    words: list[Word], zones: list[Zone], *, lang: str, dpi: float, timeout: float, what: str
+    words: list[Word],
+    zones: list[Zone],
+    *,
+    lang: str,
+    dpi: float,
+    timeout: float,
+    what: str,
+    cleaned: np.ndarray | None = None,
 ) -> tuple[list[Word], int]:
     """``words`` (the page's reading, OCR-image pixels) with the lines of its signature zones
     that read better a line at a time put in place of the page's reading of them, and how
-    many lines were."""
+    many lines were. ``cleaned``, the cleaned page (OCR image), helps find the lines."""
     out = list(words)
     block = max((w.block for w in out), default=0) + 1
     lines = 0
     heights = [w.height for w in out if letters(w.text) >= 2]
     text_h = float(statistics.median(heights)) if heights else 30.0
     for zone in zones:
-        bands = _bands(out, zone, text_h)
+        bands = _bands(out, zone, text_h, cleaned)
         if not bands:
             continue
         read = _read_strips(zone, bands, lang=lang, dpi=dpi, timeout=timeout, what=what)
         insert: dict[int, list[Word]] = {}  # index in the page's words -> lines put before it
         gone: set[int] = set()
-        for k, (top, _bottom, ids) in enumerate(bands):
+        for k, (top, _bottom, ids, _left, _right) in enumerate(bands):
             best = _agreed(read.get(k, []))
             mine = [out[i] for i in ids]
             if letter_score(best) <= MARGIN * letter_score(mine):
                 continue
-            if verdict(best).good < verdict(mine).good:
+            if verdict(best).good < verdict(mine).good or not keeps_numbers(best, mine):
                 # More letters, fewer words of print: the strip read a signature's strokes
-                # as letters glued to the name.
+                # as letters glued to the name. Nor is a number changed ("09" read "O0"
+                # through the seal's ring): the page's digits are the slot reader's to settle.
                 continue
             sure = sum(letters(w.text) >= 2 and w.conf >= SURE for w in best)
             if not ids and sure < NEW_LINE_WORDS:

@@ -3,6 +3,7 @@ reading under it, with the real Tesseract."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import cv2
@@ -199,3 +200,61 @@ def test_a_signatures_scraps_go_with_the_line_they_touch_and_print_lines_stay_ap
     ]
     bands = _bands(title + name, zone, 30.0)
     assert len(bands) == 2 and bands[0][1] <= bands[1][0]  # a strip each, cut between them
+
+
+def test_a_word_of_another_column_cut_by_the_zones_side_stays_out_of_the_strip():
+    """The recipients' list reaches into the seal's zone: its word is left to the page's
+    reading, and the signer's line beside it still gets its strip, cut after that word."""
+    from digitize.models import Word
+    from digitize.zonereading import _bands
+
+    zone = Zone(500, 0, np.full((300, 800), 255, np.uint8))
+    listed = Word("Đoàn;", 440, 100, 120, 30, 0.95, 1, 1, 1)  # crosses the zone's left side
+    name = [Word(t, 700 + 130 * i, 100, 110, 30, 0.95, 2, 1, 1) for i, t in enumerate(NAME.split())]
+    bands = _bands([listed, *name], zone, 30.0)
+    assert len(bands) == 1
+    top, bottom, ids, left, right = bands[0]
+    assert ids == [1, 2, 3] and left >= 560 - 500 and right == 800
+
+
+def test_a_line_is_found_in_a_zone_beside_the_sheets_dark_edge_and_under_a_grey_ring():
+    """A photo's zone: the desk beyond the sheet's edge is dark down its whole height, and the
+    seal's ring, photographed grey, is as dark as print on every row above the name; the
+    cleaned page, where the ring is gone, still shows the name's rows."""
+    from digitize.zonereading import _ink_lines
+
+    grey = np.full((400, 600), 250, np.uint8)
+    grey[:, 560:] = 40  # the desk
+    cv2.circle(grey, (260, 175), 155, 90, 9)  # the ring, under the print's threshold
+    grey[300:340, 150:450] = 30  # the name
+    cleaned = np.full((400, 600), 255, np.uint8)
+    cleaned[300:340, 150:450] = 0
+    cleaned[:, 560:] = 0  # the desk stays dark on the cleaned page too
+    zone = Zone(0, 1000, grey)
+    assert _ink_lines(zone, 40.0) == []  # the ring's rows run into the name's
+    assert _ink_lines(zone, 40.0, np.vstack([np.full((1000, 600), 255, np.uint8), cleaned])) == [
+        (1300, 1340)
+    ]
+
+
+def test_a_zones_reading_never_changes_a_number_of_the_page(monkeypatch):
+    """Through the seal's ring a strip read the day "09" as "O0", with more letters around
+    it: the page's line, digits and all, stays."""
+    from digitize import zonereading
+    from digitize.models import Word
+
+    page = [
+        Word(t, 100 + 120 * i, 100, 100, 30, 0.9, 1, 1, 1)
+        for i, t in enumerate(["Cần", "Thơ,", "ngày", "09"])
+    ]
+    strip = [
+        Word(t, 100 + 120 * i, 100, 100, 30, 0.95, 1, 1, 1)
+        for i, t in enumerate(["Cần", "Thơ,", "ngày", "O0", "tháng", "năm"])
+    ]
+    monkeypatch.setattr(zonereading, "_read_strips", lambda zone, bands, **kw: {0: [strip]})
+    zone = Zone(0, 0, np.full((300, 900), 255, np.uint8))
+    assert reread_zones(page, [zone], lang="vie", dpi=200, timeout=60, what="x") == (page, 0)
+    # the same reading with the day kept is taken
+    strip[3] = dataclasses.replace(strip[3], text="09")
+    out, n = reread_zones(page, [zone], lang="vie", dpi=200, timeout=60, what="x")
+    assert n == 1 and [w.text for w in out] == [w.text for w in strip]
