@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--details", action="store_true", help="per-file fields and lines")
     ap.add_argument(
         "--capture",
-        choices=("lowres", "web", "showthrough", "photo", "snapshot", "top"),
+        choices=("lowres", "web", "showthrough", "photo", "snapshot", "bilevel", "top"),
         help="score the development files captured again this way (see bench/realcapture.py)",
     )
     ap.add_argument("--out", type=Path, default=CACHE / "report.json")

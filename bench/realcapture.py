@@ -20,13 +20,15 @@ import cv2
 import numpy as np
 from PIL import Image
 
-CAPTURES = ("lowres", "web", "showthrough", "photo", "snapshot", "top")
+CAPTURES = ("lowres", "web", "showthrough", "photo", "snapshot", "bilevel", "top")
 """``lowres``: a 100-dpi colour scan kept as JPEG in a PDF. ``web``: pages 800 pixels wide in
 a 64-colour palette, no resolution stated (a picture saved from a web page). ``showthrough``: a
 thin-paper copy at 90 dpi with the mirrored back page showing through, yellowed paper, JPEG.
 ``photo``: a phone photo of the sheet on a desk: tilted, lit from one side, slightly soft.
 ``snapshot``: a quick phone snapshot: the page 1,100 pixels wide, tilted more, a shadow
 across it, blurred and compressed harder.
+``bilevel``: an office scanner's black-and-white 200-dpi page (CCITT G4): a red seal
+turns as black as the print.
 ``top``: the first page's upper 45% only, 800 pixels wide in a 64-colour palette (a render of
 a page's head shown on a web page): the lines and fields below it are lost to both readings,
 so what it measures is the type and the header's fields."""
@@ -148,6 +150,13 @@ def _snapshot(image: np.ndarray, dpi: float, rng: np.random.Generator) -> tuple[
     return np.clip(shot * shade[:, :, None], 0, 255).astype(np.uint8), 0.0
 
 
+def _bilevel(image: np.ndarray, dpi: float, rng: np.random.Generator) -> tuple[np.ndarray, float]:
+    grey = cv2.cvtColor(_scaled(image, 200 / dpi), cv2.COLOR_BGR2GRAY)
+    # a scanner's fixed threshold: red ink (grey about 110-150) falls on the black side
+    ink = np.where(grey < 165, 0, 255).astype(np.uint8)
+    return cv2.cvtColor(ink, cv2.COLOR_GRAY2BGR), 200.0
+
+
 def _top(image: np.ndarray, dpi: float, rng: np.random.Generator) -> tuple[np.ndarray, float]:
     small, _ = _web(image, dpi, rng)
     return small[: round(0.45 * small.shape[0])], 0.0
@@ -159,6 +168,7 @@ _MAKERS = {
     "showthrough": _showthrough,
     "photo": _photo,
     "snapshot": _snapshot,
+    "bilevel": _bilevel,
     "top": _top,
 }
 
@@ -169,7 +179,7 @@ def capture(path: Path, kind: str, out_dir: Path) -> Path | None:
     from digitize.intake import open_document
 
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    ext = "png" if kind == "top" else "tif" if kind in ("web", "photo", "snapshot") else "pdf"
+    ext = "png" if kind == "top" else "pdf" if kind in ("lowres", "showthrough") else "tif"
     out = out_dir / kind / f"{path.stem}-{digest}.{ext}"
     scanned = _scan_dpis(path)
     if scanned and min(scanned) < MIN_SOURCE_DPI:
@@ -192,13 +202,16 @@ def capture(path: Path, kind: str, out_dir: Path) -> Path | None:
         frame = Image.fromarray(cv2.cvtColor(img, cv2.COLOR_BGR2RGB))
         if kind in ("web", "top"):
             frame = frame.quantize(64)
+        elif kind == "bilevel":
+            frame = frame.convert("1", dither=Image.Dither.NONE)
         frames.append(frame)
     out.parent.mkdir(parents=True, exist_ok=True)
     if ext == "png":
         frames[0].save(out)
     elif ext == "tif":  # pictures that state no resolution
-        compression = "tiff_lzw" if kind == "web" else "jpeg"
-        frames[0].save(out, save_all=True, append_images=frames[1:], compression=compression)
+        compression = {"web": "tiff_lzw", "bilevel": "group4"}.get(kind, "jpeg")
+        dpi = {"dpi": (res, res)} if res else {}
+        frames[0].save(out, save_all=True, append_images=frames[1:], compression=compression, **dpi)
     else:
         frames[0].save(out, save_all=True, append_images=frames[1:], resolution=res, quality=80)
     return out
