@@ -37,20 +37,22 @@ A4_WIDTH_IN = 8.27
 MIN_SOURCE_DPI = 150
 
 
-def _source_dpi(page, scanned: list[float]) -> float:
-    """The resolution the page was captured at: a scanned PDF page's own image's (intake
-    renders it at its own resolution or finer), else the file's, else an A4 page's."""
-    if scanned:
-        return scanned[min(page.index, len(scanned) - 1)]
+def _pixels_dpi(page) -> float:
+    """The resolution of a page's pixels as intake gives them: the file's, else an A4
+    page's."""
     h, w = page.image.shape[:2]
     return float(page.dpi) if page.dpi else min(h, w) / A4_WIDTH_IN
 
 
 def _scan_dpis(path: Path) -> list[float]:
-    """Per page of a PDF, the resolution of its largest image (0 for a page without one); an
-    empty list for any other file."""
-    if path.read_bytes()[:1024].find(b"%PDF-") < 0:
-        return []
+    """Per page of a PDF, the resolution its page was captured at: its largest image's, or
+    300 for a born-digital page (text, a logo or a seal's picture: as sharp as it is
+    rendered); an empty list for any other file."""
+    from digitize.intake import HEAD_BYTES, sniff
+
+    with path.open("rb") as fh:
+        if sniff(fh.read(HEAD_BYTES)) != "pdf":
+            return []
     import pikepdf
 
     out = []
@@ -65,7 +67,6 @@ def _scan_dpis(path: Path) -> list[float]:
             ]
             dpi = max(sizes) / long_in if sizes and long_in else 0.0
             fonts = "/Font" in page.get("/Resources", {})
-            # a born-digital page (text, a logo or a seal's picture) is as sharp as rendered
             out.append(300.0 if not dpi or (dpi < MIN_SOURCE_DPI and fonts) else dpi)
     return out
 
@@ -194,10 +195,9 @@ def capture(path: Path, kind: str, out_dir: Path) -> Path | None:
     for page in doc.pages():
         if kind == "top" and frames:
             break
-        if _source_dpi(page, scanned) < MIN_SOURCE_DPI:
+        dpi = _pixels_dpi(page)  # intake renders a PDF's scan at its own resolution or finer
+        if not scanned and dpi < MIN_SOURCE_DPI:
             return None
-        h, w = page.image.shape[:2]
-        dpi = float(page.dpi) if page.dpi else min(h, w) / A4_WIDTH_IN  # of the pixels here
         img, res = _MAKERS[kind](_bgr(page.image), dpi, rng)
         frame = Image.fromarray(cv2.cvtColor(img, cv2.COLOR_BGR2RGB))
         if kind in ("web", "top"):
@@ -208,7 +208,7 @@ def capture(path: Path, kind: str, out_dir: Path) -> Path | None:
     out.parent.mkdir(parents=True, exist_ok=True)
     if ext == "png":
         frames[0].save(out)
-    elif ext == "tif":  # pictures that state no resolution
+    elif ext == "tif":  # a black-and-white scan states its resolution, pictures none
         compression = {"web": "tiff_lzw", "bilevel": "group4"}.get(kind, "jpeg")
         dpi = {"dpi": (res, res)} if res else {}
         frames[0].save(out, save_all=True, append_images=frames[1:], compression=compression, **dpi)

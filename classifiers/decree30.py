@@ -171,6 +171,7 @@ def respelled_organ(value: str) -> tuple[str, set[str], bool]:
     their words (now certain), and whether a phrase's words had been read glued together
     ("ỦY BANNHÂNDÂN" from a soft photo: the spaces are put back)."""
     words = value.split()
+    keys = [fold(w) for w in words]
     certain: set[str] = set()
     glued = False
     for phrase in ORGAN_PHRASES:
@@ -179,22 +180,17 @@ def respelled_organ(value: str) -> tuple[str, set[str], bool]:
         n = len(want)
         i = 0
         while i < len(words):
-            keys = [fold(w) for w in words]
-            if keys[i : i + n] == want:
-                words[i : i + n] = target
-                certain |= {tone_key(w) for w in target}
-                i += n
-                continue
-            # the phrase's words run together in fewer read words, whole words each
-            for m in range(n - 1, 0, -1):
-                if "".join(keys[i : i + m]) == "".join(want) and i + m <= len(words):
-                    words[i : i + m] = target
-                    certain |= {tone_key(w) for w in target}
-                    glued = True
-                    i += n
-                    break
-            else:
+            # the phrase as read, or its words run together into fewer read words
+            joined = "".join(want)
+            top = min(n, len(words) - i)
+            m = next((m for m in range(top, 0, -1) if "".join(keys[i : i + m]) == joined), 0)
+            if m == 0:
                 i += 1
+                continue
+            glued = glued or keys[i : i + m] != want
+            words[i : i + m], keys[i : i + m] = target, want
+            certain |= {tone_key(w) for w in target}
+            i += n
     return " ".join(words), certain, glued
 
 

@@ -47,7 +47,8 @@ from digitize import tesseract
 from digitize.cleanup.zones import Zone
 from digitize.lm.syllables import is_syllable, letters
 from digitize.models import Word
-from digitize.text import lines_of, on_line, spliced, split_line
+from digitize.text import letters as text_letters
+from digitize.text import lines_of, on_line, print_height, renumbered, spliced, split_line
 
 log = logging.getLogger(__name__)
 
@@ -239,7 +240,7 @@ def doubtful_lines(
     :mod:`digitize.zonereading`): the plain page still shows the seal that cleanup took out."""
     index = {id(w): i for i, w in enumerate(words)}
     out = []
-    print_h = _print_height(words)
+    print_h = print_height(words)
     taken: set[int] = set()
     for line in (seg for ln in lines_of(words) for seg in split_line(ln, width)):
         together = run_together(line, print_h)
@@ -260,14 +261,9 @@ def doubtful_lines(
     return out
 
 
-def _print_height(words: list[Word]) -> float:
-    heights = [w.height for w in words if len(letters(w.text)) >= 2]
-    return float(statistics.median(heights)) if heights else 0.0
-
-
 def run_together(line: list[Word], print_h: float) -> bool:
     """Whether a line segment is lines run together (see :data:`RUN_TOGETHER`)."""
-    if not print_h or sum(len(letters(w.text)) for w in line) < 3:
+    if not print_h or sum(text_letters(w.text) for w in line) < 3:
         return False
     tall = statistics.median(w.height for w in line) >= RUN_TOGETHER * print_h
     return tall and verdict(line).good == 0
@@ -409,11 +405,7 @@ def _lines_apart(old: list[Word], new: list[Word], *, block: int) -> list[Word] 
     ``None``."""
     if not new or not keeps_numbers(new, old) or not verdict(new).beats(verdict(old)):
         return None
-    return [
-        dataclasses.replace(w, block=block, par=1, line=n)
-        for n, line in enumerate(lines_of(new), start=1)
-        for w in sorted(line, key=lambda w: w.left)
-    ]
+    return renumbered(new, block)
 
 
 LOST_LINE_GOOD = 2
@@ -440,10 +432,7 @@ def add_lost_lines(kept: list[Word], other: list[Word], width: int) -> tuple[lis
         ):
             continue
         at = next((i for i, w in enumerate(kept) if w.top > top), len(kept))
-        insert.setdefault(at, []).extend(
-            dataclasses.replace(w, block=block, par=1, line=1)
-            for w in sorted(seg, key=lambda w: w.left)
-        )
+        insert.setdefault(at, []).extend(renumbered(seg, block))
         block += 1
         added += 1
     return (spliced(kept, insert, set()), added) if added else (kept, 0)

@@ -13,7 +13,7 @@ import re
 import statistics
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from digitize.models import Word
 
@@ -45,6 +45,23 @@ def letters(text: str) -> int:
     """Letters that can make a word: cased ones. OCR makes a stroke of a seal or a signature
     into a modifier letter ("ˆ"), which is no letter of a word."""
     return sum(1 for c in text if c.isalpha() and (c.isupper() or c.islower()))
+
+
+def print_height(words: Iterable[Word], default: float = 0.0) -> float:
+    """The median height of a reading's words of two letters or more: the page's print size
+    (specks and marks left out); ``default`` when it has none."""
+    heights = [w.height for w in words if letters(w.text) >= 2]
+    return float(statistics.median(heights)) if heights else default
+
+
+def renumbered(words: Sequence[Word], block: int) -> list[Word]:
+    """A second reading of a few lines put into a page's reading as block ``block`` of its
+    own: each of its lines numbered in order, its words left to right."""
+    return [
+        replace(w, block=block, par=1, line=n)
+        for n, line in enumerate(lines_of(words), start=1)
+        for w in sorted(line, key=lambda w: w.left)
+    ]
 
 
 def on_line(word: Word, top: int, bottom: int, share: float) -> bool:

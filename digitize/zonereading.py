@@ -24,7 +24,7 @@ from digitize import tesseract
 from digitize.cleanup.zones import Zone
 from digitize.models import Word
 from digitize.plainlines import keeps_numbers, verdict
-from digitize.text import letters, lines_of, on_line, spliced
+from digitize.text import letters, lines_of, on_line, print_height, renumbered, spliced
 
 log = logging.getLogger(__name__)
 
@@ -255,8 +255,7 @@ def reread_zones(
     out = list(words)
     block = max((w.block for w in out), default=0) + 1
     lines = 0
-    heights = [w.height for w in out if letters(w.text) >= 2]
-    text_h = float(statistics.median(heights)) if heights else 30.0
+    text_h = print_height(out, default=30.0)
     for zone in zones:
         bands = _bands(out, zone, text_h, cleaned)
         if not bands:
@@ -279,11 +278,7 @@ def reread_zones(
                 continue
             log.debug("%s: a line under the seal read again (%d words)", what, len(best))
             at = _main_line_start(out, ids) if ids else _insertion_point(out, top)
-            for n, line in enumerate(lines_of(best), start=1):
-                insert.setdefault(at, []).extend(
-                    dataclasses.replace(w, block=block, par=1, line=n)
-                    for w in sorted(line, key=lambda w: w.left)
-                )
+            insert.setdefault(at, []).extend(renumbered(best, block))
             gone.update(ids)
             block += 1
             lines += 1
