@@ -91,6 +91,35 @@ def remove_rules(binary: np.ndarray, text_h: float) -> int:
     return int(np.count_nonzero(rules)) // max(1, int(text_h))
 
 
+TEXT_INK_SHARE = 0.7
+"""Share of a picture-sized mark's ink that, at full size, lies in letter- or word-sized marks
+for it to be print run together by halving, not a picture."""
+
+
+def _pictures(
+    binary: np.ndarray, labels: np.ndarray, stats: np.ndarray, big: float, text_h: float
+) -> np.ndarray:
+    """Which marks of the half-size labelling are pictures: larger than ``big`` (half-size
+    pixels) both ways, and not print. Halving thickens strokes, and on a tightly set
+    black-and-white scan it joins the letters of two lines ("Quyết" over "số") into one mark
+    as large as a picture, which erased them; at full size they fall apart into letters and
+    words, where a portrait, an emblem or a seal's ring keeps large marks or specks."""
+    w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    found = (w > big) & (h > big)
+    found[0] = False
+    for i in np.flatnonzero(found):
+        x, y = stats[i, cv2.CC_STAT_LEFT], stats[i, cv2.CC_STAT_TOP]
+        mine = (labels[y : y + h[i], x : x + w[i]] == i).astype(np.uint8)
+        full = cv2.resize(mine, None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST)
+        part = binary[2 * y : 2 * (y + h[i]), 2 * x : 2 * (x + w[i])]
+        ink = ((part == 0) & (full[: part.shape[0], : part.shape[1]] > 0)).astype(np.uint8)
+        _, _, s, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        pw, ph, area = s[1:, cv2.CC_STAT_WIDTH], s[1:, cv2.CC_STAT_HEIGHT], s[1:, cv2.CC_STAT_AREA]
+        letters = (ph >= 0.5 * text_h) & (ph <= 2.5 * text_h) & (pw <= 8 * text_h)
+        found[i] = area[letters].sum() < TEXT_INK_SHARE * max(1, area.sum())
+    return found
+
+
 def remove_specks(binary: np.ndarray, text_h: float) -> tuple[int, bool]:
     """Erase small marks with no letter nearby and large dark masses touching the image edge
     (lid shadows, the desk, punched holes).
@@ -112,7 +141,7 @@ def remove_specks(binary: np.ndarray, text_h: float) -> tuple[int, bool]:
     # Pictures (an ID card's portrait, an emblem, a QR code, a seal left over): marks many
     # letters tall and wide. Rules are gone by now, so no table frame is among them.
     big = PICTURE_LETTERS * text_h / 2
-    edge |= (w > big) & (h > big)
+    edge |= _pictures(binary, labels, stats, big, text_h)
     edge[0] = False
     limit = max(1.5, SPECK_FRACTION * text_h / 2)
     small = (w <= limit) & (h <= limit)
