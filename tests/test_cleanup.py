@@ -343,3 +343,58 @@ def test_generated_pages_are_read_with_high_word_recall(profile, tmp_path):
         text, _, _, _ = pipeline_read(path)
         recalls.append(word_recall(truth, text))
     assert sum(recalls) / len(recalls) >= 0.9, recalls
+
+
+def _bilevel_signature(name_x: int) -> tuple[np.ndarray, tuple[int, int], int, tuple[int, int, int, int]]:
+    """A black-and-white signature block at 200 dpi: a title, a black seal (two rings, its
+    lettering, a star), and the signer's name starting at ``name_x`` under the seal's right side.
+    Returns the page, the seal's centre and radius, and the name's box."""
+    from PIL import ImageDraw
+
+    from tests.pages import font
+
+    im = Image.new("L", (1400, 900), 255)
+    d = ImageDraw.Draw(im)
+    d.text((620, 80), "KT. CHỦ TỊCH", font=font(36), fill=0)
+    d.text((560, 130), "PHÓ CHỦ TỊCH", font=font(36), fill=0)
+    centre, r = (560, 450), 140
+    d.ellipse([centre[0] - r, centre[1] - r, centre[0] + r, centre[1] + r], outline=0, width=6)
+    r2 = r - 16
+    d.ellipse([centre[0] - r2, centre[1] - r2, centre[0] + r2, centre[1] + r2], outline=0, width=2)
+    d.text((centre[0] - 80, centre[1] - 100), "ỦY BAN NHÂN", font=font(24), fill=0)
+    d.text((centre[0] - 110, centre[1] + 30), "TỈNH QUẢNG", font=font(24), fill=0)
+    d.regular_polygon((centre[0], centre[1], 30), 5, fill=0)
+    d.text((name_x, 520), "Nguyễn Văn Hoàng Long", font=font(36), fill=0)
+    box = d.textbbox((name_x, 520), "Nguyễn Văn Hoàng Long", font=font(36))
+    page = np.where(np.asarray(im) < 128, 0, 255).astype(np.uint8)
+    return page, centre, r, box
+
+
+def test_a_black_seal_goes_with_its_lettering_and_the_name_stamped_over_stays():
+    page, (cx, cy), r, (nx0, ny0, nx1, ny1) = _bilevel_signature(name_x=600)
+    s = cleanup.survey(page, 200.0)
+    assert s.quality["seal_removed"] == 1 and len(s.seals) == 1
+    yy, xx = np.indices(page.shape)
+    dist = np.hypot(xx - cx, yy - cy)
+    in_name = (yy >= ny0) & (yy < ny1) & (xx >= nx0) & (xx < nx1)
+    # The ring beside the name's first letters stays with them: it cannot be told from them.
+    name_rows = (yy >= ny0 - 20) & (yy < ny1)
+    ring = (np.abs(dist - r) <= 3) & ~name_rows & (page == 0)
+    assert ring.sum() > 1000
+    assert (s.gray[ring] > 200).mean() > 0.97  # the ring is paper
+    lettering = (dist < r - 20) & (page == 0) & ~name_rows
+    assert lettering.sum() > 1000
+    assert (s.gray[lettering] > 200).mean() > 0.97  # so are its words and star
+    name_inside = in_name & (dist < r - 20) & (page == 0)
+    assert name_inside.sum() > 150  # the name's first letters are under the seal...
+    assert (s.gray[name_inside] < 100).mean() > 0.97  # ...and stay print
+    title = (yy < 180) & (page == 0)
+    assert (s.gray[title] < 100).mean() > 0.9
+
+
+def test_lines_of_print_on_a_black_and_white_page_are_no_seal():
+    page = cv2.cvtColor(as_array(draw_page(dpi=200)), cv2.COLOR_BGR2GRAY)
+    page = np.where(page < 128, 0, 255).astype(np.uint8)
+    s = cleanup.survey(page, 200.0)
+    assert "seal_removed" not in s.quality and not s.seals
+    assert np.array_equal(s.gray < 128, page < 128)

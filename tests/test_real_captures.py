@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -42,3 +43,23 @@ def test_each_capture_keeps_its_pages_and_is_made_once(tmp_path, kind):
 
 def test_a_file_already_under_150_dpi_is_not_captured_again(tmp_path):
     assert capture(_pdf(tmp_path, 100, pages=1), "lowres", tmp_path / "captures") is None
+
+
+def test_a_black_and_white_copy_is_read_around_its_black_seal(evaldata, tmp_path):
+    """The seal of a real letter, turned black by a black-and-white scan, is found by its ring;
+    its lettering no longer pulls the recipients' lines together, and two lines of the subject
+    set close together are not erased as one picture."""
+    from digitize.reading import read_page
+
+    src = evaldata / "vie-real" / "official_letter_quangngai_507-2025.pdf"
+    if not src.exists():
+        pytest.skip(f"{src} is absent")
+    out = capture(src, "bilevel", tmp_path)
+    assert out is not None
+    doc = open_document(out, None, max_pixels=120_000_000, pdf_dpi=300, name=out.name)
+    page = next(iter(doc.pages()))
+    read = read_page(page, lang="vie", timeout=300, name=out.name).result
+    assert read.quality["seal_removed"] == 1
+    lines = read.text.splitlines()
+    assert "- Bộ Thông tin và Truyền thông (b/cáo);" in lines
+    assert any(re.match(r"^đ.i, b. sung một s. điều của$", line) for line in lines)

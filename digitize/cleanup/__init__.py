@@ -45,9 +45,11 @@ from digitize.cleanup.ocrimage import ocr_image
 from digitize.cleanup.orientation import Axis, LineShape, page_line_shape, text_axis
 from digitize.cleanup.resolution import TEXT_HEIGHT_IN, dpi_from_text, target_dpi, text_height
 from digitize.cleanup.seal import (
+    find_black_seals,
     find_grey_seals,
     find_seals,
     scale_boxes,
+    suppress_black_seals,
     suppress_grey_seals,
     suppress_seals,
 )
@@ -178,6 +180,13 @@ def survey(image: np.ndarray, dpi: float | None) -> Survey:
             seals = grey
             ink = ink_mask(flatten_background(shrink(gray, ANALYSIS_LONG_SIDE)[0]))
             quality["seal_removed"] = len(grey)
+        elif rings := find_black_seals(flat, dpi):
+            # A black-and-white scan: the seal is as black as the print; its ring tells it.
+            gray = gray.copy()
+            suppress_black_seals(gray, flat, rings, text_px or dpi * TEXT_HEIGHT_IN)
+            seals = [g.box() for g in rings]
+            ink = ink_mask(flatten_background(shrink(gray, ANALYSIS_LONG_SIDE)[0]))
+            quality["seal_removed"] = len(rings)
     axis = text_axis(ink)
     if axis.sideways:
         text_px = text_height(ink, f, lines_down=True) or text_px
