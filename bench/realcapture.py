@@ -14,6 +14,7 @@ capture always give the same bytes.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import cv2
@@ -206,12 +207,17 @@ def capture(path: Path, kind: str, out_dir: Path) -> Path | None:
             frame = frame.convert("1", dither=Image.Dither.NONE)
         frames.append(frame)
     out.parent.mkdir(parents=True, exist_ok=True)
+    # Written aside and moved in place: two benchmarks may capture the same file at once.
+    part = out.with_name(f".{out.stem}.{os.getpid()}.{ext}")
     if ext == "png":
-        frames[0].save(out)
+        frames[0].save(part)
     elif ext == "tif":  # a black-and-white scan states its resolution, pictures none
         compression = {"web": "tiff_lzw", "bilevel": "group4"}.get(kind, "jpeg")
         dpi = {"dpi": (res, res)} if res else {}
-        frames[0].save(out, save_all=True, append_images=frames[1:], compression=compression, **dpi)
+        frames[0].save(
+            part, save_all=True, append_images=frames[1:], compression=compression, **dpi
+        )
     else:
-        frames[0].save(out, save_all=True, append_images=frames[1:], resolution=res, quality=80)
+        frames[0].save(part, save_all=True, append_images=frames[1:], resolution=res, quality=80)
+    os.replace(part, out)
     return out
