@@ -398,3 +398,16 @@ def test_lines_of_print_on_a_black_and_white_page_are_no_seal():
     s = cleanup.survey(page, 200.0)
     assert "seal_removed" not in s.quality and not s.seals
     assert np.array_equal(s.gray < 128, page < 128)
+
+
+def test_a_red_seal_on_a_small_picture_with_no_resolution_is_found():
+    """A web image 800 pixels wide states no resolution; its 35-mm seal is 140 pixels across,
+    too small for a seal at the 300 dpi once assumed, and went as a picture with the letters
+    it covers."""
+    page = as_array(draw_page(LINES * 3, dpi=100, width_in=8.27))
+    centre = (page.shape[1] // 2, page.shape[0] // 2)
+    stamped = _stamped(page, centre, 70)
+    s = cleanup.survey(stamped, None)
+    assert s.quality["seal_removed"] == 1
+    x, y, w, h = s.seals[0]
+    assert x <= centre[0] <= x + w and y <= centre[1] <= y + h

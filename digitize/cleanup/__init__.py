@@ -150,7 +150,11 @@ def survey(image: np.ndarray, dpi: float | None) -> Survey:
         dpi = min(display.shape[:2]) / A4_SHORT_IN
         quality["dpi_source"] = "page_outline"
     gray, small_gray = to_gray(display), to_gray(small)
-    red = find_seals(small, (dpi or 300.0) * f) if display.ndim == 3 else []
+    # With no resolution stated, a seal is looked for as small as on an A4 page filling the
+    # picture: a web image 800 pixels wide shows a 40-mm seal 150 pixels across, which at the
+    # 300 dpi assumed before was too small to be one, and its ring went as a picture.
+    seal_dpi = dpi or min(300.0, max(image.shape[:2]) / A4_LONG_IN)
+    red = find_seals(small, seal_dpi * f) if display.ndim == 3 else []
     seals = scale_boxes(red, f)
     if red:
         gray, small_gray = gray.copy(), small_gray.copy()
