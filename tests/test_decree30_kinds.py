@@ -276,6 +276,22 @@ def test_digits_taller_than_the_printed_year_were_written_by_hand():
     assert not printed["issue_date"]["needs_review"]
 
 
+def test_a_day_put_in_above_the_line_after_printing_is_never_confident():
+    """A day typed into the blank in a smaller size stands above the line of the printed year;
+    on a low-resolution copy its clean digits are misread at high confidence (08 as 28)."""
+    rows = [*header(date="Quảng Ngãi, ngày 28 tháng 01 năm 2025"), ("THÔNG BÁO", 1000, 560)]
+    doc = page(rows)
+    year = next(w for w in doc.words if w.text == "2025")
+    for i, w in enumerate(doc.words):
+        if w.text == "28":
+            doc.words[i] = dataclasses.replace(w, top=w.top - 12, height=year.height - 4)
+    date = classify([doc]).fields["issue_date"]
+    assert date["value"] == "2025-01-28"
+    assert date["needs_review"] and "date_handwritten" in date["review_reasons"]
+    level = classify([page(rows)]).fields["issue_date"]
+    assert level["value"] == "2025-01-28" and not level["needs_review"]
+
+
 def test_a_number_row_read_again_with_tall_boxes_does_not_cut_the_organ_short():
     """A number row re-read with its handwritten digits gets boxes as tall as the strokes,
     reaching up a few pixels into the organ's last line: that line still names the organ."""
