@@ -33,7 +33,7 @@ from digitize.intake import estimate_dpi
 from digitize.layerprint import add_unlayered_print
 from digitize.models import PageImage, PageResult, Word, confidence_mass, mean_confidence
 from digitize.placement import IDENTITY, Affine
-from digitize.text import page_text
+from digitize.text import page_text, rejoined
 from digitize.zonereading import reread_zones
 
 log = logging.getLogger(__name__)
@@ -95,6 +95,9 @@ def _final_words(
             log.warning("%s: the lines under the seal were not read again: %s", what, exc)
     if prep.scale != 1.0:
         words = [w.scaled(1.0 / prep.scale) for w in words]
+    words, joined = rejoined(words)
+    if joined:
+        prep.quality["lines_rejoined"] = joined
     from digitize import diacritics  # its syllable model is needed after OCR, not before
 
     words, fixed = diacritics.correct(words)

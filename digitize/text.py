@@ -216,3 +216,44 @@ def spliced(words: Sequence[Word], new: dict[int, list[Word]], gone: set[int]) -
             out.append(w)
     out.extend(new.get(len(words), []))
     return out
+
+
+JOIN_GAP = 1.2
+"""Widest gap, in word heights, between the end of one line and the start of another on the
+same row for the two to be one line cut apart: an ordinary space between words is under one."""
+
+JOIN_LOOKAHEAD = 3
+"""Lines after a line among which its cut-off rest is looked for: the cut comes from a small
+line set between (an e-signature stamp's "+07:00" above a national title)."""
+
+
+def rejoined(words: Sequence[Word]) -> tuple[list[Word], int]:
+    """The words with a line that OCR cut in two put back together, and how many were.
+
+    A small line set just above a long one (the time of an electronic signature's stamp,
+    "+07:00", over "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") makes Tesseract end the long line at
+    it and start the rest as a line of its own after the small one: "CỘNG HÒA", "+07:00", "XÃ
+    HỘI CHỦ NGHĨA VIỆT NAM". A later line whose words all sit on the row of a line's last
+    word, and whose first word starts a space after it, is the rest of that line.
+    """
+    lines = lines_of(words)
+    joined = 0
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        last = max(line, key=lambda w: w.right)
+        for j in range(i + 1, min(len(lines), i + 1 + JOIN_LOOKAHEAD)):
+            rest = lines[j]
+            first = min(rest, key=lambda w: w.left)
+            height = max(1, min(last.height, first.height))
+            gap = first.left - last.right
+            level = all(on_line(w, last.top, last.bottom, 0.6) for w in rest)
+            if level and -0.2 * height <= gap <= JOIN_GAP * height:
+                key = line[0]
+                line.extend(replace(w, block=key.block, par=key.par, line=key.line) for w in rest)
+                del lines[j]
+                joined += 1
+                break
+        else:
+            i += 1
+    return [w for line in lines for w in line], joined

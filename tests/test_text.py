@@ -83,3 +83,28 @@ def test_text_is_nfc_with_single_spaces_and_pages_split_by_form_feed():
     assert text == "Nguyễn Văn"
     assert document_text(["a", "b"]) == "a\fb"
     assert page_text([], WIDTH) == ""
+
+
+def test_a_line_cut_by_a_small_line_above_it_is_joined_again():
+    """An e-signature stamp's "+07:00" set just above the national title made Tesseract end the
+    title at it and read its rest as a line of its own, after the stamp's."""
+    from digitize.text import rejoined
+
+    def w(text, left, top, height, line, width=None):
+        return Word(text, left, top, width or 18 * len(text), height, 0.95, 1, 1, line)
+
+    words = [
+        w("CỘNG", 600, 300, 30, 1), w("HÒA", 700, 300, 30, 1),
+        w("+07:00", 900, 270, 20, 2),
+        w("XÃ", 780, 301, 30, 3), w("HỘI", 840, 300, 30, 3), w("CHỦ", 920, 300, 30, 3),
+        w("Độc", 650, 360, 30, 4), w("lập", 720, 360, 30, 4),
+    ]  # fmt: skip
+    out, joined = rejoined(words)
+    assert joined == 1
+    assert page_text(out) == "CỘNG HÒA XÃ HỘI CHỦ\n+07:00\nĐộc lập"
+    # Two columns on one row stay apart: the gap between them is no space between words.
+    columns = [w("ỦY", 100, 300, 30, 1), w("BAN", 150, 300, 30, 1), w("CỘNG", 600, 300, 30, 2)]
+    assert rejoined(columns) == (columns, 0)
+    # Nor is a line below joined to the line above it.
+    below = [w("Độc", 600, 300, 30, 1), w("lập", 660, 340, 30, 2)]
+    assert rejoined(below) == (below, 0)
