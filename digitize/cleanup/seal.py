@@ -243,7 +243,8 @@ def _ring_fit(ink: np.ndarray, x: float, y: float, r: float) -> tuple[float, flo
         if not ring.any():
             break
         counts, edges = np.histogram(d[ring], bins=max(8, int(0.24 * rr)))
-        peak = float(edges[int(np.argmax(counts))] + edges[1] - edges[0])
+        k = int(np.argmax(counts))
+        peak = float(edges[k] + edges[k + 1]) / 2
         near = np.abs(d - peak) <= max(2.0, tolerance * rr)
     return cx, cy, rr
 
