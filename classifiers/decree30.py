@@ -178,10 +178,10 @@ def respelled_organ(value: str) -> tuple[str, set[str], bool]:
         target = phrase.split()
         want = [fold(w) for w in target]
         n = len(want)
+        joined = "".join(want)
         i = 0
         while i < len(words):
             # the phrase as read, or its words run together into fewer read words
-            joined = "".join(want)
             top = min(n, len(words) - i)
             m = next((m for m in range(top, 0, -1) if "".join(keys[i : i + m]) == joined), 0)
             if m == 0:

@@ -263,8 +263,9 @@ def read_issue_date(first: list[Line], row: tuple[str, tuple] | None = None) -> 
     tall = _taller(list(words), m.group("day"), year_height) or _taller(
         list(words), m.group("month"), year_height
     )
-    tall = tall or _raised(list(words), m.group("day"), printed_year)
-    if day_guess or month_guess or year_guess or glued or tall or floated or _reread(words):
+    raised = _raised(list(words), m.group("day"), printed_year)
+    put_in = tall or raised or glued or floated or _reread(words)  # after printing
+    if day_guess or month_guess or year_guess or put_in:
         flags.append(Flag("date_handwritten"))
     d, mo, y = int(day), int(month), int(year)
     if len(day) < 2 or (len(month) < 2 and mo <= 2):

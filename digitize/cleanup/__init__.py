@@ -178,19 +178,17 @@ def survey(image: np.ndarray, dpi: float | None) -> Survey:
         # A photocopy shows the seal grey; print is darker than it, so it can still go.
         flat = flatten_background(gray)
         grey = find_grey_seals(flat, dpi)
-        if grey:
+        # A black-and-white scan shows it as black as the print: its ring tells it.
+        rings = [] if grey else find_black_seals(flat, dpi)
+        if grey or rings:
             gray = gray.copy()
-            suppress_grey_seals(gray, flat, grey)
-            seals = grey
+            if grey:
+                suppress_grey_seals(gray, flat, grey)
+            else:
+                suppress_black_seals(gray, flat, rings, text_px or dpi * TEXT_HEIGHT_IN)
+            seals = grey or [g.box() for g in rings]
             ink = ink_mask(flatten_background(shrink(gray, ANALYSIS_LONG_SIDE)[0]))
-            quality["seal_removed"] = len(grey)
-        elif rings := find_black_seals(flat, dpi):
-            # A black-and-white scan: the seal is as black as the print; its ring tells it.
-            gray = gray.copy()
-            suppress_black_seals(gray, flat, rings, text_px or dpi * TEXT_HEIGHT_IN)
-            seals = [g.box() for g in rings]
-            ink = ink_mask(flatten_background(shrink(gray, ANALYSIS_LONG_SIDE)[0]))
-            quality["seal_removed"] = len(rings)
+            quality["seal_removed"] = len(seals)
     axis = text_axis(ink)
     if axis.sideways:
         text_px = text_height(ink, f, lines_down=True) or text_px
