@@ -288,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
         print(reason_table(totals))
     if row["files_worse_than_raw"]:
         print("\nfiles whose printed lines read worse than raw:", row["files_worse_than_raw"])
+    if row["files_type_wrong"]:
+        print("files whose type is wrong:", row["files_type_wrong"])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "split": args.split,

@@ -168,10 +168,13 @@ class Totals:
     reasons_fired: Counter[str] = field(default_factory=Counter)
     reasons_wrong: Counter[str] = field(default_factory=Counter)
     files_worse_than_raw: list[str] = field(default_factory=list)
+    files_type_wrong: list[str] = field(default_factory=list)
 
     def add(self, s: FileScore) -> None:
         self.files += 1
         self.type_right += s.type_right
+        if not s.type_right:
+            self.files_type_wrong.append(s.file)
         for f in s.fields.values():
             self.fields += 1
             self.right += f["outcome"] == "right"
@@ -202,4 +205,5 @@ class Totals:
             "cer": round(self.pipeline_lines.cer, 4),
             "raw_cer": round(self.raw_lines.cer, 4),
             "files_worse_than_raw": list(self.files_worse_than_raw),
+            "files_type_wrong": list(self.files_type_wrong),
         }
