@@ -187,6 +187,14 @@ KEYWORDS_ALONE_MAX = 0.7
 enough to be the answer, never sure."""
 GENERIC_CONFIDENCE = 0.6
 """Confidence of the generic type: the header says it is a Decree 30 document, no more."""
+UNTITLED_LETTER = 0.55
+"""Confidence of an official letter known only from its header: the national title and a
+number whose notation names no kind, with no capital line centred under the number where
+every other kind prints its title. Decree 30 gives a title to every kind but the letter, so
+this is the letter whose "V/v" and "Kính gửi" were both lost (a black-and-white copy, a
+stamp across them): the answer, flagged for review as any type under 0.9 is."""
+TITLE_CENTRE = 0.15
+"""How far from the page's centre (share of its width) a kind's printed title may stand."""
 
 
 def _initials(text: str) -> str:
@@ -276,11 +284,33 @@ def classify_type(lines: list[Line], catalogue: Catalogue) -> tuple[TypeGuess, d
     if best < UNKNOWN_BELOW:
         generic = next((t for t in catalogue.types if t.generic), None)
         if generic is not None and _decree30_header(lines, has_notation):
+            letter = next((t for t in catalogue.types if t.titleless), None)
+            if letter is not None and kind is None and not _title_like_line(lines, catalogue):
+                return TypeGuess(letter.code, letter.label, UNTITLED_LETTER), scores
             return TypeGuess(generic.code, generic.label, GENERIC_CONFIDENCE), scores
         return TypeGuess("unknown", UNKNOWN.label, round(max(best, 0.0), 3)), scores
     t = catalogue.get(best_code)
     assert t is not None
     return TypeGuess(t.code, t.label, best), scores
+
+
+def _title_like_line(lines: list[Line], catalogue: Catalogue) -> bool:
+    """Whether a capital line stands centred under the number row of the first page, in the
+    top part where kinds print their title (``PHIẾU LẤY Ý KIẾN CỬ TRI``: a kind of the
+    province's own), so the page is not an untitled letter. The addressee line is a letter's,
+    whatever case its recipients are printed in."""
+    first = [ln for ln in lines if ln.page == lines[0].page]
+    row = number_row(first)
+    below = row.line.bottom if row is not None else 0
+    for ln in first:
+        if ln.top <= below or ln.y > TITLE_REGION or abs(ln.x - 0.5) > TITLE_CENTRE:
+            continue
+        if ln.key in catalogue.ignore_lines or _ADDRESSEE.match(ln.key):
+            continue
+        letters = [c for c in ln.text if c.isalpha()]
+        if len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
+            return True
+    return False
 
 
 def _decree30_header(lines: list[Line], has_notation: bool) -> bool:

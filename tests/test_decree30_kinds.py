@@ -394,6 +394,23 @@ def test_a_generic_decree30_document_still_gets_its_metadata():
     assert found["signer"]["value"] == "Nguyễn Quốc Việt"
 
 
+def test_an_untitled_decree30_document_is_an_official_letter_even_with_its_prefix_lost():
+    """A black-and-white copy whose "V/v" and "Kính gửi" were both lost under a stamp: the
+    national title and a number whose notation names no kind, with no title under it, are a
+    letter's (Decree 30 titles every other kind), as unsure as its header alone makes it."""
+    rows = [*header("Số: 464/TTg-CĐS"), ("triển khai nhiệm vụ chuyển đổi số năm 2026", 420, 450)]
+    rows += [("Thực hiện Nghị quyết của Chính phủ về chuyển đổi số quốc gia,", 900, 700)]
+    got = classify([page(rows + SIGNATURE)]).document_type
+    assert got["code"] == "official_letter"
+    assert 0.5 <= got["confidence"] < 0.9
+    # A capital line centred under the number is some kind's title: not a letter.
+    titled = [*header("Số: 464/TTg-CĐS"), ("PHIẾU GÓP Ý DỰ THẢO", 1000, 560), *rows[6:]]
+    assert fields(titled + SIGNATURE)[0] == "administrative_document"
+    # Recipients printed in capitals on the addressee line do not make it a title.
+    addressed = rows + [("Kính gửi: ỦY BAN NHÂN DÂN CÁC TỈNH", 1000, 560)]
+    assert fields(addressed + SIGNATURE)[0] == "official_letter"
+
+
 # --- documents, not pages --------------------------------------------------------------------
 
 
