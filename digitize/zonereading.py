@@ -18,6 +18,7 @@ import dataclasses
 import logging
 import statistics
 
+import cv2
 import numpy as np
 
 from digitize import tesseract
@@ -90,6 +91,7 @@ def _ink_lines(
         # A column dark down most of the zone is no print: the sheet's edge and the desk
         # beyond it on a photo, a table's rule. Counted, it puts ink on every row.
         ink[:, np.count_nonzero(ink, axis=0) > BAR_SHARE * ink.shape[0]] = False
+        ink = _letter_marks(ink, text_h)
         on = np.count_nonzero(ink, axis=1) > max(3, INK_ROW_SHARE * w)
         runs: list[list[int]] = []
         for y in np.flatnonzero(on):
@@ -103,6 +105,20 @@ def _ink_lines(
             ):
                 found.append((a, b))
     return sorted((a + zone.y, b + zone.y) for a, b in found)
+
+
+MARK_HEIGHT = 1.6
+"""Marks taller than this many text heights are no letters: the seal's ring, or what is left
+of it on a photo whose red was too pale to be taken off, and a signature's loops. Joined to a
+line's rows, they make one run too tall to be a line, and the line under the seal is lost."""
+
+
+def _letter_marks(ink: np.ndarray, text_h: float) -> np.ndarray:
+    """``ink`` with only its marks of a letter's or a word's height."""
+    n, labels, stats, _c = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    keep = stats[:, cv2.CC_STAT_HEIGHT] <= MARK_HEIGHT * text_h
+    keep[0] = False
+    return keep[labels]
 
 
 def _bands(
