@@ -345,7 +345,9 @@ def test_generated_pages_are_read_with_high_word_recall(profile, tmp_path):
     assert sum(recalls) / len(recalls) >= 0.9, recalls
 
 
-def _bilevel_signature(name_x: int) -> tuple[np.ndarray, tuple[int, int], int, tuple[int, int, int, int]]:
+def _bilevel_signature(
+    name_x: int,
+) -> tuple[np.ndarray, tuple[int, int], int, tuple[int, int, int, int]]:
     """A black-and-white signature block at 200 dpi: a title, a black seal (two rings, its
     lettering, a star), and the signer's name starting at ``name_x`` under the seal's right side.
     Returns the page, the seal's centre and radius, and the name's box."""
