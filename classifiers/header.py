@@ -34,9 +34,13 @@ also read as a letter before a mark or a digit (``Sốz-68/QĐ-VKSTC``)."""
 _GAZETTE = re.compile(r"^\W{0,2}cong bao\b")
 """The Official Gazette's running header (``CÔNG BÁO/Số 677 + 678/Ngày 24-4-2023``)."""
 _NOTATION = re.compile(
-    r"[/,|]\s*((?:\d{4}\s*/\s*)?[A-Za-zĐđÐð][\wĐđÐð]*(?:\s*-\s*[\wĐđÐð]+)*)[\s\W]*$"
+    r"(?:[/,|]|(?<=\d)\s?[“”\"'‘’])\s*"
+    r"((?:\d{4}\s*/\s*)?[A-Za-zĐđÐð][\wĐđÐð]*(?:\s*-\s*[\wĐđÐð]+)*)[\s\W]*$"
 )
-"""The notation ending the number row, after its slash (a slash read as a comma or a bar)."""
+"""The notation ending the number row, after its slash (a slash read as a comma or a bar, or,
+right after the number, as a quote mark: ``2191 “€T-CS``)."""
+_NOTATION_LETTERS = str.maketrans({"€": "C", "¢": "C", "©": "C"})
+"""Marks a notation's capital C is read as on a black-and-white copy."""
 _NOTATION_OK = re.compile(r"(?:\d{4}/)?[A-ZĐ][A-Za-zĐđ]*(?:-[A-ZĐ][A-Za-zĐđ0-9]*)*")
 _LOOKALIKES = str.maketrans(
     {
@@ -57,6 +61,8 @@ class NumberRow:
     notation: str
     words: tuple
     line: Line
+    repaired: bool = False
+    """Whether the notation's slash or a letter of it was read as another mark."""
 
 
 def _row_text(pieces: list[Line]) -> tuple[str, tuple]:
@@ -78,11 +84,15 @@ def number_row(first: list[Line]) -> NumberRow | None:
         ]
         text, words = _row_text(pieces)
         body = re.sub(r"^\W{0,2}(?:[Ll]uật\s+)?\S{0,1}[^\W\d]{1,2}\s*[:;.]?", "", text, count=1)
-        m = _NOTATION.search(body)
+        read = body.translate(_NOTATION_LETTERS)  # the same length: positions hold
+        m = _NOTATION.search(read)
         if m is None or len(body[: m.start()].strip()) > MAX_NUMBER_SLOT:
             continue  # an organ's line starting "Sở ...", not the number row
         notation = eth_as_d(re.sub(r"\s+", "", m.group(1)))
-        return NumberRow(body[: m.start()].strip(), notation, words, ln)
+        repaired = read[m.start() : m.end()] != body[m.start() : m.end()] or not re.match(
+            r"[/,|]", m.group(0)
+        )
+        return NumberRow(body[: m.start()].strip(), notation, words, ln, repaired)
     return None
 
 
@@ -161,6 +171,8 @@ def read_number(first: list[Line]) -> FieldValue | None:
     flags = []
     if not _NOTATION_OK.fullmatch(row.notation) or "ĐĐ" in row.notation:
         flags.append(Flag("notation_malformed"))
+    elif row.repaired:
+        flags.append(Flag("notation_marks_misread"))
     # The confidence is the number's and the notation's own: "Số:" is often read unsure, and
     # it is not the value.
     start = next((i for i, w in enumerate(row.words) if re.search(r"\d", w.text)), 0)

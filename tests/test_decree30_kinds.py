@@ -411,6 +411,19 @@ def test_an_untitled_decree30_document_is_an_official_letter_even_with_its_prefi
     assert fields(addressed + SIGNATURE)[0] == "official_letter"
 
 
+@pytest.mark.parametrize("row", ["Só 2191 “€T-CS", "Số: 2191 ‘CT-CS", "Số 2191/€T-CS"])
+def test_a_notations_slash_or_c_read_as_another_mark_is_put_right_and_flagged(row):
+    """A black-and-white copy's number row: the slash read as a quote mark, the C of "CT" as
+    "€". The number is read, and says it was put right."""
+    rows = [("BỘ TÀI CHÍNH", 250, 200), ("CỤC THUẾ", 290, 250), *header(row)[1:2]]
+    rows += [*header(row)[3:], ("V/v chính sách thuế TNDN", 300, 450)]
+    got, found = fields(rows + SIGNATURE)
+    assert got == "official_letter"
+    assert found["document_number"]["value"] == "2191/CT-CS"
+    assert "notation_marks_misread" in found["document_number"]["review_reasons"]
+    assert found["document_number"]["needs_review"]
+
+
 # --- documents, not pages --------------------------------------------------------------------
 
 

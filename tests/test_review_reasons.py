@@ -315,6 +315,14 @@ CASES: dict[str, Case] = {
         lambda: v("document_number", "123/qđ-ubnd"),
         lambda: v("document_number", "123/QĐ-UBND"),
     ),
+    "notation_marks_misread": (
+        lambda: codes(
+            [page([*LETTER, ("Só 2617 “€T-TCBC", 260, 300), *LETTER_END])], "document_number"
+        ),
+        lambda: codes(
+            [page([*LETTER, ("Số: 2617/CT-TCBC", 260, 300), *LETTER_END])], "document_number"
+        ),
+    ),
     "notation_without_unit": (
         lambda: codes(
             [page([*LETTER, ("Số: 2617/BNV", 260, 300), *LETTER_END])], "document_number"
