@@ -24,7 +24,16 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from digitize import barcodes, cleanup, digitcheck, mrzzone, plainreading, slots, tesseract
+from digitize import (
+    barcodes,
+    cleanup,
+    digitcheck,
+    mrzzone,
+    plainreading,
+    slots,
+    tesseract,
+    unreadrows,
+)
 from digitize.cleanup.illumination import flatten_background, stretch
 from digitize.cleanup.orientation import text_strip
 from digitize.cleanup.resolution import ocr_scale
@@ -340,6 +349,11 @@ def complete_page(ready: PreparedPage, *, lang: str, timeout: float) -> ReadPage
     words, second = plainreading.second_look(
         prep, words, camera=s.camera, lang=lang, timeout=timeout, what=what
     )
+    words, passed = unreadrows.read_unread_rows(
+        prep.ocr, words, lang=lang, dpi=prep.dpi * prep.scale, timeout=timeout, what=what
+    )
+    if passed:
+        prep.quality["lines_passed_over"] = passed
     words, reread = _final_words(prep, words, lang=lang, timeout=timeout, what=what)
     ph, pw = prep.display.shape[:2]
     words, prep.quality["slots_reread"] = slots.reread_slots(

@@ -63,3 +63,20 @@ def test_a_black_and_white_copy_is_read_around_its_black_seal(evaldata, tmp_path
     lines = read.text.splitlines()
     assert "- Bộ Thông tin và Truyền thông (b/cáo);" in lines
     assert any(re.match(r"^đ.i, b. sung một s. điều của$", line) for line in lines)
+
+
+def test_a_snapshots_signer_beside_a_pale_seals_remnant_is_read(evaldata, tmp_path):
+    """A phone snapshot of a real letter: its red seal photographed too pale to be taken off
+    whole, a crescent of it stays beside the signer's name, and neither the cleaned page's
+    reading nor the plain page's found the name. The row of print no word covers is read."""
+    from digitize.reading import read_page
+
+    src = evaldata / "vie-real" / "official_letter_quangngai_507-2025.pdf"
+    if not src.exists():
+        pytest.skip(f"{src} is absent")
+    out = capture(src, "snapshot", tmp_path)
+    assert out is not None
+    doc = open_document(out, None, max_pixels=120_000_000, pdf_dpi=300, name=out.name)
+    read = read_page(next(iter(doc.pages())), lang="vie", timeout=300, name=out.name).result
+    assert read.quality.get("lines_passed_over", 0) >= 1
+    assert any(line.endswith("Phùng Tô Long") for line in read.text.splitlines())
