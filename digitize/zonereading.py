@@ -78,7 +78,7 @@ def _ink_lines(
     alone: the page's reading may have lost a whole line under the seal. The cleaned page's
     ink is looked at first, when given (the seal's ring is gone from it, what print it took
     with the ring still marks the line's rows); then the zone's grey, where print is darker
-    than :data:`INK_LEVEL` (a copied seal is lighter)."""
+    than :data:`INK_LEVEL` (a copied seal is lighter); then the letter-sized marks of each."""
     img = zone.image
     h, w = img.shape[:2]
     dark = float(np.percentile(img, 1))
@@ -86,12 +86,15 @@ def _ink_lines(
     if cleaned is not None:
         inks.append(cleaned[zone.y : zone.y + h, zone.x : zone.x + w] < 128)
     inks.append(img < dark + INK_LEVEL * (255.0 - dark))
-    found: list[tuple[int, int]] = []
     for ink in inks:
         # A column dark down most of the zone is no print: the sheet's edge and the desk
         # beyond it on a photo, a table's rule. Counted, it puts ink on every row.
         ink[:, np.count_nonzero(ink, axis=0) > BAR_SHARE * ink.shape[0]] = False
-        ink = _letter_marks(ink, text_h)
+    # Each ink whole, then its letter-sized marks alone: a name the ring touches is found in
+    # the first, one beside what a pale seal left (one run of rows with it) in the second.
+    inks += [_letter_marks(ink, text_h) for ink in list(inks)]
+    found: list[tuple[int, int]] = []
+    for ink in inks:
         on = np.count_nonzero(ink, axis=1) > max(3, INK_ROW_SHARE * w)
         runs: list[list[int]] = []
         for y in np.flatnonzero(on):
@@ -100,6 +103,9 @@ def _ink_lines(
             else:
                 runs.append([int(y), int(y) + 1])
         for a, b in runs:
+            # A run the zone's top or bottom cuts is part of a line outside it.
+            if a == 0 or b == ink.shape[0]:
+                continue
             if 0.6 * text_h <= b - a <= 2.5 * text_h and not any(
                 a < fb and fa < b for fa, fb in found
             ):

@@ -282,3 +282,15 @@ def test_a_zones_reading_never_changes_a_number_of_the_page(monkeypatch):
     strip[3] = dataclasses.replace(strip[3], text="09")
     out, n = reread_zones(page, [zone], lang="vie", dpi=200, timeout=60, what="x")
     assert n == 1 and [w.text for w in out] == [w.text for w in strip]
+
+
+def test_a_line_the_zones_top_cuts_is_not_taken_for_a_line_in_it():
+    """A line of the recipients' list half inside the zone's top: taken as a line of the zone,
+    its strip reached above the zone and, joined to the lines under it, took every band with
+    it (a snapshot's signer under a pale seal was lost so)."""
+    from digitize.zonereading import _ink_lines
+
+    grey = np.full((400, 600), 250, np.uint8)
+    grey[0:30, 100:500] = 30  # the lower half of a line above the zone
+    grey[300:340, 150:450] = 30  # the name
+    assert _ink_lines(Zone(0, 1000, grey), 40.0) == [(1300, 1340)]
