@@ -42,7 +42,7 @@ from digitize.intake import estimate_dpi
 from digitize.layerprint import add_unlayered_print
 from digitize.models import PageImage, PageResult, Word, confidence_mass, mean_confidence
 from digitize.placement import IDENTITY, Affine
-from digitize.text import page_text, rejoined
+from digitize.text import page_text, punctuation_attached, rejoined
 from digitize.zonereading import reread_zones
 
 log = logging.getLogger(__name__)
@@ -107,6 +107,9 @@ def _final_words(
     words, joined = rejoined(words)
     if joined:
         prep.quality["lines_rejoined"] = joined
+    words, attached = punctuation_attached(words)
+    if attached:
+        prep.quality["punctuation_attached"] = attached
     from digitize import diacritics  # its syllable model is needed after OCR, not before
 
     words, fixed = diacritics.correct(words)

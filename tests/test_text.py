@@ -108,3 +108,21 @@ def test_a_line_cut_by_a_small_line_above_it_is_joined_again():
     # Nor is a line below joined to the line above it.
     below = [w("Độc", 600, 300, 30, 1), w("lập", 660, 340, 30, 2)]
     assert rejoined(below) == (below, 0)
+
+
+def test_a_closing_mark_split_off_its_word_is_joined_back_and_a_dash_is_not():
+    """The recognizer put a space inside "tỉnh./." (the end mark four pixels after the word);
+    a dash between words keeps its spaces, and a mark a space away is left as printed."""
+    from digitize.text import punctuation_attached
+
+    def w(text, left, width, top=300, height=42):
+        return Word(text, left, top, width, height, 0.45, 6, 1, 1)
+
+    words = [w("dân", 1174, 83), w("tỉnh", 1272, 120), w("./.", 1396, 6, 335, 7)]
+    out, n = punctuation_attached(words)
+    assert n == 1 and page_text(out) == "dân tỉnh./."
+    assert (out[-1].left, out[-1].right, out[-1].bottom) == (1272, 1402, 342)
+    motto = [w("lập", 100, 60), w("-", 175, 12), w("Tự", 200, 40)]
+    assert punctuation_attached(motto) == (motto, 0)
+    spaced = [w("tỉnh", 1272, 120), w(";", 1410, 6)]
+    assert punctuation_attached(spaced) == (spaced, 0)
