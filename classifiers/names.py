@@ -251,6 +251,31 @@ def surname_marks_unknown(value: str, reading: Reading) -> Flag | None:
     return None
 
 
+def _common_surnames() -> dict[str, str]:
+    """folded letters -> tone key of the commoner spelling, for letters that spell two listed
+    surnames ("Trịnh" before "Trình": the list runs from the commonest)."""
+    first: dict[str, str] = {}
+    shared: dict[str, str] = {}
+    for word in _data().get("surnames") or []:
+        key = fold(word)
+        if key in first:
+            shared[key] = first[key]
+        else:
+            first[key] = tone_key(word)
+    return shared
+
+
+def surname_marks_rarer(value: str, reading: Reading) -> Flag | None:
+    """A surname read as the rarer of two listed surnames with the same letters (Trình for
+    Trịnh, Lã for La): the marks alone tell them apart, and a dot below read as a grave
+    accent makes the rare one at full confidence (a car card's owner in glare)."""
+    first = value.split()[:1]
+    common = _common_surnames().get(fold(first[0])) if first else None
+    if common is not None and tone_key(first[0]) != common:
+        return Flag("surname_marks_rarer")
+    return None
+
+
 def name_marks_unknown(value: str, reading: Reading) -> Flag | None:
     """A syllable after the surname with known letters and unknown marks (several spellings
     exist, so it could not be respelled)."""
@@ -303,6 +328,7 @@ NAME_CHECKS: tuple[Check, ...] = (
     name_case_mixed,
     surname_unknown,
     surname_marks_unknown,
+    surname_marks_rarer,
     name_marks_unknown,
     name_not_a_syllable,
     name_ends_with_middle_name,

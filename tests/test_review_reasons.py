@@ -255,6 +255,10 @@ CASES: dict[str, Case] = {
     "name_case_mixed": (lambda: v("name", "Nguyễn văn An"), lambda: v("name", "Nguyễn Văn An")),
     "surname_unknown": (lambda: v("name", "XYZQ VĂN AN"), lambda: v("name", "NGUYỄN VĂN AN")),
     "surname_marks_unknown": (lambda: v("name", "Lả Văn An"), lambda: v("name", "Lã Văn An")),
+    "surname_marks_rarer": (
+        lambda: v("name", "TRÌNH THỊ TRANG"),
+        lambda: v("name", "TRỊNH THỊ TRANG"),
+    ),
     "name_syllable_respelled": (
         lambda: v("name", "Nguyễn Thị Hông"),
         lambda: v("name", "Nguyễn Thị Hồng"),
