@@ -27,10 +27,11 @@ def fold(text: str) -> str:
 _TONES = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
 
 
-BILINGUAL_DATE_WORD = r"(?:\s*[/|(]\s*[a-z0]{3,5}\)?|\s+(?:date|m[o0]nth|year))?"
+BILINGUAL_DATE_WORD = r"(?:\s*[/|(]{1,2}\s*[a-z0]{3,5}\)?|\s+(?:date|m[o0]nth|year))?"
 """The English word a bilingual card prints after "ngày", "tháng" and "năm" ("ngày/date 15
-tháng/month 03 năm/year 2019" on a driving licence), its slash read as a bar, its o as 0: a
-pattern to put after each of the three words (match it ignoring case, or on folded text)."""
+tháng/month 03 năm/year 2019" on a driving licence), its slash read as a bar or twice
+("năm//ear": the y's stroke taken for a second slash), its o as 0: a pattern to put after each
+of the three words (match it ignoring case, or on folded text)."""
 
 
 def tone_key(text: str) -> str:

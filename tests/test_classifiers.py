@@ -1177,6 +1177,8 @@ def test_a_bilingual_place_and_date_line_gives_the_issue_date():
     assert out.document_type["code"] == "driving_license"
     assert out.fields["issue_date"]["value"] == "2016-11-23"
     assert parse_date("ngày (date) 5 tháng (month) 3 năm (year) 2019") == ("2019-03-05", True)
+    # The y's stroke read as a second slash ("năm//ear"): still the date line.
+    assert parse_date("ngày/date 10 tháng/month 05 năm//ear 2021") == ("2021-05-10", True)
 
 
 def test_an_old_cards_back_gives_its_issue_date_from_its_date_line():
