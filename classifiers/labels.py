@@ -101,6 +101,26 @@ def _threshold(length: int, at_start: bool) -> float:
     return LABEL_MIN_SIMILARITY if at_start else 0.85
 
 
+FUZZY_SHORT = 5
+"""Labels of this many letters up to eight, which must otherwise match exactly, may be one
+letter off where they start their line and a value follows them: an old card's "Họ tên" read
+"to tên", its "Sinh ngày" read "Sứnh ngay" on a photo taken from afar."""
+
+
+def _one_letter_off(spec: LabelSpec, s: float) -> bool:
+    n = len(spec.joined)
+    return FUZZY_SHORT <= n <= 8 and 1.0 > s >= 1.0 - 1.0 / n - 1e-9
+
+
+def _value_like(line: Line, end: int) -> bool:
+    """Whether the words after a label start with a value, not prose: a word in capitals (a
+    name, a place printed so) or one with digits (a date, a number)."""
+    if end >= len(line.words):
+        return False
+    word = re.sub(r"[^\w]", "", line.words[end].text)
+    return bool(re.search(r"\d", word)) or (len(word) >= 2 and word.isupper())
+
+
 def _colon_after(line: Line, end: int) -> bool:
     last = line.words[end - 1].text if end else ""
     nxt = line.words[end].text if end < len(line.words) else ""
@@ -175,7 +195,10 @@ def line_hits(line: Line, index: int, specs: list[LabelSpec]) -> list[Hit]:
             continue
         s, start, end = best_window(tokens, list(spec.tokens))
         at_start = start <= first
-        if s < min(_threshold(len(spec.joined), at_start), _threshold(len(spec.joined), True)):
+        off = _one_letter_off(spec, s) and at_start and _value_like(line, end)
+        if not off and s < min(
+            _threshold(len(spec.joined), at_start), _threshold(len(spec.joined), True)
+        ):
             continue
         # Trailing words that are only punctuation (":") belong to the label.
         while (
@@ -188,7 +211,7 @@ def line_hits(line: Line, index: int, specs: list[LabelSpec]) -> list[Hit]:
         colon = _colon_after(line, end)
         if not at_start and not colon:
             continue  # mid-line, only "Label: value" counts (not the same words in prose)
-        if s < _threshold(len(spec.joined), at_start or colon):
+        if not off and s < _threshold(len(spec.joined), at_start or colon):
             # Mid-line, a label needs fewer errors, unless its own colon follows it straight
             # away ("Không thời hạn vị tường trú / PIace of residerice: Thôn 4"): prose that
             # happens to resemble a label does not end with a colon.

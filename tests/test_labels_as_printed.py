@@ -183,3 +183,20 @@ def test_a_label_cut_in_two_by_ocr_ends_the_value_above_it():
     ]
     issuer = classify([word_page(rows)]).fields["issuer"]["value"]
     assert issuer == "Ủy ban nhân dân phường Phú Hội, thành phố Huế, tỉnh Thừa Thiên Huế"
+
+
+@pytest.mark.parametrize(
+    ("printed", "field", "value"),
+    [
+        ("to tên CHU NGỌC YẾN", "full_name", "CHU NGỌC YẾN"),
+        ("Sứnh ngay 01-06-1966", "date_of_birth", "01-06-1966"),
+    ],
+)
+def test_a_short_label_one_letter_off_before_its_value_is_still_the_label(printed, field, value):
+    """An old card photographed from afar: "Họ tên" read "to tên", "Sinh ngày" "Sứnh ngay".
+    Short labels must otherwise match exactly; a value in capitals or with digits after one
+    starting its line makes it the label."""
+    labels = {"full_name": ("Họ tên",), "date_of_birth": ("Sinh ngày",)}
+    assert _value(printed, labels) == (field, value)
+    # Prose one letter off a label, going on in lower case, is no label.
+    assert not find_hits([_line("to tên của ông ấy")], label_specs(labels, ())).get(0)
