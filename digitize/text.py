@@ -274,7 +274,8 @@ def punctuation_attached(words: Sequence[Word]) -> tuple[list[Word], int]:
     Tesseract's recognizer sometimes puts a space inside what its layout took for one word:
     ``tỉnh./.`` came out as ``tỉnh`` and ``./.`` four pixels apart (at 300 dpi), both with the
     word's one confidence, where raw Tesseract on the page read it whole. Dashes are not
-    closing marks ("Độc lập - Tự do - Hạnh phúc" keeps its spaces)."""
+    closing marks ("Độc lập - Tự do - Hạnh phúc" keeps its spaces), nor is a slash alone: it
+    parts a card's bilingual label ("Có giá trị đến / Date of expiry")."""
     out: list[Word] = []
     attached = 0
     for w in words:
@@ -283,6 +284,7 @@ def punctuation_attached(words: Sequence[Word]) -> tuple[list[Word], int]:
             prev is not None
             and w.text
             and all(c in CLOSING_MARKS for c in w.text)
+            and ("/" not in w.text or "." in w.text)  # "./." ends a text; "/" alone is a card's
             and (prev.block, prev.par, prev.line) == (w.block, w.par, w.line)
             and -ATTACH_GAP * prev.height <= w.left - prev.right <= ATTACH_GAP * prev.height
             and any(c.isalnum() for c in prev.text)

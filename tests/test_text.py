@@ -124,5 +124,7 @@ def test_a_closing_mark_split_off_its_word_is_joined_back_and_a_dash_is_not():
     assert (out[-1].left, out[-1].right, out[-1].bottom) == (1272, 1402, 342)
     motto = [w("lập", 100, 60), w("-", 175, 12), w("Tự", 200, 40)]
     assert punctuation_attached(motto) == (motto, 0)
+    bilingual = [w("đến", 100, 60), w("/", 165, 8), w("Date", 180, 60)]
+    assert punctuation_attached(bilingual) == (bilingual, 0)
     spaced = [w("tỉnh", 1272, 120), w(";", 1410, 6)]
     assert punctuation_attached(spaced) == (spaced, 0)
