@@ -45,20 +45,24 @@ def test_a_file_already_under_150_dpi_is_not_captured_again(tmp_path):
     assert capture(_pdf(tmp_path, 100, pages=1), "lowres", tmp_path / "captures") is None
 
 
-def test_a_black_and_white_copy_is_read_around_its_black_seal(evaldata, tmp_path):
-    """The seal of a real letter, turned black by a black-and-white scan, is found by its ring;
-    its lettering no longer pulls the recipients' lines together, and two lines of the subject
-    set close together are not erased as one picture."""
+def _letter_captured(evaldata, tmp_path, kind: str):
+    """The first page of a real letter captured as ``kind``, read (skips without the set)."""
     from digitize.reading import read_page
 
     src = evaldata / "vie-real" / "official_letter_quangngai_507-2025.pdf"
     if not src.exists():
         pytest.skip(f"{src} is absent")
-    out = capture(src, "bilevel", tmp_path)
+    out = capture(src, kind, tmp_path)
     assert out is not None
     doc = open_document(out, None, max_pixels=120_000_000, pdf_dpi=300, name=out.name)
-    page = next(iter(doc.pages()))
-    read = read_page(page, lang="vie", timeout=300, name=out.name).result
+    return read_page(next(iter(doc.pages())), lang="vie", timeout=300, name=out.name).result
+
+
+def test_a_black_and_white_copy_is_read_around_its_black_seal(evaldata, tmp_path):
+    """The seal of a real letter, turned black by a black-and-white scan, is found by its ring;
+    its lettering no longer pulls the recipients' lines together, and two lines of the subject
+    set close together are not erased as one picture."""
+    read = _letter_captured(evaldata, tmp_path, "bilevel")
     assert read.quality["seal_removed"] == 1
     lines = read.text.splitlines()
     assert "- Bộ Thông tin và Truyền thông (b/cáo);" in lines
@@ -69,14 +73,6 @@ def test_a_snapshots_signer_beside_a_pale_seals_remnant_is_read(evaldata, tmp_pa
     """A phone snapshot of a real letter: its red seal photographed too pale to be taken off
     whole, a crescent of it stays beside the signer's name, and neither the cleaned page's
     reading nor the plain page's found the name. The row of print no word covers is read."""
-    from digitize.reading import read_page
-
-    src = evaldata / "vie-real" / "official_letter_quangngai_507-2025.pdf"
-    if not src.exists():
-        pytest.skip(f"{src} is absent")
-    out = capture(src, "snapshot", tmp_path)
-    assert out is not None
-    doc = open_document(out, None, max_pixels=120_000_000, pdf_dpi=300, name=out.name)
-    read = read_page(next(iter(doc.pages())), lang="vie", timeout=300, name=out.name).result
+    read = _letter_captured(evaldata, tmp_path, "snapshot")
     assert read.quality.get("lines_passed_over", 0) >= 1
     assert any(line.endswith("Phùng Tô Long") for line in read.text.splitlines())
