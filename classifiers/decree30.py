@@ -21,6 +21,7 @@ from classifiers.names import (
     checked_name,
     is_surname,
     one_letter_off,
+    surname_with_head_lost,
 )
 from classifiers.policy import rated
 from classifiers.review import FieldValue, Flag
@@ -318,6 +319,9 @@ def _signer_line(first: list[Line], ln: Line, repaired: bool = False) -> FieldVa
     repaired = repaired or mended
     if names and not is_surname(names[0]) and is_surname(one_letter_off(names[0]) or ""):
         names[0] = one_letter_off(names[0]) or names[0]  # "Irịnh": a T misread
+        repaired = True
+    elif names and not is_surname(names[0]) and surname_with_head_lost(names[0]):
+        names[0] = surname_with_head_lost(names[0]) or names[0]  # "guyễn": its N lost
         repaired = True
     if not 2 <= len(names) <= 6 or not is_surname(names[0]):
         return None

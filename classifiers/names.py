@@ -173,6 +173,31 @@ def one_letter_off(word: str) -> str | None:
     return _recase(spelling[found.pop()], word)
 
 
+LOST_HEAD_MIN = 3
+"""Letters a surname's tail must keep to be known by them ("guyễn"; "ạm" could be many)."""
+
+
+def surname_with_head_lost(word: str) -> str | None:
+    """The one listed surname that ``word`` is the end of, with its first one or two letters
+    lost and the rest, marks and all, kept ("guyễn" is "Nguyễn", "rần" is "Trần"), or
+    ``None`` when none or several are.
+
+    A seal's ring or a signature's stroke across a name's first letter takes it away rather
+    than changing it: Tesseract then reads the rest of the word, marks intact."""
+    tail = tone_key(word)
+    if sum(c.isalpha() for c in word) < LOST_HEAD_MIN:
+        return None
+    found = {
+        key
+        for spellings in _lexicon()[0].values()
+        for key in spellings
+        if key.endswith(tail) and 1 <= len(key) - len(tail) <= 2
+    }
+    if len(found) != 1:
+        return None
+    return _recase(_spelling()[found.pop()], word)
+
+
 def respell_name(value: str) -> tuple[str, tuple[Flag, ...]]:
     """The name with its misspelled syllables respelled where the lexicon allows only one
     spelling, and the repairs made.

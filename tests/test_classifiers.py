@@ -709,6 +709,12 @@ def test_signer_after_scraps_read_as_words_or_with_a_misread_first_letter():
     signer = _signed(("Irịnh Kim Mai Vân", 1560, 2700))["signer"]
     assert signer["value"] == "Trịnh Kim Mai Vân"
     assert signer["needs_review"] is True
+    # The first letter taken away by the seal's ring, the rest read with its marks.
+    signer = _signed(("guyễn Phước Bình", 1560, 2700))["signer"]
+    assert signer["value"] == "Nguyễn Phước Bình"
+    assert "signer_line_repaired" in signer["review_reasons"]
+    # A tail several surnames end with ("ương": Dương, Lương, Trương, Vương) names none.
+    assert _signed(("ương Văn Hải", 1560, 2700))["signer"]["value"] == "Văn Hải"  # flagged
     # A name inside a sentence of the text, with no signing authority above it, is no signer.
     rows = [
         ("ỦY BAN NHÂN DÂN", 250, 200),
