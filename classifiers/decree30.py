@@ -317,12 +317,12 @@ def _signer_line(first: list[Line], ln: Line, repaired: bool = False) -> FieldVa
     """The signer's name read from ``ln``, or ``None`` when the line is no name."""
     names, words, mended = _name_words(ln)
     repaired = repaired or mended
-    if names and not is_surname(names[0]) and is_surname(one_letter_off(names[0]) or ""):
-        names[0] = one_letter_off(names[0]) or names[0]  # "Irịnh": a T misread
-        repaired = True
-    elif names and not is_surname(names[0]) and surname_with_head_lost(names[0]):
-        names[0] = surname_with_head_lost(names[0]) or names[0]  # "guyễn": its N lost
-        repaired = True
+    if names and not is_surname(names[0]):
+        surname = one_letter_off(names[0])  # "Irịnh": a T misread
+        if not is_surname(surname or ""):
+            surname = surname_with_head_lost(names[0])  # "guyễn": its N lost
+        if surname:
+            names[0], repaired = surname, True
     if not 2 <= len(names) <= 6 or not is_surname(names[0]):
         return None
     # Decree 30 prints the signer's name in title case; capitals are titles and positions.

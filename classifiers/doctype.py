@@ -25,6 +25,7 @@ from functools import lru_cache
 from classifiers.catalogue import Catalogue, DocType
 from classifiers.header import has_national_title, notation_groups, number_row
 from classifiers.lines import Line
+from classifiers.subject import title_line
 from classifiers.vntext import fold, is_upper_line, similarity
 
 UNKNOWN_BELOW = 0.5
@@ -193,8 +194,6 @@ number whose notation names no kind, with no capital line centred under the numb
 every other kind prints its title. Decree 30 gives a title to every kind but the letter, so
 this is the letter whose "V/v" and "Kính gửi" were both lost (a black-and-white copy, a
 stamp across them): the answer, flagged for review as any type under 0.9 is."""
-TITLE_CENTRE = 0.15
-"""How far from the page's centre (share of its width) a kind's printed title may stand."""
 
 
 def _initials(text: str) -> str:
@@ -295,22 +294,18 @@ def classify_type(lines: list[Line], catalogue: Catalogue) -> tuple[TypeGuess, d
 
 
 def _title_like_line(lines: list[Line], catalogue: Catalogue) -> bool:
-    """Whether a capital line stands centred under the number row of the first page, in the
-    top part where kinds print their title (``PHIẾU LẤY Ý KIẾN CỬ TRI``: a kind of the
-    province's own), so the page is not an untitled letter. The addressee line is a letter's,
-    whatever case its recipients are printed in."""
-    first = [ln for ln in lines if ln.page == lines[0].page]
-    row = number_row(first)
-    below = row.line.bottom if row is not None else 0
-    for ln in first:
-        if ln.top <= below or ln.y > TITLE_REGION or abs(ln.x - 0.5) > TITLE_CENTRE:
-            continue
-        if ln.key in catalogue.ignore_lines or _ADDRESSEE.match(ln.key):
-            continue
-        letters = [c for c in ln.text if c.isalpha()]
-        if len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
-            return True
-    return False
+    """Whether a kind's title stands on the first page: a centred capital line under the
+    number row (``PHIẾU LẤY Ý KIẾN CỬ TRI``: a kind of the province's own), so the page is not
+    an untitled letter. The addressee line is a letter's, whatever case its recipients are
+    printed in."""
+    first = [
+        ln
+        for ln in lines
+        if ln.page == lines[0].page
+        and ln.key not in catalogue.ignore_lines
+        and not _ADDRESSEE.match(ln.key)
+    ]
+    return title_line(first, ()) is not None
 
 
 def _decree30_header(lines: list[Line], has_notation: bool) -> bool:

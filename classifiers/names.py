@@ -276,6 +276,7 @@ def surname_marks_unknown(value: str, reading: Reading) -> Flag | None:
     return None
 
 
+@lru_cache(maxsize=1)
 def _common_surnames() -> dict[str, str]:
     """folded letters -> tone key of the commoner spelling, for letters that spell two listed
     surnames ("Trịnh" before "Trình": the list runs from the commonest)."""
