@@ -25,7 +25,9 @@ back (:data:`COLON_FORMULAS`).
 
 Two misreadings that are not of marks are put right the same way. The stroke of đ is a letter
 that Tesseract now and then adds or loses ("bù địp nghỉ" for "bù dịp nghỉ"): spellings with the
-other of d and đ compete too, at a cost (:data:`LETTER_COST`). An abbreviation in capitals
+other of d and đ compete too, at a cost (:data:`LETTER_COST`), and so, in a word in lower case,
+do those with the other of b and h, whose bowls a blurred photo closes or opens ("thực biện"
+for "thực hiện"). An abbreviation in capitals
 gains or changes a letter ("thuế TNIDN" for "thuế TNDN"): a word in capitals that is no
 syllable, read unsure and one letter away from exactly one known abbreviation, is that one.
 """
@@ -172,13 +174,18 @@ def evidence(
     return total
 
 
-def _other_letter(own: str) -> str | None:
-    """``own`` (letters) with its first letter d read as đ, or đ as d; ``None`` for neither."""
-    if own[:1] == "đ":
-        return "d" + own[1:]
-    if own[:1] == "d":
-        return "đ" + own[1:]
-    return None
+_SWAPPED_FIRST = {"đ": "d", "d": "đ", "b": "h", "h": "b"}
+"""First letters OCR reads as one another: the stroke of đ lost or added, and b and h, whose
+bowl a blurred photo closes or opens ("thực biện" for "thực hiện", "bành chính")."""
+
+
+def _other_letter(own: str, lower: bool = True) -> str | None:
+    """``own`` (letters) with its first letter d read as đ or đ as d, or (a word in lower case
+    only: capitals start names) b read as h or h as b; ``None`` for none of them."""
+    other = _SWAPPED_FIRST.get(own[:1])
+    if other is None or (not lower and other in "bh"):
+        return None
+    return other + own[1:]
 
 
 def _candidate(
@@ -193,8 +200,9 @@ def _candidate(
     """The spelling ``core`` (letters ``own``, form ``read``: ``None`` for no syllable) should
     have between these neighbours, or ``None`` to leave it. Tesseract's own confidence counts
     for the word as read: its log-odds are added to the margin the other spelling must win by.
-    Spellings with the other of d and đ compete too, at :data:`LETTER_COST`."""
-    other = _other_letter(own)
+    Spellings with the other first letter of :data:`_SWAPPED_FIRST` compete too, at
+    :data:`LETTER_COST`."""
+    other = _other_letter(own, core.islower())
     rivals = [(f, own, 0.0) for f in m.by_letters.get(own, ())]
     if other is not None:
         rivals += [(f, other, LETTER_COST) for f in m.by_letters.get(other, ())]
