@@ -37,11 +37,11 @@ MAX_LINES = 6
 """A subject is at most 500 characters (Decree 30 Appendix VI): a few lines."""
 
 _PROVINCE_WORD = re.compile(r"\btính(?= [A-ZĐ])")
-_LETTER = re.compile(r"^\W{0,2}(v\s*[/il1|]\s*[a-z]|v v|ve viec)\b")
+_LETTER = re.compile(r"^\W{0,2}(v\s*[/il1|]\s*[a-z]|v ?v|ve viec)\b")
 """An official letter's subject line: "V/v" (its small second "v" may be read as another
-letter: "V/ở"; its slash as another mark, which folding makes a space: "V‹v", "V¿v") or
-"Về việc"."""
-_LETTER_HEAD = re.compile(r"^\W*[Vv]\s*(?:[/il1|]\s*[^\W\d_]|[^\w\s][Vv])\b['‘’`]?")
+letter: "V/ở"; its slash as another mark, which folding makes a space: "V‹v", "V¿v", or lost
+in a blurred photo: "Vv") or "Về việc"."""
+_LETTER_HEAD = re.compile(r"^\W*[Vv]\s*(?:[/il1|]\s*[^\W\d_]|[^\w\s]?[Vv])\b['‘’`]?")
 """The "V/v" as read, a quote left glued after it ("V/v' chính sách") included."""
 _STOPS = ("can cu", "kinh gui", "kinh goi", "theo de nghi", "xet de nghi")
 _HEADING = re.compile(r"^(dieu \d+|chuong [ivxlc\d]+)\b")

@@ -900,10 +900,10 @@ def test_a_letter_whose_subject_prefix_was_not_read_is_known_by_its_number_and_a
     assert 0.5 <= out.document_type["confidence"] < 0.9
 
 
-@pytest.mark.parametrize("read", ["V‹v", "V¿v", "V/v'", "V|v"])
+@pytest.mark.parametrize("read", ["V‹v", "V¿v", "V/v'", "V|v", "Vv"])
 def test_a_letters_subject_prefix_read_with_another_mark_is_still_v_slash_v(read):
-    """A small picture's or a photo's "V/v": its slash read as another mark, or a quote left
-    glued after it."""
+    """A small picture's or a photo's "V/v": its slash read as another mark or lost, or a
+    quote left glued after it."""
     letter = [
         ("BỘ TÀI CHÍNH", 250, 200),
         ("CỤC THUẾ", 290, 250),

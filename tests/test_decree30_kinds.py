@@ -245,6 +245,7 @@ def test_numbers_written_by_hand_are_never_confident(printed, value, reason):
         ("Quảng Ngãi, ngày @3 tháng 01 năm 2025", None, "date_unreadable"),
         ("Quảng Ngãi, ngày 3| tháng 12 năm 2024", "2024-12-31", "date_handwritten"),
         ("Quảng Ngãi, ngày 22 tháng 1] năm 2024", "2024-11-22", "date_handwritten"),
+        ("Quảng Ngãi, ngày 31 tháng ¡2 năm 2024", "2024-12-31", "date_handwritten"),
         ("Quảng Ngãi, ngày11 tháng 5 năm 2021", "2021-05-11", "date_handwritten"),
         ("Quảng Ngãi, ngày 2 tháng 4 năm 2021", "2021-04-02", "date_not_zero_padded"),
         ("Hà Nội, ngày 09 tháng 04 năm 201 5", "2015-04-09", None),
