@@ -41,6 +41,11 @@ _NOTATION = re.compile(
 right after the number, as a quote mark: ``2191 “€T-CS``)."""
 _NOTATION_LETTERS = str.maketrans({"€": "C", "¢": "C", "©": "C"})
 """Marks a notation's capital C is read as on a black-and-white copy."""
+_NOTATION_DIGITS = {"8": "B", "5": "S", "0": "Q"}
+_NOTATION_HEAD_DIGIT = re.compile(r"(?<=[/|])(\s*)([850])(?=[A-ZĐ])")
+"""A notation's first capital read as the digit it looks like, right after the slash and
+before another capital (``23 /8C-UBND`` is ``BC``, ``0Đ`` is ``QĐ``): a kind's abbreviation
+starts with a letter."""
 _NOTATION_OK = re.compile(r"(?:\d{4}/)?[A-ZĐ][A-Za-zĐđ]*(?:-[A-ZĐ][A-Za-zĐđ0-9]*)*")
 _LOOKALIKES = str.maketrans(
     {
@@ -85,6 +90,7 @@ def number_row(first: list[Line]) -> NumberRow | None:
         text, words = _row_text(pieces)
         body = re.sub(r"^\W{0,2}(?:[Ll]uật\s+)?\S{0,1}[^\W\d]{1,2}\s*[:;.]?", "", text, count=1)
         read = body.translate(_NOTATION_LETTERS)  # the same length: positions hold
+        read = _NOTATION_HEAD_DIGIT.sub(lambda d: d[1] + _NOTATION_DIGITS[d[2]], read)
         m = _NOTATION.search(read)
         if m is None or len(body[: m.start()].strip()) > MAX_NUMBER_SLOT:
             continue  # an organ's line starting "Sở ...", not the number row

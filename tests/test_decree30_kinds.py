@@ -426,6 +426,30 @@ def test_a_notations_slash_or_c_read_as_another_mark_is_put_right_and_flagged(ro
     assert found["document_number"]["needs_review"]
 
 
+@pytest.mark.parametrize(
+    ("row", "title", "kind", "value"),
+    [
+        ("Số: 23 /8C-UBND", "BÁO CÁO", "report", "23/BC-UBND"),
+        ("Số: 41 /0Đ-UBND", "QUYẾT ĐỊNH", "decision", "41/QĐ-UBND"),
+        ("Số: 12 /5TP-VP", "THÔNG BÁO", "notice", "12/STP-VP"),
+    ],
+)
+def test_a_notations_first_capital_read_as_a_digit_is_put_right_and_flagged(
+    row, title, kind, value
+):
+    """A soft photo's "BC" read "8C": a kind's abbreviation starts with a letter."""
+    got, found = fields([*header(row), (title, 1000, 560)])
+    assert got == kind
+    assert found["document_number"]["value"] == value
+    assert "notation_marks_misread" in found["document_number"]["review_reasons"]
+
+
+def test_a_number_row_with_digits_after_the_slash_and_no_capital_is_left_alone():
+    """Digits after the slash that no capital follows are no notation's letters."""
+    _, found = fields([*header("Số: 23 /85 UBND"), ("BÁO CÁO", 1000, 560)])
+    assert found.get("document_number", {}).get("value") != "23/BS"
+
+
 # --- documents, not pages --------------------------------------------------------------------
 
 
