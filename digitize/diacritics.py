@@ -53,6 +53,17 @@ MAX_CONF = 0.97
 """Tesseract word confidence (0..1) at or above which a word is left as read. Tesseract gives
 misread marks confidences up to about 0.96; its surest words (0.97 and up) are right."""
 
+DOUBTED_CONF = 0.8
+"""The most confidence a word left as read keeps when the model would respell it, were it
+read unsure: "Luật Tô chức", "nộp thuê vào ngân sách" read at 0.97 and up, "Về việc tầng danh
+hiệu" at 0.96 (too sure for its margin). The word stays as read (Tesseract's surest words are
+most often right), but no longer vouches for the value it stands in: this is below the
+classifiers' review thresholds, so a clerk looks."""
+
+DOUBT_SURE = True
+"""Whether words left as read are weighed for :data:`DOUBTED_CONF` (off only to measure the
+correction's input as Tesseract gave it)."""
+
 MARGIN = 3.0
 """Log-score (natural) by which a spelling that a phrase around it supports must beat the word
 as read: about 50 times likelier."""
@@ -433,6 +444,8 @@ def correct(words: list[Word], *, m: lm.Model | None = None) -> tuple[list[Word]
     todo = [i for i, w in enumerate(words) if w.conf < MAX_CONF and parts[i][1].isalpha()]
     if todo:
         _weigh_all(words, out, parts, lines, todo, changes, m or model())
+    if DOUBT_SURE and any(w.conf > DOUBTED_CONF for w in words):
+        _doubt(words, out, parts, lines, {c.index for c in changes}, m or model())
     by_line = _line_words(lines)
     _fixed_lines(out, by_line, changes)
     _formula_colons(out, by_line, changes)
@@ -473,6 +486,48 @@ def _weigh_all(
         todo = [i for i in todo if i - 1 in changed or i + 1 in changed]
 
 
+def _doubt(
+    words: list[Word],
+    out: list[Word],
+    parts: list[Part],
+    lines: list[tuple[int, int, int]],
+    changed: set[int],
+    m: lm.Model,
+) -> None:
+    """The words left as read that the model would respell, were they read unsure, given at
+    most :data:`DOUBTED_CONF` in ``out``; their text stays as read. A word found everywhere
+    ("thì", "về") is never doubted: a phrase another spelling makes with its neighbour ("thị
+    trường") says nothing against it."""
+    alone = _left_alone(m, parts, lines)
+    for i, w in enumerate(words):
+        if w.conf <= DOUBTED_CONF or i in alone or i in changed or not parts[i][1].isalpha():
+            continue
+        read = parts[i][3]
+        if read is None or read in lm.FUNCTION_WORDS:
+            continue
+        new = _weigh(m, i, words, parts, lines, changed, conf=0.5)
+        if new is None:
+            continue
+        # The other spelling must be the commoner word, or make phrases on both sides: a
+        # phrase on one side alone ("tỉnh | Nam Định") says little against a common word
+        # ("tỉnh năm 2010").
+        f, own = form(new), letters(new)
+        left, right = _neighbours(m, i, words, parts, lines, changed)
+        title = parts[i][1][:1].isupper() and not parts[i][1].isupper()
+        sides = sum(
+            evidence(m, f, own, *pair, title=title) > 0 for pair in ((left, None), (None, right))
+        )
+        if sides == 2 or m.logp(f) > m.logp(read):
+            out[i] = replace(out[i], conf=min(out[i].conf, DOUBTED_CONF))
+
+
+def doubted(before: list[Word], after: list[Word]) -> int:
+    """How many words :func:`correct` gave :data:`DOUBTED_CONF`, left as read."""
+    return sum(
+        1 for a, b in zip(before, after, strict=True) if b.conf < a.conf and nfc(a.text) == b.text
+    )
+
+
 def _weigh(
     m: lm.Model,
     i: int,
@@ -480,11 +535,29 @@ def _weigh(
     parts: list[Part],
     lines: list[tuple[int, int, int]],
     changed: set[int],
+    conf: float | None = None,
 ) -> str | None:
-    """Word ``i``'s new spelling between its neighbours, or ``None``."""
+    """Word ``i``'s new spelling between its neighbours (weighed at ``conf`` instead of its
+    own confidence when given), or ``None``."""
     lead, core, trail, read, own = parts[i]
     if read is None and core.isupper():
         return _acronym(m, core)
+    left, right = _neighbours(m, i, words, parts, lines, changed)
+    new = _candidate(m, core, own, read, words[i].conf if conf is None else conf, left, right)
+    return None if new == core else new
+
+
+def _neighbours(
+    m: lm.Model,
+    i: int,
+    words: list[Word],
+    parts: list[Part],
+    lines: list[tuple[int, int, int]],
+    changed: set[int],
+) -> tuple[Side | None, Side | None]:
+    """Word ``i``'s neighbours as evidence: the words before and after it on its line with no
+    punctuation between."""
+    lead, _, trail = parts[i][:3]
     left = right = None
     if i > 0 and not lead and lines[i - 1] == lines[i] and not parts[i - 1][2]:
         sure = words[i - 1].conf >= MAX_CONF or i - 1 in changed
@@ -492,5 +565,4 @@ def _weigh(
     if i + 1 < len(words) and not trail and lines[i + 1] == lines[i] and not parts[i + 1][0]:
         sure = words[i + 1].conf >= MAX_CONF or i + 1 in changed
         right = _side(m, parts[i + 1], sure)
-    new = _candidate(m, core, own, read, words[i].conf, left, right)
-    return None if new == core else new
+    return left, right

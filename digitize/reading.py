@@ -112,8 +112,12 @@ def _final_words(
         prep.quality["punctuation_attached"] = attached
     from digitize import diacritics  # its syllable model is needed after OCR, not before
 
+    read = words
     words, fixed = diacritics.correct(words)
     prep.quality["diacritics_fixed"] = len(fixed)
+    doubted = diacritics.doubted(read, words)
+    if doubted:
+        prep.quality["marks_doubted"] = doubted
     return words, lines
 
 
