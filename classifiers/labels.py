@@ -79,7 +79,14 @@ def content_start(line: Line) -> int:
     return i if i < len(tokens) else 0
 
 
+GLOSS_MARKS = frozenset("/(|")
+"""What the slash between a bilingual label's halves is read as."""
+
+
 def _short_hit(line: Line, spec: LabelSpec) -> tuple[int, int] | None:
+    """A short label starting its line, or a short English gloss of three letters or more
+    standing alone after the slash of a bilingual label whose Vietnamese half was misread
+    ("ớt tộc ( Sex Nam" on a card photographed from afar: "Giới tính / Sex: Nam")."""
     tokens = line.tokens
     start = content_start(line)
     acc = ""
@@ -88,7 +95,13 @@ def _short_hit(line: Line, spec: LabelSpec) -> tuple[int, int] | None:
         if acc == spec.joined:
             return start, i + 1
         if len(acc) >= len(spec.joined):
-            return None
+            break
+    if len(spec.tokens) != 1 or len(spec.joined) < 3:
+        return None
+    for i in range(start + 1, len(tokens)):
+        glossed = not tokens[i - 1] and line.words[i - 1].text.strip() in GLOSS_MARKS
+        if glossed and tokens[i] == spec.joined and line.words[i].text[:1].isupper():
+            return i, i + 1
     return None
 
 

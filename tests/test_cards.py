@@ -522,3 +522,17 @@ def test_qr_payload_of_the_generator_is_what_cards_hold():
     code = parse_payload(payload)
     assert code is not None and code.id_number == person.id_number
     assert code.full_name == person.full_name and code.old_id_number is None
+
+
+def test_the_english_gloss_of_a_misread_bilingual_label_still_labels_its_value():
+    """A 2024 card photographed from afar: "Giới tính / Sex: Nam" read "ớt tộc ( Sex Nam", its
+    Vietnamese half lost, its slash read as a bracket. "Sex" after the slash is the label."""
+    rows = [
+        ("CĂN CƯỚC", 700, 200),
+        ("Số định danh cá nhân / Personal identification number: 048208460917", 560, 330),
+        ("ớt tộc ( Sex Nam Quốc 9c ( Naÿcvuðty Việt Nam", 560, 600),
+    ]
+    assert classify([page(rows)]).fields["sex"]["value"] == "Nam"
+    # The word in running text, with no slash before it, is no label.
+    rows[2] = ("ớt tộc Sex Nam Quốc 9c Naÿcvuðty Việt Nam", 560, 600)
+    assert "sex" not in classify([page(rows)]).fields
