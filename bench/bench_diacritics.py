@@ -249,14 +249,14 @@ def read_generated(seed: int, tag: str) -> None:
     from bench.classify_data import cached, specs
 
     todo = specs(seed, 2, list(GENERATED_PROFILES), list(GENERATED_KINDS), 300, tag)
-    kept = diacritics.MAX_CONF, diacritics.DOUBT_SURE
-    diacritics.MAX_CONF, diacritics.DOUBT_SURE = 0.0, False
+    kept = diacritics.MAX_CONF, diacritics.DOUBT
+    diacritics.MAX_CONF, diacritics.DOUBT = 0.0, False
     try:
         for n, spec in enumerate(todo, 1):
             cached(spec)
             print(f"\rread {n}/{len(todo)} pages", end="", file=sys.stderr, flush=True)
     finally:
-        diacritics.MAX_CONF, diacritics.DOUBT_SURE = kept
+        diacritics.MAX_CONF, diacritics.DOUBT = kept
     print(file=sys.stderr)
 
 

@@ -60,7 +60,7 @@ hiệu" at 0.96 (too sure for its margin). The word stays as read (Tesseract's s
 most often right), but no longer vouches for the value it stands in: this is below the
 classifiers' review thresholds, so a clerk looks."""
 
-DOUBT_SURE = True
+DOUBT = True
 """Whether words left as read are weighed for :data:`DOUBTED_CONF` (off only to measure the
 correction's input as Tesseract gave it)."""
 
@@ -190,7 +190,7 @@ _SWAPPED_FIRST = {"đ": "d", "d": "đ", "b": "h", "h": "b"}
 bowl a blurred photo closes or opens ("thực biện" for "thực hiện", "bành chính")."""
 
 
-def _other_letter(own: str, lower: bool = True) -> str | None:
+def _other_letter(own: str, lower: bool) -> str | None:
     """``own`` (letters) with its first letter d read as đ or đ as d, or (a word in lower case
     only: capitals start names) b read as h or h as b; ``None`` for none of them."""
     other = _SWAPPED_FIRST.get(own[:1])
@@ -442,10 +442,14 @@ def correct(words: list[Word], *, m: lm.Model | None = None) -> tuple[list[Word]
     parts = [_split(w.text) for w in words]
     lines = [(w.block, w.par, w.line) for w in words]
     todo = [i for i, w in enumerate(words) if w.conf < MAX_CONF and parts[i][1].isalpha()]
-    if todo:
-        _weigh_all(words, out, parts, lines, todo, changes, m or model())
-    if DOUBT_SURE and any(w.conf > DOUBTED_CONF for w in words):
-        _doubt(words, out, parts, lines, {c.index for c in changes}, m or model())
+    doubt = DOUBT and any(w.conf > DOUBTED_CONF for w in words)
+    if todo or doubt:
+        m = m or model()
+        alone = _left_alone(m, parts, lines)
+        if todo:
+            _weigh_all(words, out, parts, lines, todo, alone, changes, m)
+        if doubt:
+            _doubt(words, out, parts, lines, alone, {c.index for c in changes}, m)
     by_line = _line_words(lines)
     _fixed_lines(out, by_line, changes)
     _formula_colons(out, by_line, changes)
@@ -459,13 +463,13 @@ def _weigh_all(
     parts: list[Part],
     lines: list[tuple[int, int, int]],
     todo: list[int],
+    alone: set[int],
     changes: list[Change],
     m: lm.Model,
 ) -> None:
-    """The unsure words ``todo`` weighed, ``out`` and ``parts`` updated in place, what changed
-    added to ``changes``."""
+    """The unsure words ``todo`` weighed (those of ``alone`` never), ``out`` and ``parts``
+    updated in place, what changed added to ``changes``."""
     changed: set[int] = set()
-    alone = _left_alone(m, parts, lines)
     # A second look at the words beside a change: "TĨNH TUYẾN QUANG" finds "TỈNH" only once
     # "TUYÊN QUANG" stands right.
     for _ in range(2):
@@ -491,29 +495,30 @@ def _doubt(
     out: list[Word],
     parts: list[Part],
     lines: list[tuple[int, int, int]],
+    alone: set[int],
     changed: set[int],
     m: lm.Model,
 ) -> None:
-    """The words left as read that the model would respell, were they read unsure, given at
-    most :data:`DOUBTED_CONF` in ``out``; their text stays as read. A word found everywhere
-    ("thì", "về") is never doubted: a phrase another spelling makes with its neighbour ("thị
-    trường") says nothing against it."""
-    alone = _left_alone(m, parts, lines)
+    """The words left as read (``changed`` were not, ``alone`` are never weighed) that the
+    model would respell, were they read unsure, given at most :data:`DOUBTED_CONF` in
+    ``out``; their text stays as read. A word found everywhere ("thì", "về") is never
+    doubted: a phrase another spelling makes with its neighbour ("thị trường") says nothing
+    against it."""
     for i, w in enumerate(words):
-        if w.conf <= DOUBTED_CONF or i in alone or i in changed or not parts[i][1].isalpha():
+        _, core, _, read, own = parts[i]
+        if w.conf <= DOUBTED_CONF or i in alone or i in changed or not core.isalpha():
             continue
-        read = parts[i][3]
         if read is None or read in lm.FUNCTION_WORDS:
             continue
-        new = _weigh(m, i, words, parts, lines, changed, conf=0.5)
-        if new is None:
+        left, right = _neighbours(m, i, words, parts, lines, changed)
+        new = _candidate(m, core, own, read, 0.5, left, right)
+        if new is None or new == core:
             continue
         # The other spelling must be the commoner word, or make phrases on both sides: a
         # phrase on one side alone ("tỉnh | Nam Định") says little against a common word
         # ("tỉnh năm 2010").
         f, own = form(new), letters(new)
-        left, right = _neighbours(m, i, words, parts, lines, changed)
-        title = parts[i][1][:1].isupper() and not parts[i][1].isupper()
+        title = core[:1].isupper() and not core.isupper()
         sides = sum(
             evidence(m, f, own, *pair, title=title) > 0 for pair in ((left, None), (None, right))
         )
@@ -535,15 +540,13 @@ def _weigh(
     parts: list[Part],
     lines: list[tuple[int, int, int]],
     changed: set[int],
-    conf: float | None = None,
 ) -> str | None:
-    """Word ``i``'s new spelling between its neighbours (weighed at ``conf`` instead of its
-    own confidence when given), or ``None``."""
+    """Word ``i``'s new spelling between its neighbours, or ``None``."""
     lead, core, trail, read, own = parts[i]
     if read is None and core.isupper():
         return _acronym(m, core)
     left, right = _neighbours(m, i, words, parts, lines, changed)
-    new = _candidate(m, core, own, read, words[i].conf if conf is None else conf, left, right)
+    new = _candidate(m, core, own, read, words[i].conf, left, right)
     return None if new == core else new
 
 
