@@ -1,25 +1,30 @@
-"""Benchmark of ID-card photos as desks take them: five capture conditions, one table.
+"""Benchmark of ID-card photos as desks take them: six capture conditions, one table.
 
 Run: ``.venv/bin/python -m bench.bench_cards --cards 4 --seed 41``
 
 Clerks photograph citizen ID cards and driving licences with a phone, and not always as the
 default photo of ``bench.synth.degrade`` has it (a dark desk, the card filling most of the
-frame). Each generated card (``bench.synth.cards``: chip card front and back, the 2024 front,
-the old 9-digit card's front and back, the driving licence; on request the vehicle
+frame). Each generated card (``bench.synth.cards``: chip card front and back, the 2024
+front, the old 9-digit card's front and back, the driving licence; on request the vehicle
 registration cards of ``bench.synth.vehicle``) is photographed under every condition of
 ``bench.synth.capture``: ``desk`` (the default photo), ``light`` (the card on a sheet of
-paper or a pale counter, its edge barely standing out), ``far`` (from arm's length, 35-55% of
-the frame's width), ``glare`` (a laminate or lamp reflection over part of the card) and
-``fingers`` (fingertips over an edge). The photo is read as a JPEG file through the real
-intake and page reader and classified.
+paper or a pale counter, its edge barely standing out), ``far`` (from arm's length, 35-55%
+of the frame's width), ``glare`` (a laminate or lamp reflection over part of the card),
+``fingers`` (fingertips over an edge) and ``sent`` (the desk photo as a messaging app
+forwards it: 1,280 pixels on its longest side, JPEG quality 70). The photo is read as a JPEG
+file through the real intake and page reader and classified.
 
 Per condition it reports the document type right (``citizen_id``, ``driving_license`` for
 the licence), the card's truth fields read exactly, missing and wrong, wrong values handed
-out without ``needs_review`` per 100 fields (the outcome that must not happen) and the share
-of right values still flagged (the desk's workload). The conditions are paired: a card and
-its photo's frame, position, light and noise are the same in every condition, so a
-condition's figures differ from ``desk``'s only by what the condition changes. Everything is
-deterministic per seed, condition, kind and index; nothing is cached.
+out without ``needs_review`` per 100 fields (the outcome that must not happen), the share of
+right values still flagged (the desk's workload), and the card's printed lines (every line
+drawn on it, labels included) as the record's text holds them and as raw ``tesseract IMG -
+-l vie`` reads the same photo as intake opens it: lines exact, character error rate (CER) of
+each, and photos whose lines read worse than raw (``--no-raw`` skips raw Tesseract). The
+conditions are paired: a card and its photo's frame, position, light and noise are the same
+in every condition, so a condition's figures differ from ``desk``'s only by what the
+condition changes. Everything is deterministic per seed, condition, kind and index; nothing
+is cached.
 """
 
 from __future__ import annotations
@@ -33,7 +38,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bench.bench_real import page_to_json
+from bench.bench_real import page_to_json, raw_text, record_for
+from bench.realscore import LineScore, searchable
 from bench.synth.capture import CONDITIONS
 from bench.synth.cards import KINDS
 
@@ -58,12 +64,13 @@ def photo_bytes(seed: int, condition: str, kind: str, index: int) -> tuple[bytes
     rng = random.Random(f"{seed}/{kind}/{index}")
     card = render_vehicle_card(kind, rng) if kind in VEHICLE_KINDS else render_card(kind, rng)
     shot = capture(card.image, card.dpi, condition, random.Random(f"{seed}/{kind}/{index}/photo"))
-    return shot.jpeg(88), card
+    return shot.jpeg(), card
 
 
-def read_card(job: tuple[int, str, str, int, str | None]) -> dict[str, Any]:
-    """Photographs, reads and classifies one card; the truth and the answer of every field."""
-    seed, condition, kind, index, images = job
+def read_card(job: tuple[int, str, str, int, str | None, bool]) -> dict[str, Any]:
+    """Photographs, reads and classifies one card; the truth and the answer of every field,
+    and its printed lines' edits as read and (``with_raw``) as raw Tesseract reads them."""
+    seed, condition, kind, index, images, with_raw = job
     from bench.classify_data import page_results
     from classifiers import classify
     from digitize.intake import open_document
@@ -82,6 +89,15 @@ def read_card(job: tuple[int, str, str, int, str | None]) -> dict[str, Any]:
     ]
     seconds = time.perf_counter() - t0
     out = classify(page_results({"pages": pages}))
+    text = searchable(record_for(pages, "card.jpg").get("text") or "")
+    raw = searchable(raw_text(doc)[0]) if with_raw else None
+    ours, theirs, worse = LineScore(), LineScore(), []
+    for line in card.lines:
+        d = ours.add(line, text)
+        if raw is not None:
+            r = theirs.add(line, raw)
+            if d > r:
+                worse.append([line, d, r])
     fields = {}
     for name, want in card.fields.items():
         have = out.fields.get(name) or {}
@@ -99,6 +115,8 @@ def read_card(job: tuple[int, str, str, int, str | None]) -> dict[str, Any]:
         "type": out.document_type["code"],
         "type_confidence": out.document_type["confidence"],
         "fields": fields,
+        "lines": {"pipeline": vars(ours), "raw": vars(theirs) if with_raw else None},
+        "lines_worse": worse,
         "seconds": round(seconds, 2),
     }
 
@@ -113,6 +131,20 @@ def score(results: list[dict[str, Any]], details: list[str] | None = None) -> di
         where = f"{r['condition']} {r['kind']} {r['index']}"
         if r["type"] != want_type and details is not None:
             details.append(f"{where} TYPE: want {want_type!r} got {r['type']!r}")
+        ours, raw = r["lines"]["pipeline"], r["lines"]["raw"]
+        for key in ("lines", "exact", "chars", "edits"):
+            c[f"line_{key}"] += ours[key]
+            if raw is not None:
+                c[f"raw_line_{key}"] += raw[key]
+        if raw is not None:
+            c["raw_cards"] += 1
+            c["worse_than_raw"] += ours["edits"] > raw["edits"]
+            if ours["edits"] > raw["edits"] and details is not None:
+                details.append(
+                    f"{where} LINES worse than raw: {ours['edits']} edits, raw {raw['edits']}"
+                )
+                for line, d, rd in r["lines_worse"]:
+                    details.append(f"    edits {d:3} raw {rd:3}  {line!r}")
         for name, f in r["fields"].items():
             c["fields"] += 1
             want, got, review = f["want"], f["got"], f["needs_review"]
@@ -136,20 +168,32 @@ def _pct(a: int, b: int) -> str:
     return f"{100.0 * a / b:.1f}" if b else "n/a"
 
 
+def _cer(edits: int, chars: int) -> str:
+    return f"{edits / chars:.4f}" if chars else "n/a"
+
+
 def table(counts: dict[str, dict[str, int]]) -> str:
     """The per-condition summary as a Markdown table."""
     rows = [
         "| condition | cards | type right % | fields | exact % | missing | wrong "
-        "| wrong without review /100 | right but flagged % |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| wrong without review /100 | right but flagged % | lines exact % (raw) "
+        "| CER | raw CER | worse than raw |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for condition, c in counts.items():
         n, cards = c.get("fields", 0), c.get("cards", 0)
+        has_raw = c.get("raw_cards", 0) > 0
+        raw_exact = f" ({_pct(c.get('raw_line_exact', 0), c.get('raw_line_lines', 0))})"
         rows.append(
             f"| {condition} | {cards} | {_pct(c.get('type_right', 0), cards)} "
             f"| {n} | {_pct(c.get('exact', 0), n)} | {c.get('missing', 0)} | {c.get('wrong', 0)} "
             f"| {_pct(c.get('wrong_unflagged', 0), n)} "
-            f"| {_pct(c.get('right_flagged', 0), c.get('exact', 0))} |"
+            f"| {_pct(c.get('right_flagged', 0), c.get('exact', 0))} "
+            f"| {_pct(c.get('line_exact', 0), c.get('line_lines', 0))}"
+            f"{raw_exact if has_raw else ''} "
+            f"| {_cer(c.get('line_edits', 0), c.get('line_chars', 0))} "
+            f"| {_cer(c.get('raw_line_edits', 0), c.get('raw_line_chars', 0)) if has_raw else ''} "
+            f"| {c.get('worse_than_raw', 0) if has_raw else ''} |"
         )
     return "\n".join(rows)
 
@@ -171,12 +215,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--jobs", type=int, default=2, help="OCR processes")
     ap.add_argument("--details", action="store_true", help="list every wrong or missing field")
     ap.add_argument("--images", help="also write every photo to this folder")
+    ap.add_argument("--no-raw", action="store_true", help="skip raw Tesseract")
     ap.add_argument("--out", type=Path, default=REPORT, help="JSON report")
     args = ap.parse_args(argv)
     conditions = _names(args.conditions, CONDITIONS, "conditions")
     kinds = _names(args.kinds, KINDS + VEHICLE_KINDS, "kinds")
     todo = [
-        (args.seed, condition, kind, i, args.images)
+        (args.seed, condition, kind, i, args.images, not args.no_raw)
         for condition in conditions
         for kind in kinds
         for i in range(args.cards)

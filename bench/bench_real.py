@@ -124,11 +124,20 @@ def read_raw(path: Path) -> tuple[str, float]:
     if cache.exists():
         data = json.loads(cache.read_text(encoding="utf-8"))
         return data["text"], data["seconds"]
-    import cv2
-
     from digitize.intake import open_document
 
     doc = open_document(path, None, max_pixels=120_000_000, pdf_dpi=300, name=path.name)
+    text, seconds = raw_text(doc)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps({"text": text, "seconds": seconds}, ensure_ascii=False))
+    return text, seconds
+
+
+def raw_text(doc: Any) -> tuple[str, float]:
+    """Raw ``tesseract IMG - -l vie`` on every page of an opened document as intake renders
+    it (pages joined by form feeds), and the seconds Tesseract took."""
+    import cv2
+
     texts, seconds = [], 0.0
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     with tempfile.TemporaryDirectory(prefix="bench-real-") as tmp:
@@ -145,10 +154,7 @@ def read_raw(path: Path) -> tuple[str, float]:
             )
             seconds += time.perf_counter() - t0
             texts.append(proc.stdout.decode("utf-8", "replace"))
-    text = "\f".join(texts)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps({"text": text, "seconds": seconds}, ensure_ascii=False))
-    return text, seconds
+    return "\f".join(texts), seconds
 
 
 def record_for(pages: list[dict[str, Any]], name: str) -> dict[str, Any]:

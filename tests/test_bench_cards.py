@@ -60,7 +60,7 @@ def test_same_seed_gives_identical_bytes_and_every_condition_is_known() -> None:
     assert fingers[0].tobytes() == fingers[1].tobytes()
     with pytest.raises(ValueError):
         capture(card.image, card.dpi, "underwater", random.Random(1))
-    assert CONDITIONS == ("desk", "light", "far", "glare", "fingers")
+    assert CONDITIONS == ("desk", "light", "far", "glare", "fingers", "sent")
 
 
 def test_light_desk_is_bright_around_the_card() -> None:
@@ -68,6 +68,21 @@ def test_light_desk_is_bright_around_the_card() -> None:
     light, dark = float(np.median(_desk(_shot("light")))), float(np.median(_desk(_shot("desk"))))
     assert light > 100 and light > 1.5 * dark
     assert _shot("light").box == _shot("desk").box
+
+
+def test_a_sent_photo_is_the_desk_photo_made_small_and_compressed() -> None:
+    import cv2
+
+    from bench.synth.capture import SENT_QUALITY, SENT_SIDE
+
+    sent, desk = _shot("sent"), _shot("desk")
+    assert max(sent.image.shape[:2]) == SENT_SIDE < max(desk.image.shape[:2])
+    f = SENT_SIDE / max(desk.image.shape[:2])
+    assert all(abs(a - b * f) <= 1 for a, b in zip(sent.box, desk.box, strict=True))
+    assert sent.quality == SENT_QUALITY < desk.quality
+    small = cv2.resize(desk.image, (sent.image.shape[1], sent.image.shape[0]))
+    assert np.abs(small.astype(int) - sent.image.astype(int)).mean() < 3
+    assert len(sent.jpeg()) < len(desk.jpeg()) / 2
 
 
 def test_far_card_takes_a_smaller_share_of_the_frame() -> None:
@@ -138,3 +153,26 @@ def test_every_card_kind_has_its_expected_type_and_vehicle_cards_are_photographe
     data, card = photo_bytes(3, "desk", "car", 0)
     assert data[:2] == b"\xff\xd8" and card.fields["chassis_number"]
     assert EXPECTED_TYPE["motorbike"] == "vehicle_registration"
+
+
+def test_printed_lines_are_scored_against_raw_tesseract_per_condition() -> None:
+    from bench.bench_cards import score, table
+
+    def card(ours: int, raw: int) -> dict:
+        lines = {"lines": 2, "exact": 1, "chars": 40}
+        return {
+            "condition": "sent",
+            "kind": "chip_front",
+            "index": 0,
+            "type": "citizen_id",
+            "fields": {},
+            "lines": {"pipeline": {**lines, "edits": ours}, "raw": {**lines, "edits": raw}},
+            "lines_worse": [["Date of expiry", ours, raw]] if ours > raw else [],
+        }
+
+    details: list[str] = []
+    c = score([card(4, 1), card(0, 3)], details)
+    assert (c["line_edits"], c["raw_line_edits"], c["line_chars"]) == (4, 4, 80)
+    assert c["worse_than_raw"] == 1
+    assert any("worse than raw: 4 edits, raw 1" in d for d in details)
+    assert "| 0.0500 | 0.0500 | 1 |" in table({"sent": c})

@@ -7,7 +7,10 @@ named capture conditions.
 - ``far``: taken from arm's length, the card 35-55% of the frame's width;
 - ``glare``: a laminate or lamp reflection, a bright soft ellipse over part of the card;
 - ``fingers``: one or two fingertips holding the card flat over its left, right or bottom
-  edge.
+  edge;
+- ``sent``: the ``desk`` photo as a messaging app forwards it (how citizens most often hand
+  over a card before they come): reduced to 1,280 pixels on its longest side and saved again
+  at JPEG quality 70.
 
 The conditions are paired: for one ``rng`` every condition draws the same frame, position,
 tilt, light and noise, so a condition's figures differ from ``desk``'s only by what the
@@ -26,7 +29,7 @@ from PIL import Image
 
 from .degrade import Degraded, _photo
 
-CONDITIONS: tuple[str, ...] = ("desk", "light", "far", "glare", "fingers")
+CONDITIONS: tuple[str, ...] = ("desk", "light", "far", "glare", "fingers", "sent")
 """The capture conditions :func:`capture` knows."""
 
 LIGHT_DESKS: tuple[tuple[int, int, int], ...] = (
@@ -39,6 +42,12 @@ LIGHT_DESKS: tuple[tuple[int, int, int], ...] = (
 
 FAR_FRACTION = (0.35, 0.55)
 """The card's share of the frame when taken from arm's length."""
+
+SENT_SIDE = 1280
+"""Longest side, in pixels, of a photo a messaging app forwards."""
+
+SENT_QUALITY = 70
+"""JPEG quality of a forwarded photo."""
 
 SKIN_BGR = (120, 150, 200)
 """A fingertip's colour before its brightness is drawn."""
@@ -53,13 +62,15 @@ class Capture:
     condition: str
     box: tuple[int, int, int, int]
     photo: Degraded
+    quality: int = 88
 
     @property
     def dpi(self) -> int:
         return self.photo.dpi
 
-    def jpeg(self, quality: int = 88) -> bytes:
-        """The frame as the phone's JPEG file."""
+    def jpeg(self, quality: int | None = None) -> bytes:
+        """The frame as the phone's JPEG file (at the capture's quality unless given)."""
+        quality = self.quality if quality is None else quality
         ok, buf = cv2.imencode(".jpg", self.image, [cv2.IMWRITE_JPEG_QUALITY, quality])
         assert ok
         return buf.tobytes()
@@ -136,4 +147,10 @@ def capture(card: Image.Image, dpi: int, condition: str, rng: random.Random) -> 
         image = add_glare(image, box, rng)
     elif condition == "fingers":
         image = add_fingers(image, box, rng)
+    elif condition == "sent":
+        f = SENT_SIDE / max(image.shape[:2])
+        if f < 1.0:
+            image = cv2.resize(image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+            box = tuple(int(round(v * f)) for v in box)
+        return Capture(image, condition, box, photo, SENT_QUALITY)
     return Capture(image, condition, box, photo)
