@@ -66,6 +66,12 @@ capitalised one is a name or a word taken in, "Krông", "Covid", and counts as p
 
 GOOD_KINDS = frozenset({"syllable", "number"})
 
+SYMBOL_NUMBER_LETTERS = 3
+"""A word with digits is a number (the slot reader's, however broken: "3|" may be a
+handwritten 31) unless it also holds a mark no print uses and this many letters: then it is
+what Tesseract makes of two lines of print read as one ("S<u2ngÙ#4eSx212.404938u" for an
+italic "ngày 23 tháng 01 năm 2022" beside a line of the card)."""
+
 SURE = 0.6
 """A syllable or number counts as well formed when read at this confidence or more: noise on a
 phone photo reads as short real syllables ("xa", "u", "đụ") at 0.0-0.4, print at 0.8-0.97."""
@@ -94,6 +100,26 @@ ON_LINE = 0.5
 with the line's words; the rest is the neighbouring lines' edges caught in the margin."""
 
 
+_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
+"""The combining marks Vietnamese writes: five tones, the circumflex, the breve, the horn."""
+
+
+def vietnamese_letters(text: str) -> bool:
+    """Whether every letter of ``text`` is one Vietnamese print uses: a Latin letter, đ, with
+    the language's marks only. "TRÖ", "Fiiß" or "ñ" is a misread letter (a tone read as a
+    diaeresis), not a word of a Vietnamese document."""
+    for c in text:
+        if not c.isalpha():
+            continue
+        nfd = unicodedata.normalize("NFD", c)
+        base = nfd[0]
+        if not (("a" <= base.lower() <= "z") or base in "đĐ"):
+            return False
+        if any(m not in _MARKS for m in nfd[1:]):
+            return False
+    return True
+
+
 def word_kinds(text: str) -> list[str]:
     """What each part of one read word is: ``syllable``, ``number``, ``plain`` (an acronym, a
     list marker, a piece of an abbreviation such as "V/v" or "b/c"), or one of
@@ -101,10 +127,15 @@ def word_kinds(text: str) -> list[str]:
     t = unicodedata.normalize("NFC", text)
     digits = sum(c.isdigit() for c in t)
     if digits:
+        symbols = sum(not (c.isalnum() or c in PUNCTUATION) for c in t)
+        if symbols and sum(c.isalpha() for c in t) >= SYMBOL_NUMBER_LETTERS:
+            # Digits, letters and marks no print uses together ("S<u2ngÙ#4eSx212.404938u"):
+            # two lines of print run together into one word, not a number.
+            return ["symbol"]
         # "3|" may be a handwritten 31: numbers are the slot reader's, never odd. One digit
         # among letters ("H4", "T0") is how noise reads, so it is no well-formed number.
         return ["number" if digits > 1 or t.strip(PUNCTUATION).isdigit() else "plain"]
-    if any(not (c.isalnum() or c in PUNCTUATION) for c in t):
+    if any(not (c.isalnum() or c in PUNCTUATION) for c in t) or not vietnamese_letters(t):
         return ["symbol"]
     core = t.strip(PUNCTUATION)
     if not core:
@@ -207,7 +238,26 @@ def doubtful(line: list[Word]) -> bool:
     save: a line with no well-formed word at all is a speck's or a stroke's reading ("`",
     "h", "=*#=—"), which the plain page reads as other debris."""
     v = verdict(line)
-    return v.odd > 0 and v.good > 0
+    if not v.odd:
+        return False
+    # A card's English half ("mucweorucrec Freedom - Happiness") has no Vietnamese syllable
+    # to save, but words read surely that a speck's reading never has.
+    return v.good > 0 or any(_sure_word(w) for w in line)
+
+
+SURE_WORD_LETTERS = 4
+"""Letters of a word that is no syllable (an English gloss, a name) for it to show, read
+surely and well formed, that its line is print worth a second reading."""
+
+
+def _sure_word(w: Word) -> bool:
+    kinds = word_kinds(w.text)
+    return (
+        w.conf >= SURE
+        and text_letters(w.text) >= SURE_WORD_LETTERS
+        and bool(kinds)
+        and not any(k in ODD_KINDS for k in kinds)
+    )
 
 
 @dataclass(frozen=True)

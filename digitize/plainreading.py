@@ -30,6 +30,7 @@ from digitize.cleanup import Prepared
 from digitize.cleanup.ocrimage import plain_image
 from digitize.errors import OCRError
 from digitize.models import Word, confidence_mass, mean_confidence
+from digitize.text import lines_of
 
 log = logging.getLogger(__name__)
 
@@ -111,9 +112,19 @@ def reading_score(words: list[Word]) -> int:
     that cleanup takes away, and Tesseract reads them as runs of letters and digits at middling
     confidence ("04/12/2017 5151511115111 nu nu n2 eo"); their mass outweighed the cleaned
     reading's right words (generated photos: the plain page kept on 5 of 11 pages where both
-    were read, 3 of them the worse; by this score, 1 of 11, by 1 edit in 100)."""
-    v = plainlines.verdict(words)
-    return v.good - v.rest - 2 * v.odd
+    were read, 3 of them the worse; by this score, 1 of 11, by 1 edit in 100).
+
+    Lines with no well-formed word at all are left out: they are what a card's portrait, its
+    edge or the desk beside it read as ("FBEzI:g", "_ấA Á."), which either image may show or
+    not, and they outweighed the print they say nothing of (a licence photo's cleaned page
+    read every line of the card right, its plain page "O8 tháng/mnonth O6", and the plain one
+    won on the cleaned page's debris)."""
+    good = rest = odd = 0
+    for line in lines_of(words):
+        v = plainlines.verdict(line)
+        if v.good:
+            good, rest, odd = good + v.good, rest + v.rest, odd + v.odd
+    return good - rest - 2 * odd
 
 
 def second_look(

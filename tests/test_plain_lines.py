@@ -38,6 +38,13 @@ def test_what_reads_as_vietnamese_and_what_does_not():
     assert kinds("3|") == ["plain"]  # a handwritten day is the slot reader's: never odd
     assert kinds("21/2024/QĐ-TTg") == ["number"] and kinds("H4") == ["plain"]
     assert kinds("-") == [] and kinds("(b/cáo);") == ["plain", "syllable"]
+    # Two lines of print run into one word: digits among letters and marks print never uses.
+    assert kinds("S<u2ngÙ#4eSx212.404938u") == ["symbol"]
+    assert kinds("G4FBE994160") == ["number"] and kinds("38S-552.41") == ["number"]
+    # A letter Vietnamese does not write is a misread one (a tone read as a diaeresis).
+    assert kinds("TRÖ") == ["symbol"] and kinds("Fiiß") == ["symbol"]
+    assert kinds("TRỎ") == ["syllable"] and kinds("ĐỨC") == ["syllable"]
+    assert kinds("Nghiệp") == ["syllable"] and kinds("Quyết") == ["syllable"]
 
 
 def test_a_line_is_doubtful_only_when_it_reads_otherwise_and_has_something_to_save():
@@ -46,6 +53,10 @@ def test_a_line_is_doubtful_only_when_it_reads_otherwise_and_has_something_to_sa
     assert plainlines.doubtful([_w("r"), _w("nNgọc"), _w("Căng")])
     assert plainlines.doubtful([_w("~"), _w("Thường"), _w("trực")])
     assert not plainlines.doubtful([_w("`")])  # a speck's reading: nothing to save
+    # A card's English half has no syllable to save, but words read surely: worth a look.
+    assert plainlines.doubtful([_w("mucweorucrec", conf=0.2), _w("Freedom"), _w("Happiness")])
+    assert not plainlines.doubtful([_w("exily", conf=0.24), _w("ĐGG", conf=0.0)])
+    assert not plainlines.doubtful([_w("Freedom"), _w("-"), _w("Happiness")])
 
 
 def test_the_plain_reading_mends_only_the_pieces_it_reads_better():

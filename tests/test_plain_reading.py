@@ -121,11 +121,11 @@ def test_real_low_resolution_images_read_no_worse_than_raw(evaldata, tmp_path, n
     assert read.result.quality["ocr_image"] in ("plain", "cleaned")
 
 
-def _line(texts: str | list[str], conf: float, top: int = 100) -> list:
+def _line(texts: str | list[str], conf: float, top: int = 100, line: int = 1) -> list:
     from digitize.models import Word
 
     words = texts.split() if isinstance(texts, str) else texts
-    return [Word(t, 60 * i, top, 50, 30, conf, 1, 1, 1) for i, t in enumerate(words)]
+    return [Word(t, 60 * i, top, 50, 30, conf, 1, 1, line) for i, t in enumerate(words)]
 
 
 def test_noise_read_from_dotted_lines_does_not_win_the_page_for_its_confidence_mass():
@@ -144,7 +144,31 @@ def test_noise_read_from_dotted_lines_does_not_win_the_page_for_its_confidence_m
     assert reading_score(right) > reading_score(noisy)
 
 
-def test_a_reading_with_more_well_formed_words_wins():
+def test_dotted_lines_read_as_noise_on_lines_of_their_own_do_not_win_either():
+    from digitize.plainreading import reading_score
+
+    right = _line("Ngày, tháng, năm sinh: 04/12/2017", 0.93)
+    right += _line("Họ và tên người mẹ: NGUYỄN MAI KHÁNH THẢO", 0.92, top=160, line=2)
+    noisy = right + _line("5151511115111 nu nu n2 eo 6 —¬e .......... 20c TH", 0.5, 220, line=3)
+    assert reading_score(noisy) <= reading_score(right)
+
+
+def test_debris_beside_the_print_does_not_outweigh_the_print():
+    """A licence photo: the cleaned page reads every line of the card right and its portrait
+    and edge as debris; the plain page reads no debris and the card's lines worse. The print
+    decides, not the debris that either image may show or not."""
+    from digitize.plainreading import reading_score
+
+    date = "Hà Tĩnh, ngày/date {} tháng/{} {} năm/year 2017"
+    cleaned = _line(date.format("08", "month", "06"), 0.92)
+    cleaned += _line("Số/No: 750134719921", 0.9, top=160, line=2)
+    cleaned += _line("FBEzI:g", 0.0, top=220, line=3)
+    cleaned += _line("ÀÃ.ăã Â..Ã jq ï ¿ :", 0.5, top=280, line=4)
+    cleaned += _line("_,#Ã Á.. lu Á Á", 0.6, top=340, line=5)
+    plain = _line(date.format("O8", "mnonth", "O6"), 0.9)
+    plain += _line("Số/NGo: 750134719921", 0.5, top=160, line=2)
+    assert reading_score(cleaned) > reading_score(plain)
+
     from digitize.plainreading import reading_score
 
     broken = _line(["Ủy", "ban", "nhân", "dân", "xã", "Cẩm", "B#nh", "huyện", "Cẩm", "XuyềN"], 0.7)
