@@ -339,6 +339,18 @@ def name_starts_with_middle_name(value: str, reading: Reading | None) -> Flag | 
     return None
 
 
+def name_syllable_doubled(value: str, reading: Reading | None) -> Flag | None:
+    """ "Nguyễn Quang Hùn Hùng": a syllable followed by itself, or by a longer word that
+    begins with it, marks and all: one word read twice (two readings of a line laid
+    together, a word split at a signature's stroke). "Ngô Ngọc" differs in its marks and is
+    a name."""
+    words = [w.lower() for w in value.split()]
+    for a, b in zip(words, words[1:], strict=False):
+        if b.startswith(a):
+            return Flag("name_syllable_doubled")
+    return None
+
+
 def name_marks_doubtful(value: str, reading: Reading) -> Flag | None:
     """An ambiguous syllable read unsure (see :func:`doubtful_marks`)."""
     words = [(w.text, w.conf) for w in reading.words]
@@ -359,6 +371,7 @@ NAME_CHECKS: tuple[Check, ...] = (
     name_not_a_syllable,
     name_ends_with_middle_name,
     name_starts_with_middle_name,
+    name_syllable_doubled,
     name_marks_doubtful,
 )
 """The checks of a personal name (registered in ``classifiers.rules.CHECKS``)."""
@@ -392,6 +405,8 @@ def checked_name(read: str, words: list[tuple[str, float]]) -> tuple[str, list[F
         flags.append(Flag("name_marks_doubtful"))
     if cut := name_starts_with_middle_name(value, None):
         flags.append(cut)
+    if doubled := name_syllable_doubled(value, None):
+        flags.append(doubled)
     return value, flags
 
 

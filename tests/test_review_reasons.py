@@ -275,6 +275,10 @@ CASES: dict[str, Case] = {
         lambda: v("name", "Văn Khánh"),
         lambda: v("name", "Trần Văn Khánh"),
     ),
+    "name_syllable_doubled": (
+        lambda: v("name", "Nguyễn Quang Hùn Hùng"),
+        lambda: v("name", "Ngô Ngọc Anh"),
+    ),
     "name_marks_doubtful": (lambda: unsure_name(0.84), lambda: unsure_name(0.95)),
     "date_not_zero_padded": (lambda: v("date", "12/1/1961"), lambda: v("date", "12/01/1961")),
     "date_slash_misread": (lambda: v("date", "29I12I1994"), lambda: v("date", "29/12/1994")),
