@@ -40,6 +40,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 import numpy as np
 
@@ -120,6 +121,32 @@ def vietnamese_letters(text: str) -> bool:
     return True
 
 
+ENGLISH_ZIPF = 3.0
+"""How common an English word must be (Zipf scale of ``wordfreq``'s English list: 3 is once
+per million words) to count as a card's gloss: "expiry" is 3.0, "date" 5.2, and the letters
+OCR makes of noise ("tbe", "sss", "mnonth") are rarer or absent."""
+
+
+ENGLISH_SHORT_ZIPF = 6.0
+"""... and a word of two letters, which noise makes far more often ("ll", "tt" are 3.6-4.7):
+"of" (7.4) and "is" are."""
+
+
+@lru_cache(maxsize=4096)
+def english_word(part: str) -> bool:
+    """Whether ``part`` (lower case, two letters or more, no syllable) is a common English
+    word: the English half of a bilingual card's labels ("Date of birth", "Place of
+    residence"), which is print, not misread letters. Without ``wordfreq`` installed, none."""
+    if len(part) < 2 or not part.islower():
+        return False
+    try:
+        import wordfreq
+    except ImportError:
+        return False
+    need = ENGLISH_ZIPF if len(part) > 2 else ENGLISH_SHORT_ZIPF
+    return wordfreq.zipf_frequency(part, "en", wordlist="large") >= need
+
+
 def word_kinds(text: str) -> list[str]:
     """What each part of one read word is: ``syllable``, ``number``, ``plain`` (an acronym, a
     list marker, a piece of an abbreviation such as "V/v" or "b/c"), or one of
@@ -153,6 +180,8 @@ def word_kinds(text: str) -> list[str]:
             out.append("plain" if t.endswith((")", ".")) else "stray")  # "a)", "b." lists
         elif part[0].isupper():
             out.append("plain")  # a name or a word taken in: "Krông", "Covid", "Website"
+        elif english_word(part):
+            out.append("plain")  # a bilingual card's gloss: "Date of expiry", "birth"
         else:
             out.append("foreign")  # "tr", "qia", "fiêu": what misread letters make
     return out
@@ -233,13 +262,18 @@ def mends_date(new: list[Word], old: list[Word]) -> bool:
     return bool(broken) and SequenceMatcher(None, broken, whole).ratio() >= DATE_DIGITS_ALIKE
 
 
-def doubtful(line: list[Word]) -> bool:
+def doubtful(line: list[Word], *, free: bool = False) -> bool:
     """Whether a line reads as something other than Vietnamese print, and has something to
     save: a line with no well-formed word at all is a speck's or a stroke's reading ("`",
-    "h", "=*#=—"), which the plain page reads as other debris."""
+    "h", "=*#=—"), which the plain page reads as other debris. Where the second opinion is
+    ``free`` (the other reading of a page read whole twice), every line with an ill-formed
+    word gets it: a card's small print beside its portrait read as "ĐGG di exily" where the
+    other reading has "Date of expiry"."""
     v = verdict(line)
     if not v.odd:
         return False
+    if free:
+        return True
     # A card's English half ("mucweorucrec Freedom - Happiness") has no Vietnamese syllable
     # to save, but words read surely that a speck's reading never has.
     return v.good > 0 or any(_sure_word(w) for w in line)
@@ -280,7 +314,7 @@ class LineBox:
 
 
 def doubtful_lines(
-    words: list[Word], width: int, height: int, zones: Sequence[Zone] = ()
+    words: list[Word], width: int, height: int, zones: Sequence[Zone] = (), *, free: bool = False
 ) -> list[LineBox]:
     """The page's lines that do not read as Vietnamese, with their strips' boxes. A line that
     runs across columns (Tesseract joins a recipients' list and a signer's block on one row)
@@ -294,7 +328,7 @@ def doubtful_lines(
     taken: set[int] = set()
     for line in (seg for ln in lines_of(words) for seg in split_line(ln, width)):
         together = run_together(line, print_h)
-        if not (together or doubtful(line)) or index[id(line[0])] in taken:
+        if not (together or doubtful(line, free=free)) or index[id(line[0])] in taken:
             continue
         if together:
             line = _with_debris_inside(words, line)

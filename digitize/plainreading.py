@@ -163,7 +163,7 @@ def second_look(
     except OCRError as exc:
         log.warning("%s: the plain page was not read: %s", what, exc)
         return words, {}
-    boxes = plainlines.doubtful_lines(words, w, h, prep.zones)
+    boxes = plainlines.doubtful_lines(words, w, h, prep.zones, free=True)
     words, replaced = plainlines.settle(
         words, boxes, [plainlines.words_on(other, b) for b in boxes], what
     )

@@ -45,6 +45,9 @@ def test_what_reads_as_vietnamese_and_what_does_not():
     assert kinds("TRÖ") == ["symbol"] and kinds("Fiiß") == ["symbol"]
     assert kinds("TRỎ") == ["syllable"] and kinds("ĐỨC") == ["syllable"]
     assert kinds("Nghiệp") == ["syllable"] and kinds("Quyết") == ["syllable"]
+    # A bilingual card's English gloss is print; the letters noise makes are not.
+    assert kinds("of") == kinds("expiry") == kinds("birth:") == ["plain"]
+    assert kinds("mnonth") == kinds("exily") == kinds("ll") == ["foreign"]
 
 
 def test_a_line_is_doubtful_only_when_it_reads_otherwise_and_has_something_to_save():
@@ -57,6 +60,18 @@ def test_a_line_is_doubtful_only_when_it_reads_otherwise_and_has_something_to_sa
     assert plainlines.doubtful([_w("mucweorucrec", conf=0.2), _w("Freedom"), _w("Happiness")])
     assert not plainlines.doubtful([_w("exily", conf=0.24), _w("ĐGG", conf=0.0)])
     assert not plainlines.doubtful([_w("Freedom"), _w("-"), _w("Happiness")])
+
+
+def test_the_other_whole_reading_mends_a_card_line_read_as_nothing():
+    """Beside a card's portrait, "Date of expiry" read "ĐGG di exily": no word of it is well
+    formed, so no strip is cut for it; the other reading of a page read whole costs nothing,
+    and reads it right."""
+    lost = [_w("ĐGG", 0, 0.0), _w("di", 60, 0.24), _w("exily", 120, 0.24)]
+    assert not plainlines.doubtful(lost) and plainlines.doubtful(lost, free=True)
+    boxes = plainlines.doubtful_lines(lost, 2000, 1000, free=True)
+    other = [_w("Date", 0, 0.92), _w("of", 60, 0.93), _w("expiry", 120, 0.91)]
+    mended, n = plainlines.settle(lost, boxes, [plainlines.words_on(other, b) for b in boxes], "")
+    assert n == 1 and [w.text for w in mended] == ["Date", "of", "expiry"]
 
 
 def test_the_plain_reading_mends_only_the_pieces_it_reads_better():
