@@ -499,27 +499,54 @@ small web image kept for reading better overall had lost the signer's name under
 that the cleaned page read whole ("Hoàng Tuấn")."""
 
 
-def add_lost_lines(kept: list[Word], other: list[Word], width: int) -> tuple[list[Word], int]:
+LONE_NUMBER_CHARS = 6
+"""A row found from the ink (see :mod:`digitize.unreadrows`) that reads as one number alone,
+read surely, joins the page when the number is this long: a card's expiry date printed on a
+line of its own under the portrait ("30/10/2039")."""
+
+WEAK_CONF = 0.3
+"""A kept word read below this confidence is no reading of the ink under it: a row found
+there (see :mod:`digitize.unreadrows`) takes its place (a card's expiry lines under the
+portrait, read as one tall "San" at 0.13)."""
+
+
+def add_lost_lines(
+    kept: list[Word], other: list[Word], width: int, *, found_rows: bool = False
+) -> tuple[list[Word], int]:
     """``kept`` (a whole page's reading) with the lines ``other`` read well where ``kept``
-    read nothing, each put before the first kept word below its top; and how many were."""
+    read nothing, each put before the first kept word below its top; and how many were.
+
+    ``found_rows``: ``other`` are rows found from the ink that no sure word covers. A row
+    reading as one long number alone counts (see :data:`LONE_NUMBER_CHARS`), and kept words
+    below :data:`WEAK_CONF` on it give way to it."""
     block = max((w.block for w in kept), default=0) + 1
     insert: dict[int, list[Word]] = {}
+    gone: set[int] = set()
     added = 0
     for seg in (s for line in lines_of(other) for s in split_line(line, width)):
         v = verdict(seg)
-        if v.good < LOST_LINE_GOOD or v.odd or v.rest > v.good // 2:
+        lone = found_rows and len(seg) == 1 and v.good == 1 and _long_number(seg[0])
+        if not lone and (v.good < LOST_LINE_GOOD or v.odd or v.rest > v.good // 2):
             continue
         left, right = min(w.left for w in seg), max(w.right for w in seg)
         top, bottom = min(w.top for w in seg), max(w.bottom for w in seg)
-        if any(
-            w.left < right and left < w.right and w.top < bottom and top < w.bottom for w in kept
-        ):
+        under = [
+            i
+            for i, w in enumerate(kept)
+            if w.left < right and left < w.right and w.top < bottom and top < w.bottom
+        ]
+        if any(not found_rows or kept[i].conf >= WEAK_CONF for i in under):
             continue
+        gone.update(under)
         at = next((i for i, w in enumerate(kept) if w.top > top), len(kept))
         insert.setdefault(at, []).extend(renumbered(seg, block))
         block += 1
         added += 1
-    return (spliced(kept, insert, set()), added) if added else (kept, 0)
+    return (spliced(kept, insert, gone), added) if added else (kept, 0)
+
+
+def _long_number(w: Word) -> bool:
+    return word_kinds(w.text) == ["number"] and len(w.text.strip(".,;:")) >= LONE_NUMBER_CHARS
 
 
 def _well_formed(w: Word) -> bool:

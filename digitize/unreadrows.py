@@ -24,7 +24,7 @@ import numpy as np
 from digitize import tesseract
 from digitize.errors import OCRError
 from digitize.models import Word
-from digitize.plainlines import ODD_KINDS, add_lost_lines, word_kinds
+from digitize.plainlines import ODD_KINDS, WEAK_CONF, add_lost_lines, word_kinds
 from digitize.text import print_height
 
 log = logging.getLogger(__name__)
@@ -45,10 +45,14 @@ ROW_GAP = 1.5
 """Marks of one row stand at most this many print heights apart."""
 
 ROW_MARKS = 6
-"""A row of print holds at least this many marks (two short words)."""
+"""A row of print holds at least this many letters (two short words)."""
 
-ROW_WIDE = 4.0
-"""... and spans at least this many print heights."""
+LETTER_ASPECT = 0.5
+"""A letter is about half as wide as its mark is tall: a wider mark is letters touching."""
+
+ROW_WIDE = 3.5
+"""... and spans at least this many print heights (a date printed alone under a card's
+portrait, "30/10/2039", smaller than the card's print, spans 4 of them, just)."""
 
 MAX_ROWS = 12
 """More unread rows than this on a page are no lost lines but the page's noise (a show-
@@ -71,12 +75,17 @@ def unread_rows(ocr: np.ndarray, words: list[Word]) -> list[tuple[int, int, int,
     covered = np.zeros(ocr.shape[:2], bool)
     pad = int(COVER_PAD * height)
     for word in words:
+        if word.conf < WEAK_CONF:
+            continue  # no reading of the ink under it (see plainlines.WEAK_CONF)
         covered[
             max(0, word.top - pad) : word.bottom + pad, max(0, word.left - pad) : word.right + pad
         ] = True
     cx, cy = x + w // 2, y + h // 2
     keep = np.flatnonzero(ok & ~covered[cy, cx])
-    if keep.size < ROW_MARKS:
+    # Bold print's letters touch ("30/10/2039" is four marks): a mark counts as the letters
+    # its width holds.
+    letters = np.maximum(1, np.round(w[keep] / (LETTER_ASPECT * h[keep])))
+    if letters.sum() < ROW_MARKS:
         return []
     # The kept marks drawn, smeared along the row: each smear is one row of print.
     marks = np.zeros(ocr.shape[:2], np.uint8)
@@ -85,7 +94,7 @@ def unread_rows(ocr: np.ndarray, words: list[Word]) -> list[tuple[int, int, int,
     reach = max(1, int(ROW_GAP * height))
     smeared = cv2.dilate(marks, np.ones((1, reach), np.uint8))
     _n, row_of, boxes, _c = cv2.connectedComponentsWithStats(smeared, connectivity=4)
-    count = np.bincount(row_of[cy[keep], cx[keep]], minlength=len(boxes))
+    count = np.bincount(row_of[cy[keep], cx[keep]], weights=letters, minlength=len(boxes))
     found = []
     for k in range(1, len(boxes)):
         bx, by, bw, bh = (int(v) for v in boxes[k, :4])
@@ -146,7 +155,7 @@ def read_unread_rows(
         for (left, top, _r, _b), on_strip in zip(boxes, read, strict=True)
         for w in _trimmed(on_strip)
     ]
-    out, added = add_lost_lines(words, found, ocr.shape[1])
+    out, added = add_lost_lines(words, found, ocr.shape[1], found_rows=True)
     if added:
         log.debug("%s: %d rows the reading passed over were read", what, added)
     return out, added

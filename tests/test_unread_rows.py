@@ -3,6 +3,7 @@ Tesseract; rows of specks are not made into text."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -73,3 +74,37 @@ def test_a_row_of_specks_is_found_but_not_made_text(page):
     assert unread_rows(noisy, read)  # the specks stand like a row of letters
     out, added = read_unread_rows(noisy, read, lang="vie", dpi=200, timeout=60, what="x")
     assert added == 0 and out == read
+
+
+def test_a_date_alone_in_bold_under_a_weak_word_is_read_and_takes_its_place(page):
+    """A card's expiry printed on a line of its own under the portrait: bold digits touch
+    (four marks for "30/10/2039"), and the page's reading held there only one tall word read
+    at 0.13, which is no reading of the ink under it."""
+    import dataclasses
+
+    from digitize.models import Word
+
+    img, words = page
+    dpi = 200
+    size = round(12 / 72 * dpi * 1.1)
+    h = img.shape[0]
+    canvas = np.full((h + 2 * size, img.shape[1]), 255, np.uint8)
+    canvas[:h] = img
+    im = Image.fromarray(canvas)
+    from PIL import ImageFont
+
+    bold = ImageFont.truetype(font(size).path.replace("-Regular", "-Bold"), size)
+    top = h + size // 2
+    draw, x = ImageDraw.Draw(im), int(0.4 * dpi)
+    for ch in "30/10/2039":  # set tight, as a card's bold small print is: the digits touch
+        draw.text((x, top), ch, font=bold, fill=0)
+        x += bold.getlength(ch) * 0.81
+    canvas = np.asarray(im).copy()
+    below = (canvas[h:] < 128).astype(np.uint8)
+    assert cv2.connectedComponents(below)[0] - 1 < 6  # the digits touch
+    weak = Word("San", int(0.4 * dpi), top - 4, 5 * size, size + 8, 0.13, 9, 1, 1)
+    assert unread_rows(canvas, words + [dataclasses.replace(weak, conf=0.9)]) == []
+    assert len(unread_rows(canvas, words + [weak])) == 1
+    out, added = read_unread_rows(canvas, words + [weak], lang="vie", dpi=dpi, timeout=60, what="x")
+    assert added == 1
+    assert _text(out) == LINES + ["30/10/2039"]
