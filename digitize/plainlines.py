@@ -505,9 +505,16 @@ read surely, joins the page when the number is this long: a card's expiry date p
 line of its own under the portrait ("30/10/2039")."""
 
 WEAK_CONF = 0.3
-"""A kept word read below this confidence is no reading of the ink under it: a row found
-there (see :mod:`digitize.unreadrows`) takes its place (a card's expiry lines under the
-portrait, read as one tall "San" at 0.13)."""
+"""A kept word read below this confidence and :data:`TALL_WORD` times taller than the page's
+print is no reading of the ink under it but debris over rows of print: a row found there (see
+:mod:`digitize.unreadrows`) takes its place (a card's two expiry lines under the portrait,
+read as one "San" two lines tall at 0.13). A word of print height keeps its place however
+unsurely read: Tesseract gives a right notation "30/2020/NĐ-CP" 0.0 now and then."""
+
+
+def debris_over_rows(w: Word, print_h: float) -> bool:
+    """Whether ``w`` is debris read over rows of print (see :data:`WEAK_CONF`)."""
+    return w.conf < WEAK_CONF and print_h > 0 and w.height > TALL_WORD * print_h
 
 
 def add_lost_lines(
@@ -517,9 +524,10 @@ def add_lost_lines(
     read nothing, each put before the first kept word below its top; and how many were.
 
     ``found_rows``: ``other`` are rows found from the ink that no sure word covers. A row
-    reading as one long number alone counts (see :data:`LONE_NUMBER_CHARS`), and kept words
-    below :data:`WEAK_CONF` on it give way to it."""
+    reading as one long number alone counts (see :data:`LONE_NUMBER_CHARS`), and kept debris
+    over it (see :func:`debris_over_rows`) gives way to it."""
     block = max((w.block for w in kept), default=0) + 1
+    print_h = print_height(kept)
     insert: dict[int, list[Word]] = {}
     gone: set[int] = set()
     added = 0
@@ -535,7 +543,7 @@ def add_lost_lines(
             for i, w in enumerate(kept)
             if w.left < right and left < w.right and w.top < bottom and top < w.bottom
         ]
-        if any(not found_rows or kept[i].conf >= WEAK_CONF for i in under):
+        if any(not found_rows or not debris_over_rows(kept[i], print_h) for i in under):
             continue
         gone.update(under)
         at = next((i for i, w in enumerate(kept) if w.top > top), len(kept))

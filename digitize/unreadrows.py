@@ -24,7 +24,7 @@ import numpy as np
 from digitize import tesseract
 from digitize.errors import OCRError
 from digitize.models import Word
-from digitize.plainlines import ODD_KINDS, WEAK_CONF, add_lost_lines, word_kinds
+from digitize.plainlines import ODD_KINDS, add_lost_lines, debris_over_rows, word_kinds
 from digitize.text import print_height
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def unread_rows(ocr: np.ndarray, words: list[Word]) -> list[tuple[int, int, int,
     covered = np.zeros(ocr.shape[:2], bool)
     pad = int(COVER_PAD * height)
     for word in words:
-        if word.conf < WEAK_CONF:
+        if debris_over_rows(word, height):
             continue  # no reading of the ink under it (see plainlines.WEAK_CONF)
         covered[
             max(0, word.top - pad) : word.bottom + pad, max(0, word.left - pad) : word.right + pad

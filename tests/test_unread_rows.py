@@ -78,8 +78,8 @@ def test_a_row_of_specks_is_found_but_not_made_text(page):
 
 def test_a_date_alone_in_bold_under_a_weak_word_is_read_and_takes_its_place(page):
     """A card's expiry printed on a line of its own under the portrait: bold digits touch
-    (four marks for "30/10/2039"), and the page's reading held there only one tall word read
-    at 0.13, which is no reading of the ink under it."""
+    (four marks for "30/10/2039"), and the page's reading held there only one word read at
+    0.13, taller than the print, which is no reading of the ink under it."""
     import dataclasses
 
     from digitize.models import Word
@@ -104,6 +104,8 @@ def test_a_date_alone_in_bold_under_a_weak_word_is_read_and_takes_its_place(page
     assert cv2.connectedComponents(below)[0] - 1 < 6  # the digits touch
     weak = Word("San", int(0.4 * dpi), top - 4, 5 * size, size + 8, 0.13, 9, 1, 1)
     assert unread_rows(canvas, words + [dataclasses.replace(weak, conf=0.9)]) == []
+    # A word of print height keeps its place however unsurely read (a right notation at 0.0).
+    assert unread_rows(canvas, words + [dataclasses.replace(weak, top=top + 4, height=24)]) == []
     assert len(unread_rows(canvas, words + [weak])) == 1
     out, added = read_unread_rows(canvas, words + [weak], lang="vie", dpi=dpi, timeout=60, what="x")
     assert added == 1
