@@ -568,3 +568,47 @@ def _inside(w: Word, other: Word) -> bool:
     """Whether ``w``'s centre lies in ``other``'s box: a word of another line."""
     cx, cy = w.left + w.width / 2, w.top + w.height / 2
     return other.left <= cx < other.right and other.top <= cy < other.bottom
+
+
+CODE_DIGITS = 2
+"""Digits a word must hold to be a number, a date or a code whose two readings are compared
+(see :func:`disputed_codes`)."""
+
+
+def disputed_codes(
+    kept: list[Word], other: list[Word], conf: float
+) -> tuple[list[Word], int]:
+    """``kept`` (a page read whole twice) with each number, date or code whose other reading
+    gives other letters or digits at its place made unsure (at most ``conf``), and how many.
+
+    A vehicle card's engine number "G4FBLK931074" read "G4FBLK931974", its chassis number's
+    "4" read "A", at full confidence, are values a desk copies: where the cleaned and the plain
+    page read a code differently, neither is sure, and the value goes to a clerk
+    (``ocr_unsure``). The other reading's words whose centres lie on the word's box are its
+    reading there (a code read in two pieces counts whole); where it has none, nothing is
+    said."""
+    out = list(kept)
+    n = 0
+    for i, w in enumerate(kept):
+        if w.conf <= conf or sum(c.isdigit() for c in w.text) < CODE_DIGITS:
+            continue
+        pad = 0.2 * w.height
+        theirs = sorted(
+            (
+                o
+                for o in other
+                if w.left - pad <= o.left + o.width / 2 < w.right + pad
+                and w.top <= o.top + o.height / 2 < w.bottom
+            ),
+            key=lambda o: o.left,
+        )
+        if not theirs:
+            continue
+        if _code_key(w.text) != _code_key("".join(o.text for o in theirs)):
+            out[i] = dataclasses.replace(w, conf=conf)
+            n += 1
+    return out, n
+
+
+def _code_key(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFC", text).upper() if c.isalnum())

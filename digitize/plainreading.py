@@ -52,6 +52,11 @@ seen, and near-equal readings of web images (55-95 dpi) had fewer errors plain (
 13 edits against 21 on four images)."""
 
 
+DISPUTED_CONF = 0.4
+"""Confidence a number, date or code keeps where the page's two whole readings disagree on it
+(see :func:`plainlines.disputed_codes`): under every review limit, as a disputed ID's."""
+
+
 KEPT_SHARE = 0.5
 """The plain reading is kept only with at least this share of the cleaned one's well-formed
 words: its score, which counts ill-formed words against a reading, puts an empty reading
@@ -136,7 +141,8 @@ def second_look(
     ``plain_lines_kept``: how many lines that did not read as Vietnamese were read again from
     the plain page, and how many it mended; ``lines_from_other_reading``: how many such lines
     of a page read whole both ways the other reading mended; ``lines_only_other_read``: how
-    many lines of such a page only the other reading found, and were added)."""
+    many lines of such a page only the other reading found, and were added; ``codes_disputed``:
+    how many numbers, dates and codes the two whole readings read differently, made unsure)."""
     pixels = prep.display.shape[0] * prep.display.shape[1]
     h, w = prep.ocr.shape[:2]
     dpi = prep.dpi * prep.scale
@@ -168,7 +174,10 @@ def second_look(
         words, boxes, [plainlines.words_on(other, b) for b in boxes], what
     )
     words, added = plainlines.add_lost_lines(words, other, w)
+    words, disputed = plainlines.disputed_codes(words, other, DISPUTED_CONF)
     quality: dict[str, Any] = {"ocr_image": "plain" if won else "cleaned"}
+    if disputed:
+        quality["codes_disputed"] = disputed
     if replaced:
         quality["lines_from_other_reading"] = replaced
     if added:

@@ -247,3 +247,21 @@ def test_a_line_only_the_other_whole_reading_found_is_added():
         "Nơi nhận:",
     ]
     assert plainlines.add_lost_lines(kept, kept, 2000) == (kept, 0)
+
+
+def test_a_code_the_two_whole_readings_read_differently_is_made_unsure():
+    """A car card under fingertips: the engine number read "G4FBLK931974" for "...074" at full
+    confidence by one reading, right by the other. Neither is sure then."""
+
+    def code(text, left=0, conf=0.95, width=240):
+        return Word(text, left, 100, width, 30, conf, 1, 1, 1)
+
+    kept = [_w("Số"), code("G4FBLK931974", 100), code("30/10/2039", 400), code("3,", 700)]
+    other = [_w("Số"), code("G4FBLK931074", 100), code("30/10/", 400, width=110)]
+    other += [code("2039", 520, width=110), code("8,", 700)]
+    out, n = plainlines.disputed_codes(kept, other, 0.4)
+    assert n == 1 and out[1].conf == 0.4 and out[1].text == "G4FBLK931974"
+    assert out[2] is kept[2]  # read in two pieces by the other reading: the same digits
+    assert out[3] is kept[3]  # one digit: no number to dispute
+    # Where the other reading has nothing, nothing is said.
+    assert plainlines.disputed_codes(kept, [], 0.4) == (kept, 0)
