@@ -575,9 +575,7 @@ CODE_DIGITS = 2
 (see :func:`disputed_codes`)."""
 
 
-def disputed_codes(
-    kept: list[Word], other: list[Word], conf: float
-) -> tuple[list[Word], int]:
+def disputed_codes(kept: list[Word], other: list[Word], conf: float) -> tuple[list[Word], int]:
     """``kept`` (a page read whole twice) with each number, date or code whose other reading
     gives other letters or digits at its place made unsure (at most ``conf``), and how many.
 
