@@ -377,14 +377,15 @@ NAME_CHECKS: tuple[Check, ...] = (
 """The checks of a personal name (registered in ``classifiers.rules.CHECKS``)."""
 
 
-def check_name(value: str) -> tuple[str, bool]:
-    """The respelled name and whether it needed no repair and fails no name check (for readers
-    that rate the name themselves; a doubt, such as marks read unsure, is theirs to flag)."""
+def check_name(value: str, *, skip: tuple[Check, ...] = ()) -> tuple[str, bool]:
+    """The respelled name and whether it needed no repair and fails no name check but those
+    of ``skip`` (for readers that rate the name themselves; a doubt, such as marks read
+    unsure, is theirs to flag)."""
     if not value.split():
         return value, False
     fixed, repairs = respell_name(value)
     reading = Reading(value, printed=value)
-    found = (check(fixed, reading) for check in NAME_CHECKS)
+    found = (check(fixed, reading) for check in NAME_CHECKS if check not in skip)
     failed = any(f is not None and f.effect is Effect.FAILED for f in found)
     return fixed, not repairs and not failed
 
@@ -395,7 +396,8 @@ def checked_name(read: str, words: list[tuple[str, float]]) -> tuple[str, list[F
     spelling has (``name_marks_unknown``), marks read unsure (``name_marks_doubtful``), a
     middle name first (``name_starts_with_middle_name``). ``words`` are the words read, with
     their confidences."""
-    value, ok = check_name(read)
+    # A syllable read twice has its own reason: it says nothing of the marks.
+    value, ok = check_name(read, skip=(name_syllable_doubled,))
     flags = []
     if not ok:
         flags.append(Flag("name_marks_unknown"))

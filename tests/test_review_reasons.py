@@ -499,3 +499,13 @@ def test_the_readme_lists_every_code_once_and_nothing_else():
     listed = _readme_codes()
     assert sorted(listed) == sorted(reasons())
     assert len(listed) == len(set(listed))
+
+
+def test_a_signer_with_a_syllable_read_twice_is_flagged_for_that_alone():
+    from classifiers.names import checked_name
+
+    read = "Nguyễn Quang Hùn Hùng"
+    value, flags = checked_name(read, [(w, 0.96) for w in read.split()])
+    assert value == read and [f.code for f in flags] == ["name_syllable_doubled"]
+    right = "Nguyễn Quang Hùng"
+    assert checked_name(right, [(w, 0.96) for w in right.split()]) == (right, [])
