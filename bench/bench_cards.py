@@ -38,7 +38,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bench.bench_real import page_to_json, raw_text, record_for
+from bench.bench_real import page_to_json, raw_text
 from bench.realscore import LineScore, searchable
 from bench.synth.capture import CONDITIONS
 from bench.synth.cards import KINDS
@@ -75,6 +75,7 @@ def read_card(job: tuple[int, str, str, int, str | None, bool]) -> dict[str, Any
     from classifiers import classify
     from digitize.intake import open_document
     from digitize.reading import read_page
+    from digitize.text import document_text
 
     data, card = photo_bytes(seed, condition, kind, index)
     if images:
@@ -89,7 +90,7 @@ def read_card(job: tuple[int, str, str, int, str | None, bool]) -> dict[str, Any
     ]
     seconds = time.perf_counter() - t0
     out = classify(page_results({"pages": pages}))
-    text = searchable(record_for(pages, "card.jpg").get("text") or "")
+    text = searchable(document_text(p["text"] for p in pages))  # the record's text
     raw = searchable(raw_text(doc)[0]) if with_raw else None
     ours, theirs, worse = LineScore(), LineScore(), []
     for line in card.lines:

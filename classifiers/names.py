@@ -20,7 +20,7 @@ import yaml
 from classifiers.review import Check, Effect, Flag, Reading
 from classifiers.vntext import fold, tone_key
 from classifiers.wordlists import MIDDLE_NAMES
-from digitize.lm.syllables import shaped_like_syllable
+from digitize.lm.syllables import shaped_like_syllable, vietnamese_letters
 
 LEXICON_PATH = Path(__file__).with_name("names.yaml")
 
@@ -108,24 +108,6 @@ def surname_respelled(read: str, value: str) -> bool:
     first_read = re.sub(r"[^\w\s]", "", read).split()[:1]
     first_value = value.split()[:1]
     return bool(first_read and first_value) and tone_key(first_read[0]) != tone_key(first_value[0])
-
-
-_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
-"""The marks Vietnamese letters carry: five tones, circumflex, breve, horn."""
-
-
-def _vietnamese_letters(word: str) -> bool:
-    """Whether every letter of ``word`` is one Vietnamese writes: "Ï" or "Ñ" is OCR's misreading
-    of a letter under a stroke of the seal or the signature."""
-    for ch in word:
-        base, *marks = unicodedata.normalize("NFD", ch.lower())
-        if base == "đ":
-            continue
-        if not ("a" <= base <= "z") or not set(marks) <= _MARKS:
-            return False
-        if marks and base not in "aeiouy":
-            return False
-    return True
 
 
 def _split_glued(word: str) -> list[str] | None:
@@ -249,7 +231,7 @@ def name_not_letters(value: str, reading: Reading) -> Flag | None:
 
 
 def name_foreign_letter(value: str, reading: Reading) -> Flag | None:
-    ok = all(_vietnamese_letters(w) for w in _as_read(value, reading))
+    ok = all(vietnamese_letters(w) for w in _as_read(value, reading))
     return None if ok else Flag("name_foreign_letter")
 
 

@@ -27,6 +27,7 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 
 from digitize import screening, textlayer
 from digitize.errors import CorruptFile, EncryptedPDF
+from digitize.lm.syllables import vietnamese_letters
 from digitize.models import PageImage, Word
 from digitize.pdfscan import scan_image
 
@@ -39,9 +40,6 @@ MIN_NATIVE_DPI = 150.0
 """Scans below this are rendered at it: upsampling is cheap and helps OCR of tiny text."""
 MAX_RENDER_PIXELS = 60_000_000
 
-_VI_LETTERS = set(
-    "abcdefghijklmnopqrstuvwxyzàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
-)
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 
@@ -54,7 +52,7 @@ def suspect_word_share(text: str) -> float:
     words = [w for w in _WORD_RE.findall(unicodedata.normalize("NFC", text)) if not w.isdigit()]
     if not words:
         return 1.0
-    bad = sum(1 for w in words if any(c.isalpha() and c.lower() not in _VI_LETTERS for c in w))
+    bad = sum(1 for w in words if not vietnamese_letters(w))
     return bad / len(words)
 
 

@@ -46,7 +46,7 @@ import numpy as np
 
 from digitize import tesseract
 from digitize.cleanup.zones import Zone
-from digitize.lm.syllables import is_syllable, letters
+from digitize.lm.syllables import is_syllable, letters, vietnamese_letters
 from digitize.models import Word
 from digitize.text import letters as text_letters
 from digitize.text import lines_of, on_line, print_height, renumbered, spliced, split_line
@@ -99,26 +99,6 @@ close beside a recipients' list, into one line of tall boxes and read "TT nng vn
 ON_LINE = 0.5
 """A word of the strip's reading belongs to the line when it shares this share of its height
 with the line's words; the rest is the neighbouring lines' edges caught in the margin."""
-
-
-_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
-"""The combining marks Vietnamese writes: five tones, the circumflex, the breve, the horn."""
-
-
-def vietnamese_letters(text: str) -> bool:
-    """Whether every letter of ``text`` is one Vietnamese print uses: a Latin letter, đ, with
-    the language's marks only. "TRÖ", "Fiiß" or "ñ" is a misread letter (a tone read as a
-    diaeresis), not a word of a Vietnamese document."""
-    for c in text:
-        if not c.isalpha():
-            continue
-        nfd = unicodedata.normalize("NFD", c)
-        base = nfd[0]
-        if not (("a" <= base.lower() <= "z") or base in "đĐ"):
-            return False
-        if any(m not in _MARKS for m in nfd[1:]):
-            return False
-    return True
 
 
 ENGLISH_ZIPF = 3.0
@@ -285,13 +265,13 @@ surely and well formed, that its line is print worth a second reading."""
 
 
 def _sure_word(w: Word) -> bool:
+    return print_like(w, SURE) and text_letters(w.text) >= SURE_WORD_LETTERS
+
+
+def print_like(w: Word, conf: float) -> bool:
+    """Whether ``w``, read at ``conf`` or more, reads as print: something, nothing ill formed."""
     kinds = word_kinds(w.text)
-    return (
-        w.conf >= SURE
-        and text_letters(w.text) >= SURE_WORD_LETTERS
-        and bool(kinds)
-        and not any(k in ODD_KINDS for k in kinds)
-    )
+    return w.conf >= conf and bool(kinds) and not any(k in ODD_KINDS for k in kinds)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import numpy as np
 from digitize import tesseract
 from digitize.errors import OCRError
 from digitize.models import Word
-from digitize.plainlines import ODD_KINDS, add_lost_lines, debris_over_rows, word_kinds
+from digitize.plainlines import add_lost_lines, debris_over_rows, print_like
 from digitize.text import print_height
 
 log = logging.getLogger(__name__)
@@ -114,16 +114,11 @@ SCRAP_CONF = 0.3
 """A word read below this confidence at a strip's end is taken for a scrap."""
 
 
-def _print_like(w: Word) -> bool:
-    kinds = word_kinds(w.text)
-    return w.conf >= SCRAP_CONF and bool(kinds) and not any(k in ODD_KINDS for k in kinds)
-
-
 def _trimmed(words: list[Word]) -> list[Word]:
     """A strip's reading without the scraps at its ends: the specks and strokes beside a row
     of print, read as marks and stray letters, that would make the row's print look like
     noise."""
-    good = [_print_like(w) for w in words]
+    good = [print_like(w, SCRAP_CONF) for w in words]
     if not any(good):
         return []
     first, last = good.index(True), len(good) - 1 - good[::-1].index(True)

@@ -50,6 +50,27 @@ def form(word: str) -> str:
     return base + tone
 
 
+_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
+"""The combining marks Vietnamese writes: five tones, the circumflex, the breve, the horn."""
+
+
+def vietnamese_letters(text: str) -> bool:
+    """Whether every letter of ``text`` (anything else is passed over) is one Vietnamese
+    writes: a Latin letter or đ, with the language's marks on vowels only. "TRÖ", "Ñga",
+    "Fiiß" or TCVN3's "héi" hold a misread or mis-encoded letter."""
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        base, *marks = unicodedata.normalize("NFD", ch.lower())
+        if base == "đ":
+            continue
+        if not ("a" <= base <= "z") or not _MARKS.issuperset(marks):
+            return False
+        if marks and base not in "aeiouy":
+            return False
+    return True
+
+
 def letters(word: str) -> str:
     """Lower case with every mark taken off (đ kept): what OCR rarely gets wrong."""
     nfd = unicodedata.normalize("NFD", word.lower())
