@@ -59,6 +59,13 @@ def test_the_store_unreachable_for_a_while_is_retried_with_backoff_then_stored(
     finally:
         private_s3.start()
     wait_until(lambda: all_done(store, 2), 90, "both documents to be stored")
+    # The record is stored before RQ marks its job finished: wait for that too, not race it.
+    jobs = [Job.fetch(s.job_id, connection=conn) for s in subs]
+    wait_until(
+        lambda: all(j.get_status(refresh=True) == JobStatus.FINISHED for j in jobs),
+        30,
+        "both jobs to finish",
+    )
     for s in subs:
         job = Job.fetch(s.job_id, connection=conn)
         assert job.get_status() == JobStatus.FINISHED and job.retries_left < 4
