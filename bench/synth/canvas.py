@@ -38,6 +38,12 @@ FAMILIES: dict[str, dict[str, str]] = {
         "italic": DEJAVU + "DejaVuSans-Oblique.ttf",
         "bolditalic": DEJAVU + "DejaVuSans-BoldOblique.ttf",
     },
+    "Liberation Mono": {
+        "regular": LIBERATION + "LiberationMono-Regular.ttf",
+        "bold": LIBERATION + "LiberationMono-Bold.ttf",
+        "italic": LIBERATION + "LiberationMono-Italic.ttf",
+        "bolditalic": LIBERATION + "LiberationMono-BoldItalic.ttf",
+    },
     "Liberation Sans": {
         "regular": LIBERATION + "LiberationSans-Regular.ttf",
         "bold": LIBERATION + "LiberationSans-Bold.ttf",

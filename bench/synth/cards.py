@@ -24,7 +24,8 @@ from PIL import Image
 
 from . import cardprint as cp
 from . import names as nm
-from .canvas import Canvas
+from .canvas import BLACK, Canvas
+from .canvas import nfc as canvas_nfc
 
 CARD_W, CARD_H = 85.6, 53.98
 RED = (200, 30, 40)
@@ -251,10 +252,16 @@ def chip_back(c: Canvas, rng: random.Random, person: nm.Person, issue: dt.date) 
 
 
 def old_front(c: Canvas, rng: random.Random, person: nm.Person, number: str) -> dict[str, str]:
-    """Front of the old card (CHỨNG MINH NHÂN DÂN): 9 digits, dotted lines, dashed dates."""
+    """Front of the old card (CHỨNG MINH NHÂN DÂN): 9 digits, dotted lines, dashed dates.
+
+    Cards of the 2000s carry their values printed in bold; older ones (half of these) have
+    serif labels and values typed on a typewriter, a little off the dotted line and in a
+    ribbon's grey-black."""
     cp.ground(c, rng, (196, 222, 214), guilloche=1.8)
     cp.emblem(c, 11.0, 11.0, 7.5)
     cp.portrait(c, 3.0, 22.0, 17.0, 23.0, rng)
+    typed = rng.random() < 0.5
+    label_family = "Liberation Serif" if typed else SANS
     cx = 53.0
     c.text(cx, 5.0, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 5.8, "bold", "center", family=SANS)
     c.text(cx, 7.9, "Độc lập - Tự do - Hạnh phúc", 5.6, "bold", "center", family=SANS)
@@ -264,20 +271,38 @@ def old_front(c: Canvas, rng: random.Random, person: nm.Person, number: str) -> 
     name = person.full_name.upper()
     x, lab, val = 23.0, 6.0, 6.8
     dob = person.date_of_birth.strftime("%d-%m-%Y")
-    rows: list[tuple[str, str]] = [("Họ tên", name), ("Sinh ngày", dob)]
     origin, residence = person.origin.short(), person.residence.short()
+    ribbon = (rng.randint(25, 60),) * 2 + (rng.randint(40, 75),)
+    value_family = cp.TYPEWRITER if typed else SANS
+    value_style = rng.choice(["regular", "bold"]) if typed else "bold"
+
+    def line(y: float, label: str, value: str, indent: float | None = None) -> float:
+        """``label value`` on the line at ``y`` (the value alone after ``indent``)."""
+        at = x + (indent if indent is not None else 0.0)
+        if label:
+            at += c.text(at, y, label + " ", lab, family=label_family, record=False)
+        size = val if indent is None else cp.fit_size(c, value, val, 81.0 - at, value_family)
+        shift = rng.uniform(-0.45, 0.25) if typed else 0.0
+        fill = ribbon if typed else BLACK
+        at += 0.6 if typed else 0.0
+        shown = cp.typewritten(value, value_family)
+        end = at + c.text(
+            at, y + shift, shown, size, value_style, fill=fill, family=value_family, record=False
+        )
+        c.lines.append(canvas_nfc(f"{label} {value}" if label else value))
+        return end
+
     y = 24.2
-    for label, value in rows:
-        width = c.runs(x, y, [(label + " ", "regular"), (value, "bold")], lab, family=SANS)
-        cp.dotted(c, x + width + 0.8, 83.0, y)
+    for label, value in (("Họ tên", name), ("Sinh ngày", dob)):
+        cp.dotted(c, line(y, label, value) + 0.8, 83.0, y)
         y += 4.2
     for label, value in (("Nguyên quán", origin), ("Nơi ĐKHK thường trú", residence)):
-        lw = c.width(label + " ", lab, family=SANS)
-        head, tail = cp.split_line(c, value, val, 83.0 - x - lw)
-        c.runs(x, y, [(label + " ", "regular"), (head, "bold")], lab, family=SANS)
+        lw = c.width(label + " ", lab, family=label_family)
+        head, tail = cp.split_line(c, value, val, 83.0 - x - lw - 0.6, value_family)
+        line(y, label, head)
         y += 4.2
         if tail:
-            c.text(x + 2.0, y, tail, cp.fit_size(c, tail, val, 81.0 - x), "bold", family=SANS)
+            line(y, "", tail, indent=2.0)
         else:
             cp.dotted(c, x + 2.0, 83.0, y)
         y += 4.2
@@ -368,25 +393,26 @@ def old_back(c: Canvas, rng: random.Random, person: nm.Person, issue: dt.date) -
     c.text(x, 10.0, "DẤU VẾT RIÊNG VÀ DỊ HÌNH", 5.6, "bold", family=SANS)
     c.text(x, 14.2, rng.choice(_MARKS), 5.4, family=SANS)
     cp.dotted(c, x, 83.0, 18.2)
-    by_hand = rng.random() < 0.35
+    fill_in = rng.choices(["hand", "typed", "printed"], [0.35, 0.3, 0.35])[0]
     y = 23.2
-    if by_hand:
+    if fill_in != "printed":
         words = ("Ngày", f"{issue.day:02d}", "tháng", f"{issue.month:02d}", "năm", str(issue.year))
         at = x + 4.0
+        if fill_in == "hand":
+            pen_style, pen_size, pen_family, ink = "bolditalic", 7.0, "DejaVu Sans", PEN_BLUE
+        else:
+            pen_style, pen_size, pen_family = "regular", 6.2, cp.TYPEWRITER
+            ink = (rng.randint(25, 60),) * 2 + (rng.randint(40, 75),)
         for k, word in enumerate(words):
             pen = k % 2 == 1
-            style, size = ("bolditalic", 7.0) if pen else ("regular", 5.6)
-            fill = PEN_BLUE if pen else (20, 20, 20)
-            c.text(
-                at,
-                y - (0.4 if pen else 0.0),
-                word,
-                size,
-                style,
-                fill=fill,
-                family="DejaVu Sans" if pen else SANS,
-            )
-            at += c.width(word + "  ", size, style, "DejaVu Sans" if pen else SANS)
+            style, size = (pen_style, pen_size) if pen else ("regular", 5.6)
+            family = pen_family if pen else SANS
+            lift = (0.4 if fill_in == "hand" else rng.uniform(-0.3, 0.3)) if pen else 0.0
+            fill = ink if pen else (20, 20, 20)
+            shown = cp.typewritten(word, family)
+            c.text(at, y - lift, shown, size, style, fill=fill, family=family, record=False)
+            at += c.width(word + "  ", size, style, family)
+        c.lines.append(" ".join(words))
     else:
         when = f"Ngày {issue.day:02d} tháng {issue.month:02d} năm {issue.year}"
         c.text(x + 4.0, y, when, 5.8, family=SANS)

@@ -170,6 +170,7 @@ def _signed(
 def _wrapped(
     c: Canvas,
     rng: random.Random,
+    fill: cp.FillIn,
     x: float,
     y: float,
     label: str,
@@ -182,24 +183,22 @@ def _wrapped(
     """``label: value`` with the value carried over to the next line when long (back at the
     label's edge or under the value's start, as cards do); returns the next baseline."""
     lw = c.width(label, lab, family=SANS)
-    head, tail = cp.split_line(c, value, val, right - x - lw)
+    head, tail = cp.split_line(c, value, val, right - x - lw - fill.dx, fill.family)
     if not head:
         head, _, tail = value.partition(" ")
-    c.runs(x, y, [(label, "regular"), (head, "bold")], lab, family=SANS)
+    cp.label_value(c, x, y, label, head, lab, fill)
     y += pitch
     if tail:
-        tx = x if rng.random() < 0.5 else x + lw
-        c.text(tx, y, tail, cp.fit_size(c, tail, val, right - tx), "bold", family=SANS)
+        tx = (x if rng.random() < 0.5 else x + lw) + fill.dx
+        size = cp.fit_size(c, tail, val, right - tx, fill.family)
+        cp.filled_in(c, tx, y + fill.dy, tail, size, fill)
         y += pitch
     return y
 
 
-def _row(c: Canvas, x: float, y: float, label: str, value: str, lab: float, val: float) -> None:
-    c.runs(x, y, [(label, "regular"), (value, "bold")], lab, family=SANS)
-
-
 def _pair(
     c: Canvas,
+    fill: cp.FillIn,
     x: float,
     y: float,
     a: tuple[str, str],
@@ -209,9 +208,8 @@ def _pair(
     gap: float,
 ) -> None:
     """Two label/value pairs on one row ("Nhãn hiệu: HONDA      Số loại: WAVE")."""
-    first = c.runs(x, y, [(a[0], "regular"), (a[1], "bold")], lab, family=SANS, record=False)
-    second = [(b[0], "regular"), (b[1], "bold")]
-    c.runs(x + first + gap, y, second, lab, family=SANS, record=False)
+    first = cp.label_value(c, x, y, a[0], a[1], lab, fill, record=False)
+    cp.label_value(c, x + first + gap, y, b[0], b[1], lab, fill, record=False)
     c.lines.append(f"{a[0]}{a[1]}    {b[0]}{b[1]}")
 
 
@@ -251,21 +249,22 @@ def motorbike(c: Canvas, rng: random.Random) -> dict[str, str]:
     issue = first if rng.random() < 0.7 else nm.random_date(rng, first, dt.date(2025, 6, 30))
     owner, address = person.full_name.upper(), person.residence.full()
     x, lab, val, pitch = 4.0, 5.4, 6.0, 3.4
-    name_size = cp.fit_size(
-        c, owner, val, CARD_W - 4 - x - c.width("Tên chủ xe: ", lab, family=SANS)
-    )
-    c.runs(x, 19.2, [("Tên chủ xe: ", "regular"), (owner, "bold")], name_size, family=SANS)
-    y = _wrapped(c, rng, x, 22.6, "Địa chỉ: ", address, lab, val, CARD_W - 3.5, pitch)
-    _pair(c, x, y, ("Nhãn hiệu: ", brand), ("Số loại: ", model), lab, val, rng.uniform(6, 12))
+    fill = cp.FillIn.office(rng)
+    room = CARD_W - 4 - x - fill.dx - c.width("Tên chủ xe: ", val, family=SANS)
+    name_size = cp.fit_size(c, owner, val, room, fill.family)
+    cp.label_value(c, x, 19.2, "Tên chủ xe: ", owner, name_size, fill)
+    y = _wrapped(c, rng, fill, x, 22.6, "Địa chỉ: ", address, lab, val, CARD_W - 3.5, pitch)
+    gap = rng.uniform(6, 12)
+    _pair(c, fill, x, y, ("Nhãn hiệu: ", brand), ("Số loại: ", model), lab, val, gap)
     y += pitch
     for label, value in (("Màu sơn: ", colour), ("Số máy: ", engine), ("Số khung: ", chassis)):
-        _row(c, x, y, label, value, lab, val)
+        cp.label_value(c, x, y, label, value, lab, fill)
         y += pitch
-    _row(c, x, y, "Dung tích: ", f"{cc}", lab, val)
+    cp.label_value(c, x, y, "Dung tích: ", f"{cc}", lab, fill)
     y += pitch
-    _row(c, x, y, "Biển số đăng ký: ", plate_no, lab, val + 0.6)
+    cp.label_value(c, x, y, "Biển số đăng ký: ", plate_no, lab, fill, lab + 0.6)
     y += pitch
-    _row(c, x, y, "Đăng ký lần đầu ngày: ", nm.dmy(first), lab, val)
+    cp.label_value(c, x, y, "Đăng ký lần đầu ngày: ", nm.dmy(first), lab, fill)
     seal_text = f"{_police(province)} * PHÒNG CẢNH SÁT GIAO THÔNG *"
     officer = _signed(c, rng, province, issue, 35.0, seal_text)
     return {
@@ -315,24 +314,30 @@ def car(c: Canvas, rng: random.Random) -> dict[str, str]:
     issue = first if rng.random() < 0.7 else nm.random_date(rng, first, dt.date(2025, 6, 30))
     owner, address = person.full_name.upper(), person.residence.full()
     x, lab, val, pitch = 4.0, 4.6, 5.8, 3.2
-    c.text(x, 20.6, "Tên chủ xe / Owner's full name:", lab, family=SANS)
-    c.text(
-        x + rng.uniform(0, 4), 23.6, owner, cp.fit_size(c, owner, val, 76.0), "bold", family=SANS
+    fill = cp.FillIn.office(rng)
+    c.text(x, 20.6, "Tên chủ xe / Owner's full name:", lab, fill=fill.label_ink, family=SANS)
+    at = x + rng.uniform(0, 4) + fill.dx
+    size = cp.fit_size(c, owner, val, 76.0 - fill.dx, fill.family)
+    cp.filled_in(c, at, 23.6 + fill.dy, owner, size, fill)
+    y = _wrapped(
+        c, rng, fill, x, 26.8, "Địa chỉ / Address: ", address, lab, val, CARD_W - 3.5, pitch
     )
-    y = _wrapped(c, rng, x, 26.8, "Địa chỉ / Address: ", address, lab, val, CARD_W - 3.5, pitch)
     gap = rng.uniform(5, 9)
-    _pair(c, x, y, ("Nhãn hiệu / Brand: ", brand), ("Số loại / Model code: ", model), lab, val, gap)
+    brand_pair, model_pair = ("Nhãn hiệu / Brand: ", brand), ("Số loại / Model code: ", model)
+    _pair(c, fill, x, y, brand_pair, model_pair, lab, val, gap)
     signed_at = y + 2.6  # the right column starts under the brand's row
     y += pitch
-    _row(c, x, y, "Màu sơn / Color: ", colour, lab, val)
+    cp.label_value(c, x, y, "Màu sơn / Color: ", colour, lab, fill)
     y += pitch
     for label, value in (("Số máy / Engine N°: ", engine), ("Số khung / Chassis N°: ", chassis)):
-        _row(c, x, y, label, value, lab, val)
+        cp.label_value(c, x, y, label, value, lab, fill)
         y += pitch
-    _row(c, x, y, "Biển số đăng ký / Number plate: ", plate_no, lab, val + 0.6)
+    cp.label_value(c, x, y, "Biển số đăng ký / Number plate: ", plate_no, lab, fill, lab + 0.6)
     y += pitch
-    c.text(x, y, "Đăng ký lần đầu ngày / Date of first registration:", lab, family=SANS)
-    c.text(x + 2.0, y + 2.9, nm.dmy(first), val, "bold", family=SANS)
+    label = "Đăng ký lần đầu ngày / Date of first registration:"
+    c.text(x, y, label, lab, fill=fill.label_ink, family=SANS)
+    date = nm.dmy(first)
+    cp.filled_in(c, x + 2.0 + fill.dx, y + 2.9 + fill.dy, date, val, fill)
     seal_text = f"{_police(province)} * PHÒNG CẢNH SÁT GIAO THÔNG *"
     officer = _signed(c, rng, province, issue, signed_at, seal_text)
     return {
