@@ -380,7 +380,7 @@ def complete_page(ready: PreparedPage, *, lang: str, timeout: float) -> ReadPage
     if zone:
         prep.quality["mrz_reread"] = True
     words, disputed = digitcheck.check_numbers(
-        prep.display, words, lang=lang, timeout=timeout, what=what
+        prep.display, words, lang=lang, timeout=timeout, what=what, codes=s.camera
     )
     if disputed:
         prep.quality["numbers_disputed"] = disputed

@@ -48,3 +48,33 @@ def test_a_page_without_long_numbers_costs_nothing():
         np.zeros((10, 10), np.uint8), words, lang="vie", timeout=1, what="a"
     )
     assert out == words and disputed == 0
+
+
+def test_a_photos_code_read_with_one_character_wrong_takes_the_strips_reading_and_stays_unsure():
+    image, word = _card_with("G4FB455386")
+    misread = dataclasses.replace(word, text="G4FB455286")
+    out, disputed = digitcheck.check_numbers(
+        image, [misread], lang="vie", timeout=60, what="a card", codes=True
+    )
+    assert disputed == 1
+    assert out[0].text == "G4FB455386" and out[0].conf <= digitcheck.DISPUTED_CONF
+    # A scan's page (not a photo) reads its codes once: nothing changes.
+    out, disputed = digitcheck.check_numbers(image, [misread], lang="vie", timeout=60, what="a")
+    assert disputed == 0 and out == [misread]
+
+
+def test_a_photos_date_and_code_read_right_keep_their_confidence():
+    for text in ("19/02/2014", "61C-603.24", "RLA2BCC04JS560500"):
+        image, word = _card_with(text)
+        out, disputed = digitcheck.check_numbers(
+            image, [word], lang="vie", timeout=60, what="a card", codes=True
+        )
+        assert disputed == 0 and out[0] == word, text
+
+
+def test_a_code_whose_letter_o_the_strip_reads_as_a_zero_is_not_disputed():
+    image, word = _card_with("KFOE123456")
+    out, disputed = digitcheck.check_numbers(
+        image, [word], lang="vie", timeout=60, what="a card", codes=True
+    )
+    assert disputed == 0 and out[0] == word
