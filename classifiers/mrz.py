@@ -124,6 +124,12 @@ def _name(rows: list[str], i: int) -> str | None:
     return None
 
 
+def _issuer(code: str) -> str:
+    """The issuing state's code as read, or "VNM" for a code one letter off it ("IDWNM...":
+    OCR-B's V read as W): no state's code lies one letter from Viet Nam's."""
+    return "VNM" if sum(a != b for a, b in zip(code, "VNM", strict=True)) <= 1 else code
+
+
 def parse_td1(rows: list[str]) -> MrzData | None:
     """The verified values of the first TD1 zone (three rows, the first starting "I"); when
     no first row reads, the dates of a second row alone."""
@@ -149,7 +155,7 @@ def parse_td1(rows: list[str]) -> MrzData | None:
         name = _name(rows, i + 2)
         if not (id_number or dob or expiry_iso):
             continue
-        issuer = first[2:5] if checks.document and first[2:5].isalpha() else None
+        issuer = _issuer(first[2:5]) if checks.document and first[2:5].isalpha() else None
         return MrzData(id_number, dob, sex, expiry_iso, name, issuer)
     return _second_row_alone(rows)
 

@@ -118,6 +118,13 @@ def _all_units() -> dict[str, list[Unit]]:
     return index
 
 
+@lru_cache(maxsize=1)
+def place_words() -> frozenset[str]:
+    """The words of every unit's name in lower case, marks kept ("krông", "grai"): a place's
+    name may hold words no Vietnamese syllable spells (the Central Highlands')."""
+    return frozenset(w for u in _units() for w in u.full.lower().split())
+
+
 def warm() -> None:
     """Read the list now (a worker does it once, before forking its jobs)."""
     _all_units()
@@ -136,12 +143,18 @@ class PlaceCheck:
     """Syllables of a part the list does not know, spelled with other marks than the same
     letters have in the units around it ("Xã Cấm Vịnh" in Cẩm Xuyên district, whose wards are
     all "Cẩm ..."): a misread mark, or a unit renamed since; either way a clerk looks."""
+    unknown: int = 0
+    """Parts standing where the list expects a ward of the district after them, one syllable
+    in title case (no number, no street or hamlet word), and no ward there by that name
+    ("Xuyên, Nam Định, Nam Định": "Vị" was lost): a word lost or misread, or a unit renamed."""
 
     @property
     def flags(self) -> list[Flag]:
-        """What a clerk should confirm: a correction from a near spelling, odd marks."""
+        """What a clerk should confirm: a correction from a near spelling, odd marks, a unit
+        the list does not know where it expects one."""
         out = [Flag("place_fuzzy_match")] if self.fuzzy else []
-        return out + ([Flag("place_marks_odd")] if self.doubtful else [])
+        out += [Flag("place_marks_odd")] if self.doubtful else []
+        return out + ([Flag("place_unit_unknown")] if self.unknown and not self.doubtful else [])
 
 
 def _recase(official: str, read: str) -> str:
@@ -308,6 +321,32 @@ def _rare_marks(part: str) -> int:
     return odd
 
 
+_NOT_A_UNIT = re.compile(
+    r"\d|^(?:đường|phố|ngõ|ngách|hẻm|kiệt|tổ|xóm|thôn|ấp|khu|khối|bản|buôn|làng|số|lô|"
+    r"tầng|căn|khóm|cụm|đội)\b",
+    re.IGNORECASE,
+)
+
+
+def _named_like_unit(part: str) -> bool:
+    """Whether ``part`` reads as what is left of a unit's name: one syllable in title case (the
+    names of wards have two or more; a line's first word is the one OCR loses), no number,
+    no street, hamlet or house word."""
+    words = part.split()
+    return (
+        len(words) == 1
+        and not _NOT_A_UNIT.search(part)
+        and words[0][:1].isupper()
+        and is_syllable(words[0])
+    )
+
+
+def _ward_slot(level: list[Unit]) -> bool:
+    """Whether ``level`` is a district's wards (a district renamed or reorganized since the
+    list is a commoner case than a ward, so only the ward's slot is judged)."""
+    return all(u.unit in ("Phường", "Xã", "Thị trấn") for u in level)
+
+
 def check_place(value: str) -> PlaceCheck:
     """``value`` with its administrative parts checked (and respelled) against the lists.
 
@@ -348,6 +387,7 @@ def _walk(value: str, provinces: list[Unit]) -> PlaceCheck:
                 if level:  # a unit was expected here: a ward of that district, ...
                     odd, respelled = _odd_marks(body, level)
                     out.doubtful += odd
+                    out.unknown += _ward_slot(level) and _named_like_unit(body)
                     parts[i] = (part[: organ.end()] if organ else "") + respelled
                 break
             level = None

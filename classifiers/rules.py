@@ -14,9 +14,12 @@ import unicodedata
 from datetime import date
 
 from classifiers.names import NAME_CHECKS, ends_with_province
+from classifiers.places import place_words
 from classifiers.review import Check, Flag, Reading
 from classifiers.vntext import fold
 from classifiers.wordlists import LEGAL_FORMS, NUMBERED_ADDRESS_WORDS, ORGAN_KINDS
+from digitize.lm.syllables import is_syllable, shaped_like_syllable
+from digitize.plainlines import english_word
 from digitize.text import clean_line
 
 PROVINCE_CODES = frozenset(
@@ -91,17 +94,45 @@ def lower_case_among_capitals(value: str, reading: Reading) -> Flag | None:
     return None
 
 
+NUMBERED_KEYS = frozenset(fold(w) for w in NUMBERED_ADDRESS_WORDS)
+
+
+def numbered_key(word: str) -> str:
+    """The folded key of an address word before a number ("Số", "ngõ"), also of "Số" whose ố
+    was read as a mark no letter carries ("Sð": folded, one letter)."""
+    key = fold(word)
+    return "so" if key == "s" and len(word) == 2 else key
+
+
 def marked_capitals_among_lower_case(value: str, reading: Reading) -> Flag | None:
     """A word in capitals carrying a tone or vowel mark inside a value printed in lower and
     title case ("Vị Xuyên" read "VỊ Xuyên"): OCR took a small letter for a capital. Acronyms
-    ("UBND", "HĐND", "TP") never carry marks, so they are not taken for one."""
-    words = re.findall(r"[^\W\d_]{2,}", _printed(reading, value))
+    ("UBND", "HĐND", "TP") never carry marks, so they are not taken for one, nor is an
+    address word before a number, which the normalizer writes in title case ("SỐ 12")."""
+    printed = _printed(reading, value)
+    numbered = {m.group(1) for m in re.finditer(r"(?<!\w)([^\W\d_]+)\s+\d", printed)}
+    numbered = {w for w in numbered if numbered_key(w) in NUMBERED_KEYS}
+    words = [w for w in re.findall(r"[^\W\d_]{2,}", printed) if w not in numbered]
     upper = [w for w in words if w.isupper()]
     if len(words) < 3 or 3 * len(upper) >= len(words):
         return None
     for w in upper:
         if any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", w)):
             return Flag("marked_capitals_among_lower_case")
+    return None
+
+
+def word_not_a_syllable(value: str, reading: Reading) -> Flag | None:
+    """A word in lower or title case that spells no Vietnamese syllable, as printed: in a short
+    value ("Bac" for "Bạc": a syllable closed by c carries a tone mark) or an address ("Đông
+    Th Thanh Hóa": "Thọ," cut short): a mark was lost or a letter misread. Words in capitals (a
+    model code) are not judged, nor a word of a place's official name ("Krông"), nor common
+    English words unless shaped like a syllable ("bac" is "Bạc" without its mark)."""
+    for w in re.findall(r"(?<!\w)[^\W\d_]+(?!\w)", _printed(reading, value)):
+        if w.isupper() or is_syllable(w) or w.lower() in place_words():
+            continue
+        if shaped_like_syllable(w) or not english_word(w.lower()):
+            return Flag("word_not_a_syllable")
     return None
 
 
@@ -286,6 +317,7 @@ CHECKS: dict[str, tuple[Check, ...]] = {
         stray_symbol,
         address_too_short,
         address_without_province,
+        word_not_a_syllable,
     ),
     "text": (*TEXT_CHECKS, symbol_in_text),
     "organ": (*TEXT_CHECKS, symbol_in_text, organ_without_province, organ_without_kind),
@@ -296,7 +328,7 @@ CHECKS: dict[str, tuple[Check, ...]] = {
     "plate": (),
     "engine_number": (vehicle_number_malformed,),
     "chassis_number": (vehicle_number_malformed,),
-    "words": (*TEXT_CHECKS, symbol_in_text),
+    "words": (*TEXT_CHECKS, symbol_in_text, word_not_a_syllable),
     "area": (),
     "brand": (),
 }

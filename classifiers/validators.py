@@ -21,7 +21,14 @@ from typing import NamedTuple
 
 from classifiers.names import respell_name
 from classifiers.review import Flag, Reading
-from classifiers.rules import PROVINCE_CODES, SPACING_MARKS, organ_kind, real_date, run_checks
+from classifiers.rules import (
+    PROVINCE_CODES,
+    SPACING_MARKS,
+    numbered_key,
+    organ_kind,
+    real_date,
+    run_checks,
+)
 from classifiers.vntext import (
     BILINGUAL_DATE_WORD,
     eth_as_d,
@@ -39,6 +46,8 @@ _DIGIT_LOOKALIKES = str.maketrans(
     {
         "O": "0",
         "o": "0",
+        "Ø": "0",  # a typewriter's slashed zero
+        "ø": "0",
         "D": "0",
         "Q": "0",
         "I": "1",
@@ -65,8 +74,9 @@ _EN = BILINGUAL_DATE_WORD
 _DATE_WORDS = re.compile(
     rf"ngay{_EN}\s*(\d{{1,2}})\s*thang{_EN}\s*(\d{{1,2}})\s*nam{_EN}\s*(\d{{4}})"
 )
-PLACE_DATE = re.compile(rf"ngay{_EN}\s*\d{{1,2}}\s*thang{_EN}\s*\d{{1,2}}\s*nam{_EN}\s*\d{{4}}")
-"""A "ngày .. tháng .. năm ...." date on a folded line (place-and-date lines)."""
+PLACE_DATE = re.compile(rf"ngay{_EN}\s*(?:\S{{1,3}}\s*)?thang{_EN}\s*(?:\S{{1,3}}\s*)?nam{_EN}")
+"""A "ngày .. tháng .. năm ...." date on a folded line (place-and-date lines), its day and
+month however they were read ("ngày/date O7 tháng/month 07") or left blank."""
 
 _DATE_SLASH_LOST = re.compile(
     r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])[/.\-]((?:19|20)\d{2})(?!\d)"
@@ -280,18 +290,17 @@ _NUMBERED = {fold(word): word for word in NUMBERED_ADDRESS_WORDS}
 """OCR's misread marks on them ("ngô 99", "Sổ 12") are put right where a number follows."""
 
 
-def numbered_key(word: str) -> str:
-    """The folded key of an address word before a number ("Số", "ngõ"), also of "Số" whose ố
-    was read as a mark no letter carries ("Sð": folded, one letter)."""
-    key = fold(word)
-    return "so" if key == "s" and len(word) == 2 else key
-
-
 def _numbered_words(value: str) -> str:
+    """The address words before a number as written: their marks put right, and one read in
+    capitals inside a value in lower case ("SỐ 206 đường ...", small print whose "ố" stands
+    as tall as a capital) in title case."""
+    mixed = any(c.islower() for c in value)
+
     def fix(m: re.Match[str]) -> str:
         word = m.group(1)
         right = _NUMBERED.get(numbered_key(word))
-        if right is None or tone_key(word) == tone_key(right):
+        shouting = mixed and len(word) > 1 and word.isupper()
+        if right is None or (tone_key(word) == tone_key(right) and not shouting):
             return m.group(0)
         right = right[:1].upper() + right[1:] if word[:1].isupper() else right.lower()
         return right + m.group(2)

@@ -829,12 +829,27 @@ def test_values_cut_at_a_lost_line_or_word_are_flagged():
     assert check_name("LÊ ĐÌNH HẢI") == ("LÊ ĐÌNH HẢI", True)
 
 
+def test_an_address_word_no_syllable_spells_is_flagged_unless_a_place_is_named_so():
+    def flagged(text: str) -> bool:
+        return "word_not_a_syllable" in {f.code for f in validators.validate("address", text)[1]}
+
+    assert flagged("Số 18 đường Bà Triệu, Đông Th Thanh Hóa, Thanh Hóa")  # "Thọ," cut short
+    assert not flagged("Buôn Ea Kmar, Xã Ea Kar, Huyện Krông Pắc, Tỉnh Đắk Lắk")
+    assert not flagged("Số 12b đường Lê Lợi, Phường 7, Quận 3, Thành phố Hồ Chí Minh")
+
+
 def test_address_words_before_a_number_and_specks_before_a_word():
     assert validators.address("Số 195, ngô 99 đường Lê Thánh Tông, Thành phố Hải Phòng") == (
         "Số 195, ngõ 99 đường Lê Thánh Tông, Thành phố Hải Phòng",
         True,
     )
     assert validators.address("Sổ 12 đường Lê Lợi, Tỉnh Thừa Thiên Huế")[0].startswith("Số 12")
+    # Read in capitals among lower case (a typed card's tall "ố"): written as printed.
+    assert validators.address("SỐ 206 đường Trần Hưng Đạo, Cái Răng, Cần Thơ") == (
+        "Số 206 đường Trần Hưng Đạo, Cái Răng, Cần Thơ",
+        True,
+    )
+    assert validators.address("SỐ 206 ĐƯỜNG TRẦN PHÚ, TỈNH NGHỆ AN")[0].startswith("SỐ 206")
     assert validators.address("Số .146 phố Đội Cấn, Thành phố Hà Nội") == (
         "Số 146 phố Đội Cấn, Thành phố Hà Nội",
         False,

@@ -203,8 +203,10 @@ CASES: dict[str, Case] = {
     ),
     "marked_capitals_among_lower_case": (
         lambda: v("address", "Số 187 đường Hùng Vương, VỊ Xuyên, Tỉnh Nam Định"),
-        lambda: v("address", "Số 187 đường Hùng Vương, Vị Xuyên, Tỉnh Nam Định"),
+        # An address word before a number read in capitals is written as printed, unflagged.
+        lambda: v("address", "SỐ 187 đường Hùng Vương, Vị Xuyên, Tỉnh Nam Định"),
     ),
+    "word_not_a_syllable": (lambda: v("words", "Bac"), lambda: v("words", "Bạc - Xám")),
     "number_slot_lookalike": (
         lambda: v("address", "Xóm B, Xã An Phước, Huyện Long Thành, Tỉnh Đồng Nai"),
         lambda: v("address", "Xóm 8, Xã An Phước, Huyện Long Thành, Tỉnh Đồng Nai"),
@@ -229,6 +231,10 @@ CASES: dict[str, Case] = {
     "place_marks_odd": (
         lambda: text("address", "Thôn 10, Xã Cấm Vịnh, Huyện Cẩm Xuyên, Tỉnh Hà Tĩnh"),
         lambda: text("address", "Thôn 10, Xã Cẩm Vịnh, Huyện Cẩm Xuyên, Tỉnh Hà Tĩnh"),
+    ),
+    "place_unit_unknown": (
+        lambda: text("address", "Xuyên, Nam Định, Nam Định"),
+        lambda: text("address", "Vị Xuyên, Nam Định, Nam Định"),
     ),
     "organ_without_province": (
         lambda: v("organ", "Ủy ban nhân dân phường Thắng Lợi, thành phố Buôn Ma Thuột"),
