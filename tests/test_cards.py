@@ -525,11 +525,10 @@ def test_old_laminated_card_photo_is_a_citizen_id():
         assert out.fields[name]["value"] == card.fields[name], name
 
 
-@pytest.mark.parametrize("seed", [20, 21])
-def test_old_card_typed_on_a_typewriter_is_read(seed):
-    """Older cards carry serif labels and values typed in off the dotted lines (seeds 20 and
-    21 draw such cards; the "SỐ" a typewriter's tall "ố" gives is written "Số")."""
-    card, _data, _pages, out = _read("old_front", seed)
+def test_old_card_typed_on_a_typewriter_is_read():
+    """Older cards carry serif labels and values typed in off the dotted lines (seed 20 draws
+    such a card, laminated)."""
+    card, _data, _pages, out = _read("old_front", 20)
     for name in ("id_number", "full_name", "date_of_birth", "place_of_residence"):
         assert out.fields[name]["value"] == card.fields[name], name
 
