@@ -28,6 +28,7 @@ from pathlib import Path
 
 from classifiers.review import Flag
 from classifiers.vntext import fold, levenshtein, tone_key
+from classifiers.wordlists import NUMBERED_ADDRESS_WORDS
 from digitize.lm.syllables import is_syllable
 
 PLACES_PATH = Path(__file__).with_name("places.json")
@@ -321,11 +322,24 @@ def _rare_marks(part: str) -> int:
     return odd
 
 
-_NOT_A_UNIT = re.compile(
-    r"\d|^(?:đường|phố|ngõ|ngách|hẻm|kiệt|tổ|xóm|thôn|ấp|khu|khối|bản|buôn|làng|số|lô|"
-    r"tầng|căn|khóm|cụm|đội)\b",
-    re.IGNORECASE,
+_STREET_WORDS = (
+    "đường",
+    "phố",
+    "khối",
+    "bản",
+    "buôn",
+    "làng",
+    "lô",
+    "tầng",
+    "căn",
+    "khóm",
+    "cụm",
+    "đội",
 )
+_NOT_A_UNIT = re.compile(
+    rf"\d|^(?:{'|'.join((*NUMBERED_ADDRESS_WORDS, *_STREET_WORDS))})\b", re.IGNORECASE
+)
+"""A number, or a street's, hamlet's or house's word first: a part that names no ward."""
 
 
 def _named_like_unit(part: str) -> bool:

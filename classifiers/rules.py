@@ -94,7 +94,12 @@ def lower_case_among_capitals(value: str, reading: Reading) -> Flag | None:
     return None
 
 
-NUMBERED_KEYS = frozenset(fold(w) for w in NUMBERED_ADDRESS_WORDS)
+NUMBERED = {fold(word): word for word in NUMBERED_ADDRESS_WORDS}
+"""Address words before a number by folded key: OCR's misread marks on them ("ngô 99", "Sổ
+12") are put right where a number follows (``validators``)."""
+
+NUMBERED_WORD = re.compile(r"(?<!\w)([^\W\d_]+)(\s+\d)")
+"""A word and the number after it: where an address word before a number stands."""
 
 
 def numbered_key(word: str) -> str:
@@ -110,8 +115,8 @@ def marked_capitals_among_lower_case(value: str, reading: Reading) -> Flag | Non
     ("UBND", "HĐND", "TP") never carry marks, so they are not taken for one, nor is an
     address word before a number, which the normalizer writes in title case ("SỐ 12")."""
     printed = _printed(reading, value)
-    numbered = {m.group(1) for m in re.finditer(r"(?<!\w)([^\W\d_]+)\s+\d", printed)}
-    numbered = {w for w in numbered if numbered_key(w) in NUMBERED_KEYS}
+    numbered = {m.group(1) for m in NUMBERED_WORD.finditer(printed)}
+    numbered = {w for w in numbered if numbered_key(w) in NUMBERED}
     words = [w for w in re.findall(r"[^\W\d_]{2,}", printed) if w not in numbered]
     upper = [w for w in words if w.isupper()]
     if len(words) < 3 or 3 * len(upper) >= len(words):

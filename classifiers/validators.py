@@ -22,6 +22,8 @@ from typing import NamedTuple
 from classifiers.names import respell_name
 from classifiers.review import Flag, Reading
 from classifiers.rules import (
+    NUMBERED,
+    NUMBERED_WORD,
     PROVINCE_CODES,
     SPACING_MARKS,
     numbered_key,
@@ -37,7 +39,7 @@ from classifiers.vntext import (
     similarity,
     tone_key,
 )
-from classifiers.wordlists import NUMBERED_ADDRESS_WORDS, VEHICLE_BRANDS
+from classifiers.wordlists import VEHICLE_BRANDS
 from digitize.models import Word
 from digitize.text import clean_line
 
@@ -286,10 +288,6 @@ def unglued(value: str) -> str:
     return "".join(out)
 
 
-_NUMBERED = {fold(word): word for word in NUMBERED_ADDRESS_WORDS}
-"""OCR's misread marks on them ("ngô 99", "Sổ 12") are put right where a number follows."""
-
-
 def _numbered_words(value: str) -> str:
     """The address words before a number as written: their marks put right, and one read in
     capitals inside a value in lower case ("SỐ 206 đường ...", small print whose "ố" stands
@@ -298,14 +296,14 @@ def _numbered_words(value: str) -> str:
 
     def fix(m: re.Match[str]) -> str:
         word = m.group(1)
-        right = _NUMBERED.get(numbered_key(word))
+        right = NUMBERED.get(numbered_key(word))
         shouting = mixed and len(word) > 1 and word.isupper()
         if right is None or (tone_key(word) == tone_key(right) and not shouting):
             return m.group(0)
         right = right[:1].upper() + right[1:] if word[:1].isupper() else right.lower()
         return right + m.group(2)
 
-    return re.sub(r"(?<!\w)([^\W\d_]+)(\s+\d)", fix, value)
+    return NUMBERED_WORD.sub(fix, value)
 
 
 def _address(text: str) -> Normalized:

@@ -1,15 +1,18 @@
-"""A second reading of the long numbers of a page, in digits only, to catch a sure misread.
+"""A second reading of a page's long numbers and, on a photo, its codes: to catch a sure misread.
 
 A card's ID number (12 digits, or the old card's 9) is the value a desk must never copy
 wrong, and it carries no check digit: a "3" read as "5" in small bold print comes out of the
 page's reading at a sure confidence, and nothing else on the card can contradict it unless a
 QR code or an MRZ does. Each such number is cut out with its margin and read again, alone, by
-a model told that only digits can occur. Where the two readings give as many digits and disagree on
-some, the word keeps the page's reading and loses its confidence (:data:`DISPUTED_CONF`), so
-the value goes to a clerk (``ocr_unsure``); where they agree, or the second reading lost or
-gained digits (it reads nothing of a red number on a grey card), nothing changes. At most
-:data:`MAX_NUMBERS` numbers a page, all read in one Tesseract call; a page without such a
-number costs nothing.
+a model told that only digits can occur. Where the two readings give as many digits and
+disagree on some, the word keeps the page's reading and loses its confidence
+(:data:`DISPUTED_CONF`), so the value goes to a clerk (``ocr_unsure``); where they agree, or
+the second reading lost or gained digits (it reads nothing of a red number on a grey card),
+nothing changes. A photo's codes (dates, plates, engine and chassis numbers, house numbers)
+are read again the same way at three sizes and vote with the page's reading (see
+:func:`check_numbers`). At most :data:`MAX_NUMBERS` numbers and :data:`MAX_CODES` codes a
+page, in one Tesseract call for those of digits only and one for those with letters; a page
+without such a word costs nothing.
 """
 
 from __future__ import annotations

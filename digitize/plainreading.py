@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from digitize import plainlines, tesseract
+from digitize import digitcheck, plainlines, tesseract
 from digitize.cleanup import Prepared
 from digitize.cleanup.ocrimage import plain_image
 from digitize.errors import OCRError
@@ -50,11 +50,6 @@ ENLARGED_CLEAN_MARGIN = 1.03
 """On a low-resolution page binarization decided letter edges at a size where they cannot be
 seen, and near-equal readings of web images (55-95 dpi) had fewer errors plain (tuning pages:
 13 edits against 21 on four images)."""
-
-
-DISPUTED_CONF = 0.4
-"""Confidence a number, date or code keeps where the page's two whole readings disagree on it
-(see :func:`plainlines.disputed_codes`): under every review limit, as a disputed ID's."""
 
 
 KEPT_SHARE = 0.5
@@ -174,7 +169,8 @@ def second_look(
         words, boxes, [plainlines.words_on(other, b) for b in boxes], what
     )
     words, added = plainlines.add_lost_lines(words, other, w)
-    words, disputed = plainlines.disputed_codes(words, other, DISPUTED_CONF)
+    # Disputed as an ID whose digits-only reading disagrees: under every review limit.
+    words, disputed = plainlines.disputed_codes(words, other, digitcheck.DISPUTED_CONF)
     quality: dict[str, Any] = {"ocr_image": "plain" if won else "cleaned"}
     if disputed:
         quality["codes_disputed"] = disputed
