@@ -5,6 +5,10 @@ In order: ``DIGITIZE_TEST_REDIS_URL`` when set; else a Redis already answering o
 persistence, in a temporary folder, and stopped at the end. Tests use database 13 (unless the
 URL given names another), flushed before and after each test: a developer's data in database 0
 is never touched.
+
+When the suite runs in several processes (``pytest -n``), the first uses that Redis and every
+other one a ``redis-server`` of its own: each flushes its database between tests, so no two may
+share one.
 """
 
 from __future__ import annotations
@@ -45,15 +49,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _first_process() -> bool:
+    """True unless this is a second or later process of a parallel run (``gw1``, ``gw2``...)."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "gw0") == "gw0"
+
+
 @pytest.fixture(scope="session")
 def redis_server_url() -> Iterator[str]:
     """URL (with the test database) of a Redis that answers, for the whole session."""
     given = os.environ.get("DIGITIZE_TEST_REDIS_URL")
-    if given:
+    local = f"redis://127.0.0.1:6379/{TEST_DB}"
+    if given and _first_process():
         yield _with_db(given)
         return
-    local = f"redis://127.0.0.1:6379/{TEST_DB}"
-    if _answers(local):
+    if not given and _first_process() and _answers(local):
         yield local
         return
     binary = shutil.which("redis-server")
