@@ -307,10 +307,14 @@ def _numbered_words(value: str) -> str:
 
 
 def _address(text: str) -> Normalized:
+    """An address as printed; its first letter a capital, as every address on a card or form
+    begins ("Số 2 ...", "Thôn 5 ...", "Xã ..."): a small print's "S" or "T" read in lower case
+    would put "số 2" out as the value."""
     value, _, shown = _printed(text)
     if value is None:
         return Normalized(None)
     value = _numbered_words(re.sub(r"(?<!\S)[.,'`]+(?=\d)", "", value))
+    value = value[:1].upper() + value[1:]
     spaced = unglued(value)
     repairs = (Flag("words_glued"),) if spaced != value else ()
     return Normalized(spaced, repairs, shown)

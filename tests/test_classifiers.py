@@ -854,6 +854,9 @@ def test_address_words_before_a_number_and_specks_before_a_word():
         "Số 146 phố Đội Cấn, Thành phố Hà Nội",
         False,
     )
+    # An address begins with a capital: a small "S" read in lower case is put right.
+    assert validators.address("số 2 đường Lê Lợi, Tỉnh Thừa Thiên Huế")[0].startswith("Số 2 ")
+    assert validators.address("thôn 5, Xã An Phước, Tỉnh Đồng Nai")[0].startswith("Thôn 5,")
     assert printed("Về việc số hóa hồ sơ tại Bộ phận Một 'cửa")[1] is False
     assert printed('Về việc triển khai "Một cửa"')[1] is True
 
