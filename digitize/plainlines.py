@@ -250,6 +250,10 @@ def doubtful(line: list[Word], *, free: bool = False) -> bool:
     word gets it: a card's small print beside its portrait read as "ĐGG di exily" where the
     other reading has "Date of expiry"."""
     v = verdict(line)
+    if free and any(_unsure_syllable(w) for w in line):
+        # Free, a syllable read unsurely is worth its other reading too: a phone snapshot's
+        # "HỘI CHỦ" read "Áo" at 0.32 on one page and surely on the other.
+        return True
     if not v.odd:
         return False
     if free:
@@ -257,6 +261,12 @@ def doubtful(line: list[Word], *, free: bool = False) -> bool:
     # A card's English half ("mucweorucrec Freedom - Happiness") has no Vietnamese syllable
     # to save, but words read surely that a speck's reading never has.
     return v.good > 0 or any(_sure_word(w) for w in line)
+
+
+def _unsure_syllable(w: Word) -> bool:
+    """A word read as a syllable or a number, but under :data:`SURE` confidence."""
+    kinds = word_kinds(w.text)
+    return w.conf < SURE and bool(kinds) and all(k in GOOD_KINDS for k in kinds)
 
 
 SURE_WORD_LETTERS = 4

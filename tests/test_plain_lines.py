@@ -74,6 +74,26 @@ def test_the_other_whole_reading_mends_a_card_line_read_as_nothing():
     assert n == 1 and [w.text for w in mended] == ["Date", "of", "expiry"]
 
 
+def test_a_syllable_read_unsurely_takes_the_other_whole_readings_sure_words():
+    """A phone snapshot's national motto read "CỘNG HÒA XÃ Áo NGHĨA VIỆT NAM", "Áo" at 0.32,
+    where the page's other reading has "HỘI CHỦ" read surely: a syllable read unsurely is
+    worth the other reading when that costs nothing (never a strip of its own)."""
+    motto = ["CỘNG", "HÒA", "XÃ", "Áo", "NGHĨA", "VIỆT", "NAM"]
+    read = [_w(t, 100 * i, 0.32 if t == "Áo" else 0.96) for i, t in enumerate(motto)]
+    assert not plainlines.doubtful(read) and plainlines.doubtful(read, free=True)
+    boxes = plainlines.doubtful_lines(read, 2000, 1000, free=True)
+    right = ["CỘNG", "HÒA", "XÃ", "HỘI", "CHỦ", "NGHĨA", "VIỆT", "NAM"]
+    other = [_w(t, 90 * i, 0.9) for i, t in enumerate(right)]
+    mended, n = plainlines.settle(read, boxes, [plainlines.words_on(other, b) for b in boxes], "")
+    assert n == 1 and [w.text for w in mended] == right
+    # Read unsurely on both pages, the cleaned page's syllable stays.
+    unsure = [_w(t, 90 * i, 0.5 if t in ("HỘI", "CHỦ") else 0.9) for i, t in enumerate(right)]
+    kept, n = plainlines.settle(read, boxes, [plainlines.words_on(unsure, b) for b in boxes], "")
+    assert n == 0 and [w.text for w in kept] == motto
+    # A line read surely throughout is not looked at again.
+    assert not plainlines.doubtful([_w(t) for t in right], free=True)
+
+
 def test_the_plain_reading_mends_only_the_pieces_it_reads_better():
     broken = [_w("r", 0, 0.92), _w("nNgọc", 50, 0.88), _w("Căng", 220)]
     mended = plainlines.merged(broken, [_w("Trần", 0), _w("Ngọc", 80), _w("Căng", 220)])
