@@ -249,8 +249,16 @@ _SLASHES = str.maketrans({"\u2044": "/", "\u2215": "/", "\uff0f": "/"})
 full-width slashes, which no Vietnamese document types."""
 
 
+SLIVER = 0.1
+"""Width, in heights, under which a word of one or two characters is no glyph: a thin stroke
+(the end of a rule, a table's edge, a scratch) that Tesseract read as "ì" or "|" at middling
+confidence, a pixel wide and fifteen high, between the words of a heading ("TỈNH QUẢNG ì
+NGÃI", the issuer lost). Print's narrowest letters (I, l, 1) stand at 0.15 or more."""
+
+
 def parse_tsv(tsv: str) -> list[Word]:
-    """Word rows (level 5) of Tesseract's TSV output, text in NFC."""
+    """Word rows (level 5) of Tesseract's TSV output, text in NFC; slivers (see
+    :data:`SLIVER`) left out."""
     words: list[Word] = []
     reader = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(reader, None)
@@ -262,14 +270,17 @@ def parse_tsv(tsv: str) -> list[Word]:
         text = unicodedata.normalize("NFC", row[11]).translate(_SLASHES).strip()
         if not text:
             continue
+        width, height = int(row[8]), int(row[9])
+        if len(text) <= 2 and width < SLIVER * height:
+            continue
         conf = float(row[10])
         words.append(
             Word(
                 text=text,
                 left=int(row[6]),
                 top=int(row[7]),
-                width=int(row[8]),
-                height=int(row[9]),
+                width=width,
+                height=height,
                 conf=max(0.0, min(1.0, conf / 100.0)),
                 block=int(row[2]),
                 par=int(row[3]),

@@ -55,6 +55,18 @@ def test_parse_tsv_keeps_only_words_in_nfc():
     assert tesseract.parse_tsv(tsv)[0].text == "V/v"
 
 
+def test_a_sliver_read_as_a_letter_is_no_word():
+    """A stroke a pixel wide and fifteen high read "ì" between the words of a heading ("TỈNH
+    QUẢNG ì NGÃI") is left out; print's narrow letters are kept."""
+    columns = "level page_num block_num par_num line_num word_num left top width height conf text"
+    head = columns.replace(" ", "\t") + "\n"
+    rows = [("QUẢNG", 184, 57, 32), ("ì", 253, 1, 15), ("NGÃI", 259, 48, 27), ("I", 320, 3, 18)]
+    tsv = head + "".join(
+        f"5\t1\t1\t1\t1\t{i}\t{x}\t81\t{w}\t{h}\t72\t{t}\n" for i, (t, x, w, h) in enumerate(rows)
+    )
+    assert [w.text for w in tesseract.parse_tsv(tsv)] == ["QUẢNG", "NGÃI", "I"]
+
+
 def test_version_and_languages_are_read_once():
     info = tesseract.info()
     assert info.version >= tesseract.MIN_VERSION
