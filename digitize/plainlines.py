@@ -408,11 +408,22 @@ def merged(old: list[Word], new: list[Word]) -> list[Word] | None:
             pieces = [(old[i1:i2], new[j1:j2])]
         for mine, theirs in pieces:
             if _better(theirs, mine):
-                out.extend(theirs)
+                out.extend(_no_surer(theirs, mine))
                 changed = True
             else:
                 out.extend(mine)
     return out if changed else None
+
+
+def _no_surer(theirs: list[Word], mine: list[Word]) -> list[Word]:
+    """``theirs``, put for ``mine``, no surer than ``mine`` read when that was well formed,
+    only unsure: two readings disagree and neither vouches for its words. A card's colour
+    "Đỏ" read at 0.5 lost to "po" read surely on the plain page, which went out unflagged;
+    words put for ill-formed ones ("r nNgọc" for "Trần Ngọc") keep their own confidence."""
+    if not mine or verdict(mine).odd:
+        return theirs
+    cap = max(w.conf for w in mine)
+    return [w if w.conf <= cap else dataclasses.replace(w, conf=cap) for w in theirs]
 
 
 def _better(new: list[Word], old: list[Word]) -> bool:

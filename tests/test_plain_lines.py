@@ -86,6 +86,8 @@ def test_a_syllable_read_unsurely_takes_the_other_whole_readings_sure_words():
     other = [_w(t, 90 * i, 0.9) for i, t in enumerate(right)]
     mended, n = plainlines.settle(read, boxes, [plainlines.words_on(other, b) for b in boxes], "")
     assert n == 1 and [w.text for w in mended] == right
+    # Neither reading vouches for the words they disagree on: no surer than "Áo" was read.
+    assert [w.conf for w in mended if w.text in ("HỘI", "CHỦ")] == [0.32, 0.32]
     # Read unsurely on both pages, the cleaned page's syllable stays.
     unsure = [_w(t, 90 * i, 0.5 if t in ("HỘI", "CHỦ") else 0.9) for i, t in enumerate(right)]
     kept, n = plainlines.settle(read, boxes, [plainlines.words_on(unsure, b) for b in boxes], "")
