@@ -148,6 +148,9 @@ class PlaceCheck:
     """Parts standing where the list expects a ward of the district after them, one syllable
     in title case (no number, no street or hamlet word), and no ward there by that name
     ("Xuyên, Nam Định, Nam Định": "Vị" was lost): a word lost or misread, or a unit renamed."""
+    joined: int = 0
+    """Parts read as one where the list has two units, one inside the other, with the comma
+    between them lost ("Vĩnh Ninh Huế" for "Vĩnh Ninh, Huế"): put apart, and a clerk looks."""
 
     @property
     def flags(self) -> list[Flag]:
@@ -155,6 +158,7 @@ class PlaceCheck:
         the list does not know where it expects one."""
         out = [Flag("place_fuzzy_match")] if self.fuzzy else []
         out += [Flag("place_marks_odd")] if self.doubtful else []
+        out += [Flag("place_comma_restored")] if self.joined else []
         return out + ([Flag("place_unit_unknown")] if self.unknown and not self.doubtful else [])
 
 
@@ -375,12 +379,28 @@ def check_place(value: str) -> PlaceCheck:
     return after if after.matched > before.matched else before
 
 
-def _walk(value: str, provinces: list[Unit]) -> PlaceCheck:
-    """``value`` checked against one list of units (see :func:`check_place`)."""
+def _two_units(part: str, level: list[Unit]) -> tuple[str, str] | None:
+    """``part`` as two units with their comma lost: a unit of ``level`` at its end and, before
+    it, one of that unit's own (exact letters, both), else ``None``."""
+    words = part.split()
+    for k in range(1, len(words)):
+        head, tail = " ".join(words[:k]), " ".join(words[k:])
+        outer = _match(tail, level)
+        if outer is None or not outer[2] or not outer[0].children:
+            continue
+        inner = _match(head, outer[0].children)
+        if inner is not None and inner[2]:
+            return head, tail
+    return None
+
+
+def _walk(value: str, provinces: list[Unit], joined: int = 0) -> PlaceCheck:
+    """``value`` checked against one list of units (see :func:`check_place`); ``joined``:
+    commas put back already."""
     parts = [p.strip() for p in re.split(r"\s*[,;]\s*", value)]
     if not parts or not provinces:
         return PlaceCheck(value)
-    out = PlaceCheck(value)
+    out = PlaceCheck(value, joined=joined)
     level: list[Unit] | None = provinces
     for i in range(len(parts) - 1, -1, -1):
         part = parts[i]
@@ -396,6 +416,14 @@ def _walk(value: str, provinces: list[Unit]) -> PlaceCheck:
             units = _all_units().get(fold(body), [])
             got = _match(body, units) if units else None
             got = got if got and got[2] else None
+        # An organ's name is printed without commas ("ỦY BAN NHÂN DÂN HUYỆN ... TỈNH ..."):
+        # only a value written with them has one to lose.
+        if got is None and candidates and len(parts) > 1 and joined < len(parts):
+            apart = _two_units(body, candidates)
+            if apart is not None:
+                head = (part[: organ.end()] if organ else "") + apart[0]
+                mended = [*parts[:i], head, apart[1], *parts[i + 1 :]]
+                return _walk(", ".join(mended), provinces, joined + 1)
         if got is None:
             if out.matched and i < len(parts) - 1:
                 if level:  # a unit was expected here: a ward of that district, ...

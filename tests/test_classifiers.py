@@ -469,6 +469,25 @@ def test_case_errors_in_capitals():
     assert printed("Thôn 7,, Xã Minh Tân") == ("Thôn 7, Xã Minh Tân", True)
 
 
+def test_two_units_read_run_together_are_put_apart_and_flagged():
+    """A card's small comma lost between a ward and its district, or a district and its
+    province: the list knows both, one inside the other, so the comma is put back."""
+    from classifiers.places import check_place
+
+    got = check_place("Số 12 đường Lê Lợi, Phường Võ Thị Sáu Quận 3, Thành phố Hồ Chí Minh")
+    assert got.value == "Số 12 đường Lê Lợi, Phường Võ Thị Sáu, Quận 3, Thành phố Hồ Chí Minh"
+    assert "place_comma_restored" in [f.code for f in got.flags] and got.matched == 3
+    got = check_place("Thôn 11, Xã Kỳ Tân, Huyện Kỳ Anh Tỉnh Hà Tĩnh")
+    assert got.value == "Thôn 11, Xã Kỳ Tân, Huyện Kỳ Anh, Tỉnh Hà Tĩnh"
+    # Read right, nothing is restored; an organ's name (no comma printed) is left whole.
+    assert not check_place("Thôn 11, Xã Kỳ Tân, Huyện Kỳ Anh, Tỉnh Hà Tĩnh").flags
+    organ = check_place("ỦY BAN NHÂN DÂN HUYỆN KỲ ANH TỈNH HÀ TĨNH")
+    assert organ.value == "ỦY BAN NHÂN DÂN HUYỆN KỲ ANH TỈNH HÀ TĨNH"
+    # A ward of another district does not split: the words stay as read.
+    other = check_place("Thôn 11, Phường Võ Thị Sáu Huyện Kỳ Anh, Tỉnh Hà Tĩnh")
+    assert "place_comma_restored" not in [f.code for f in other.flags]
+
+
 def test_address_misread_in_a_place_name_is_corrected_and_confirmed():
     out = classify(
         [

@@ -232,6 +232,10 @@ CASES: dict[str, Case] = {
         lambda: text("address", "Thôn 10, Xã Cấm Vịnh, Huyện Cẩm Xuyên, Tỉnh Hà Tĩnh"),
         lambda: text("address", "Thôn 10, Xã Cẩm Vịnh, Huyện Cẩm Xuyên, Tỉnh Hà Tĩnh"),
     ),
+    "place_comma_restored": (
+        lambda: text("address", "Thôn 11, Xã Kỳ Tân Huyện Kỳ Anh, Tỉnh Hà Tĩnh"),
+        lambda: text("address", "Thôn 11, Xã Kỳ Tân, Huyện Kỳ Anh, Tỉnh Hà Tĩnh"),
+    ),
     "place_unit_unknown": (
         lambda: text("address", "Xuyên, Nam Định, Nam Định"),
         lambda: text("address", "Vị Xuyên, Nam Định, Nam Định"),
