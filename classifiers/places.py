@@ -396,7 +396,8 @@ def _two_units(part: str, level: list[Unit]) -> tuple[str, str] | None:
 
 def _walk(value: str, provinces: list[Unit], joined: int = 0) -> PlaceCheck:
     """``value`` checked against one list of units (see :func:`check_place`); ``joined``:
-    commas put back already."""
+    commas put back already (each split leaves two parts the list knows exactly, so a walk
+    again passes them)."""
     parts = [p.strip() for p in re.split(r"\s*[,;]\s*", value)]
     if not parts or not provinces:
         return PlaceCheck(value)
@@ -418,7 +419,7 @@ def _walk(value: str, provinces: list[Unit], joined: int = 0) -> PlaceCheck:
             got = got if got and got[2] else None
         # An organ's name is printed without commas ("ỦY BAN NHÂN DÂN HUYỆN ... TỈNH ..."):
         # only a value written with them has one to lose.
-        if got is None and candidates and len(parts) > 1 and joined < len(parts):
+        if got is None and candidates and len(parts) > 1:
             apart = _two_units(body, candidates)
             if apart is not None:
                 head = (part[: organ.end()] if organ else "") + apart[0]

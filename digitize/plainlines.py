@@ -265,8 +265,13 @@ def doubtful(line: list[Word], *, free: bool = False) -> bool:
 
 def _unsure_syllable(w: Word) -> bool:
     """A word read as a syllable or a number, but under :data:`SURE` confidence."""
-    kinds = word_kinds(w.text)
-    return w.conf < SURE and bool(kinds) and all(k in GOOD_KINDS for k in kinds)
+    return w.conf < SURE and _formed(w.text)
+
+
+def _formed(text: str) -> bool:
+    """Whether ``text`` reads as syllables and numbers only, however surely."""
+    kinds = word_kinds(text)
+    return bool(kinds) and all(k in GOOD_KINDS for k in kinds)
 
 
 SURE_WORD_LETTERS = 4
@@ -561,8 +566,7 @@ def _long_number(w: Word) -> bool:
 def _well_formed(w: Word) -> bool:
     """Whether ``w`` is a sure syllable or number: the margin beyond the line's words gives
     back the letters cleanup erased there, and otherwise only specks and seal strokes."""
-    kinds = word_kinds(w.text)
-    return w.conf >= SURE and bool(kinds) and all(k in GOOD_KINDS for k in kinds)
+    return w.conf >= SURE and _formed(w.text)
 
 
 def _inside(w: Word, other: Word) -> bool:

@@ -161,12 +161,12 @@ def test_ctrl_c_stops_cleanly_and_a_second_run_continues(tmp_path):
 
     folder = tmp_path / "HS-9"
     folder.mkdir()
-    n = 4
-    for i in range(n):
+    for i in range(4):
         page = draw_page((f"Trang số {i}", "Ủy ban nhân dân"), dpi=300)
         (folder / f"p{i}.png").write_bytes(encode(page, "PNG", dpi=300))
     out = tmp_path / "store"
-    # As from a terminal: the suite's worker processes ignore Ctrl-C, which a child inherits.
+    # As from a terminal: a suite started in the background ignores Ctrl-C, which a child
+    # inherits.
     proc = subprocess.Popen(
         [*DIGITIZE, "run", str(folder), "--out", str(out)],
         stderr=subprocess.PIPE,
@@ -184,7 +184,7 @@ def test_ctrl_c_stops_cleanly_and_a_second_run_continues(tmp_path):
     again = cli("run", str(folder), "--out", str(out))
     assert again.returncode == 0, again.stderr
     assert "skipped (already done)" in again.stderr
-    assert len(json.loads(manifest.read_text())["documents"]) == n
+    assert len(json.loads(manifest.read_text())["documents"]) == 4
 
 
 def test_an_unexpected_failure_prints_one_line_not_a_traceback(tmp_path):
